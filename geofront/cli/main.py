@@ -1,0 +1,104 @@
+"""The ``geofront`` command group: logging, quiet mode and error handling live here.
+
+Every command module defines one click command and is registered below. Any
+:class:`~geofront.errors.GeofrontError` becomes one ``Error: ...`` line on stderr and exit
+code 1 (2 for usage errors, as click does); any other exception prints
+``internal error: ...; rerun with -vv`` and exits 3 (the traceback only with ``-vv``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import warnings
+from typing import Any
+
+import click
+
+from geofront import __version__
+from geofront.errors import GeofrontError
+
+log = logging.getLogger("geofront")
+
+
+class _GeofrontGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("default")
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
+        except GeofrontError as exc:
+            click.echo(f"Error: {_one_line(exc)}", err=True)
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Aborted.", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            verbosity = (ctx.obj or {}).get("verbosity", 0)
+            if verbosity >= 2:
+                raise
+            click.echo(
+                f"internal error: {type(exc).__name__}: {_one_line(exc)}; rerun with -vv", err=True
+            )
+            ctx.exit(3)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.split())
+
+
+def _show_warning(
+    message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().obj and ctx.find_root().obj.get("quiet"):
+        return
+    click.echo(f"Warning: {_one_line(Exception(str(message)))}", err=True)
+
+
+@click.group(cls=_GeofrontGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="geofront")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv: debug and tracebacks).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars, summaries or warnings.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """geofront: frontline analysis of armed conflicts from events and boundaries.
+
+    Join events to districts, decide who holds each district, draw frontlines, measure
+    sieges around cities, count people exposed, and render static maps. Bundled data
+    (Afghanistan 2021) is used when no file is given: see `geofront datasets`.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["verbosity"] = verbose
+    ctx.obj["quiet"] = quiet
+    level = logging.WARNING - 10 * verbose if not quiet else logging.ERROR
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(max(level, logging.DEBUG))
+    log.propagate = False
+
+
+def summary(ctx: click.Context, text: str) -> None:
+    """Print a one-line summary on stderr unless ``--quiet``."""
+    if not ctx.find_root().obj.get("quiet"):
+        click.echo(text, err=True)
+
+
+def progress_enabled(ctx: click.Context) -> bool:
+    """Whether long work should show progress bars (not with ``--quiet``)."""
+    return not ctx.find_root().obj.get("quiet")
+
+
+def _register() -> None:
+    from geofront.cli import datasets_cmd
+
+    for module in (datasets_cmd,):
+        cli.add_command(module.command)
+
+
+_register()

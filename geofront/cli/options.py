@@ -1,0 +1,173 @@
+"""Click options shared by several commands, defined once.
+
+Text such as ``5km`` or ``30d`` is parsed here, once, into numbers with units in their
+names (metres, days); commands receive plain numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+_DISTANCE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(km|m)?\s*$", re.IGNORECASE)
+_DURATION = re.compile(r"^\s*([0-9]+)\s*(d|w)?\s*$", re.IGNORECASE)
+
+
+def parse_distance_m(text: str) -> float:
+    """Parse ``"5km"``, ``"500m"`` or ``"2.5 km"`` into metres (a bare number is metres)."""
+    m = _DISTANCE.match(str(text))
+    if not m:
+        raise click.BadParameter(f"{text!r} is not a distance: write e.g. 5km or 500m")
+    value = float(m.group(1))
+    return value * 1000.0 if (m.group(2) or "m").lower() == "km" else value
+
+
+def parse_days(text: str) -> int:
+    """Parse ``"30d"``, ``"2w"`` or ``"14"`` into a whole number of days."""
+    m = _DURATION.match(str(text))
+    if not m:
+        raise click.BadParameter(f"{text!r} is not a duration: write e.g. 30d or 2w")
+    n = int(m.group(1))
+    return n * 7 if (m.group(2) or "d").lower() == "w" else n
+
+
+def parse_date(text: str) -> pd.Timestamp:
+    """Parse an ISO date ``YYYY-MM-DD``."""
+    try:
+        return pd.Timestamp(date.fromisoformat(str(text).strip()))
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date: write YYYY-MM-DD") from None
+
+
+def _distance_cb(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is None:
+        return None
+    return parse_distance_m(value)
+
+
+def _days_cb(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is None:
+        return None
+    return parse_days(value)
+
+
+def _date_cb(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is None:
+        return None
+    return parse_date(value)
+
+
+def _distances_cb(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is None:
+        return None
+    return tuple(parse_distance_m(part) for part in str(value).split(",") if part.strip())
+
+
+def distance_option(*names: str, **kwargs: Any) -> Any:
+    """An option taking a distance like ``5km``; the command receives metres (float)."""
+    return click.option(*names, callback=_distance_cb, metavar="DIST", **kwargs)
+
+
+def distances_option(*names: str, **kwargs: Any) -> Any:
+    """An option taking ``5km,20km,50km``; the command receives a tuple of metres."""
+    return click.option(*names, callback=_distances_cb, metavar="D1,D2,...", **kwargs)
+
+
+def days_option(*names: str, **kwargs: Any) -> Any:
+    """An option taking a duration like ``30d``; the command receives days (int)."""
+    return click.option(*names, callback=_days_cb, metavar="DAYS", **kwargs)
+
+
+def date_option(*names: str, **kwargs: Any) -> Any:
+    """An option taking ``YYYY-MM-DD``; the command receives a pandas Timestamp."""
+    return click.option(*names, callback=_date_cb, metavar="YYYY-MM-DD", **kwargs)
+
+
+#: An input file: must exist, may be a bundled dataset name (resolved by the command).
+input_path = click.Path(dir_okay=True, path_type=Path)
+#: An output file (atomicity is the writer's job).
+output_path = click.Path(dir_okay=False, writable=False, path_type=Path)
+
+boundaries_option = click.option(
+    "--boundaries",
+    "boundaries",
+    type=input_path,
+    default=None,
+    metavar="PATH",
+    help="District boundaries file (GeoPackage, Shapefile, GeoJSON, GeoParquet). "
+    "Default: the bundled Afghanistan 398 districts.",
+)
+boundaries_layer_option = click.option(
+    "--boundaries-layer", default=None, help="Layer of the boundaries file to read."
+)
+district_name_option = click.option(
+    "--district-name",
+    default="district",
+    show_default=True,
+    help="Column of the boundaries file with the district name.",
+)
+district_id_option = click.option(
+    "--district-id",
+    default=None,
+    help="Column with a unique district id (default: made from province id and name).",
+)
+province_name_option = click.option(
+    "--province-name",
+    default="province",
+    show_default=True,
+    help="Column with the province (parent unit) name; 'none' for a single-level file.",
+)
+province_id_option = click.option(
+    "--province-id", default=None, help="Column with the province id (default: its name)."
+)
+crs_option = click.option(
+    "--crs",
+    default=None,
+    help="CRS to assume for a boundaries file that has none (e.g. EPSG:4326).",
+)
+
+
+def boundary_options(f: Any) -> Any:
+    """Attach all options that select and describe a boundaries file."""
+    for opt in reversed(
+        (
+            boundaries_option,
+            boundaries_layer_option,
+            district_name_option,
+            district_id_option,
+            province_name_option,
+            province_id_option,
+            crs_option,
+        )
+    ):
+        f = opt(f)
+    return f
+
+
+def load_boundaries_from_options(kwargs: dict[str, Any]) -> Any:
+    """Pop the boundary options from ``kwargs`` and return :class:`AdminBoundaries`."""
+    from geofront.boundaries import read_boundaries
+
+    path = kwargs.pop("boundaries", None)
+    layer = kwargs.pop("boundaries_layer", None)
+    dname = kwargs.pop("district_name", "district")
+    did = kwargs.pop("district_id", None)
+    pname = kwargs.pop("province_name", "province")
+    pid = kwargs.pop("province_id", None)
+    crs = kwargs.pop("crs", None)
+    if path is None:
+        return read_boundaries()
+    return read_boundaries(
+        path,
+        layer=layer,
+        district_name=dname,
+        district_id=did,
+        province_name=None if str(pname).lower() == "none" else pname,
+        province_id=pid,
+        crs=crs,
+    )

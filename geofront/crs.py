@@ -1,0 +1,79 @@
+"""Choice of metric coordinate reference systems.
+
+Distances, buffers and lengths are always computed in metres in a projected CRS:
+
+* :func:`local_aeqd` — an azimuthal-equidistant projection centred on a point; distances
+  from the centre are true everywhere (used for rings around a city).
+* :func:`utm_crs_for` — the UTM zone of a geometry's centre (local work, snapping).
+* :data:`EQUAL_AREA` — EPSG:6933 (WGS 84 / NSIDC EASE-Grid 2.0 Global), for areas of
+  country-wide units.
+* :func:`geodesic_length_m` — lengths on the ellipsoid, for lines spanning several UTM
+  zones (e.g. a country-wide frontline).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import CRS, Geod
+from pyproj.aoi import AreaOfInterest
+from pyproj.database import query_utm_crs_info
+
+from geofront.errors import CRSError
+
+#: Equal-area CRS for areas (km²) of units anywhere on Earth.
+EQUAL_AREA = CRS.from_epsg(6933)
+WGS84 = CRS.from_epsg(4326)
+_GEOD = Geod(ellps="WGS84")
+
+
+def local_aeqd(lon: float, lat: float) -> CRS:
+    """Return an azimuthal-equidistant CRS (metres) centred on ``lon``, ``lat``."""
+    if not (np.isfinite(lon) and np.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+        raise CRSError(f"cannot centre a projection on lon={lon}, lat={lat}: not a WGS 84 point")
+    return CRS.from_proj4(
+        f"+proj=aeqd +lat_0={lat:.8f} +lon_0={lon:.8f} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+    )
+
+
+def utm_crs_for(lon: float, lat: float) -> CRS:
+    """Return the WGS 84 UTM CRS of the zone containing ``lon``, ``lat``."""
+    infos = query_utm_crs_info(
+        datum_name="WGS 84",
+        area_of_interest=AreaOfInterest(lon, lat, lon, lat),
+    )
+    if not infos:
+        raise CRSError(f"no UTM zone found for lon={lon}, lat={lat}")
+    return CRS.from_epsg(infos[0].code)
+
+
+def metric_crs_for(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
+    """Return the UTM CRS at the centre of ``frame``'s bounds (frame must have a CRS)."""
+    if frame.crs is None:
+        raise CRSError("geometry has no CRS: set one (e.g. frame.set_crs('EPSG:4326'))")
+    minx, miny, maxx, maxy = frame.to_crs(WGS84).total_bounds
+    return utm_crs_for((minx + maxx) / 2, (miny + maxy) / 2)
+
+
+def require_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> CRS:
+    """Return ``frame.crs`` or raise a one-line :class:`CRSError` naming ``what``."""
+    if frame.crs is None:
+        raise CRSError(f"{what} has no CRS: set one, or pass crs='EPSG:4326' if it is lon/lat")
+    return CRS.from_user_input(frame.crs)
+
+
+def geodesic_length_m(geoms: gpd.GeoSeries) -> np.ndarray:
+    """Return the length on the WGS 84 ellipsoid of each line geometry, in metres."""
+    lonlat = geoms.to_crs(WGS84) if geoms.crs is not None else geoms
+    out = np.zeros(len(lonlat))
+    for i, g in enumerate(lonlat.array):
+        if g is None or g.is_empty:
+            continue
+        out[i] = _GEOD.geometry_length(g)
+    return out
+
+
+def equal_area_km2(geoms: gpd.GeoSeries) -> np.ndarray:
+    """Return the area of each polygon in km², computed in :data:`EQUAL_AREA`."""
+    return np.asarray(shapely.area(geoms.to_crs(EQUAL_AREA).array)) / 1e6

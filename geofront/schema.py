@@ -1,0 +1,138 @@
+"""Canonical column names and closed vocabularies, documented in one place.
+
+Every module reads and writes these names; nothing else hard-codes them.
+
+Events (output of :func:`geofront.read_events`), one row per event, a GeoDataFrame in
+EPSG:4326 with point geometry:
+
+=====================  ======================================================================
+column                 meaning
+=====================  ======================================================================
+``event_id``           identifier (str), unique within the table
+``date``               event date (``datetime64``, day resolution; start date for UCDP)
+``date_end``           last day of the event (UCDP ``date_end``; equals ``date`` otherwise)
+``date_precision``     one of :data:`DATE_PRECISIONS`
+``event_type``         ACLED event type, or for UCDP ``State-based conflict`` etc.
+``sub_event_type``     ACLED sub-event type ("" when the source has none)
+``actor1``             first actor (ACLED ``actor1``, UCDP ``side_a``)
+``actor2``             second actor (ACLED ``actor2``, UCDP ``side_b``; "" if none)
+``side1``, ``side2``   side of each actor, one of :data:`SIDES`
+``fatalities``         reported fatalities (int; UCDP ``best``)
+``location_precision`` one of :data:`LOCATION_PRECISIONS`
+``latitude``           WGS 84 latitude (float)
+``longitude``          WGS 84 longitude (float)
+``source_dataset``     ``acled``, ``ucdp`` or ``csv`` (generic table)
+``source_row``         1-based number of the record in the source file (first data row = 1)
+``src_*``              every original column, prefixed ``src_``, values as read
+=====================  ======================================================================
+
+Joined events (output of :func:`geofront.join_events`) add :data:`JOIN_COLUMNS`.
+
+Rejected rows (``rejected`` attribute of read and join results) have
+:data:`REJECT_COLUMNS` followed by the ``src_*`` columns of the row.
+
+Control tables (output of :func:`geofront.control.control_from_events`) have one row per
+district with :data:`CONTROL_COLUMNS` and the district geometry.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- sides of a conflict ----------------------------------------------------------
+GOVERNMENT: Final = "government"
+INSURGENT: Final = "insurgent"
+OTHER: Final = "other"
+CIVILIANS: Final = "civilians"
+UNKNOWN: Final = "unknown"
+#: Sides an actor can be mapped to. ``unknown`` means the actor is not in the mapping.
+SIDES: Final = (GOVERNMENT, INSURGENT, OTHER, CIVILIANS, UNKNOWN)
+
+# --- territorial control ----------------------------------------------------------
+CONTESTED: Final = "contested"
+#: Control statuses of a district, in legend order.
+CONTROL_STATUSES: Final = (GOVERNMENT, CONTESTED, INSURGENT, UNKNOWN)
+
+# --- precision scales -------------------------------------------------------------
+#: Location precision on one scale: the exact place, near it, or only the region
+#: (province or wider) is known.
+LOCATION_PRECISIONS: Final = ("exact", "near", "region")
+#: Date precision on one scale.
+DATE_PRECISIONS: Final = ("day", "week", "month", "year")
+
+# --- event columns ----------------------------------------------------------------
+EVENT_COLUMNS: Final = (
+    "event_id",
+    "date",
+    "date_end",
+    "date_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "side1",
+    "side2",
+    "fatalities",
+    "location_precision",
+    "latitude",
+    "longitude",
+    "source_dataset",
+    "source_row",
+)
+SOURCE_PREFIX: Final = "src_"
+
+# --- join -------------------------------------------------------------------------
+#: Columns the join adds. ``join_method`` is one of :data:`JOIN_METHODS`;
+#: ``snap_distance_m`` is the distance to the unit for snapped events, else 0.
+JOIN_COLUMNS: Final = (
+    "province_id",
+    "province",
+    "district_id",
+    "district",
+    "join_method",
+    "snap_distance_m",
+)
+#: ``within``: strictly inside one district; ``border``: on a boundary shared by several
+#: units, given to the one with the smallest ``district_id`` (string order);
+#: ``snapped``: outside every unit but within the snap distance of the nearest one;
+#: ``region``: a region-precision event that keeps its province but gets no district.
+JOIN_METHODS: Final = ("within", "border", "snapped", "region")
+
+# --- boundaries -------------------------------------------------------------------
+#: Columns of ``AdminBoundaries.districts`` (plus geometry); ids are strings.
+DISTRICT_COLUMNS: Final = ("district_id", "district", "province_id", "province")
+#: Columns of ``AdminBoundaries.provinces`` (plus geometry).
+PROVINCE_COLUMNS: Final = ("province_id", "province")
+
+# --- rejects ----------------------------------------------------------------------
+MISSING_COORDINATES: Final = "missing_coordinates"
+INVALID_COORDINATES: Final = "invalid_coordinates"
+UNPARSEABLE_DATE: Final = "unparseable_date"
+DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
+OUTSIDE_BOUNDARIES: Final = "outside_boundaries"
+#: The closed list of reasons a row can be rejected for.
+REJECT_REASONS: Final = (
+    MISSING_COORDINATES,
+    INVALID_COORDINATES,
+    UNPARSEABLE_DATE,
+    DUPLICATE_EVENT_ID,
+    OUTSIDE_BOUNDARIES,
+)
+#: ``detail`` is a human sentence (e.g. "latitude 63.1 out of range [-90, 90]; looks like
+#: latitude and longitude are swapped").
+REJECT_COLUMNS: Final = ("source_row", "event_id", "reason", "detail")
+
+# --- control ----------------------------------------------------------------------
+#: ``status`` is one of :data:`CONTROL_STATUSES`; ``since`` the date of the last change
+#: (NaT if never changed in the evidence); ``rule`` the name of the rule that decided;
+#: ``evidence`` the ids of the events or assessment rows behind it, ``;``-separated.
+CONTROL_COLUMNS: Final = (
+    "district_id",
+    "district",
+    "province_id",
+    "province",
+    "status",
+    "since",
+    "rule",
+    "evidence",
+)

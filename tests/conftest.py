@@ -1,0 +1,33 @@
+"""Shared fixtures: the synthetic world (see tests/world.py) and the bundled data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+sys.path.insert(0, str(Path(__file__).parent))
+
+import world as _world
+from geofront.boundaries import AdminBoundaries, read_boundaries
+
+
+@pytest.fixture(scope="session")
+def world() -> AdminBoundaries:
+    """The synthetic 4-district world in UTM 41N."""
+    return _world.world()
+
+
+@pytest.fixture(scope="session")
+def world_wgs84() -> AdminBoundaries:
+    """The synthetic world in EPSG:4326."""
+    return _world.world("EPSG:4326")
+
+
+@pytest.fixture(scope="session")
+def afghanistan() -> AdminBoundaries:
+    """The bundled 398 districts / 34 provinces."""
+    return read_boundaries()
