@@ -95,9 +95,9 @@ def progress_enabled(ctx: click.Context) -> bool:
 
 
 def _register() -> None:
-    from geofront.cli import datasets_cmd
+    from geofront.cli import datasets_cmd, join, summarize
 
-    for module in (datasets_cmd,):
+    for module in (datasets_cmd, join, summarize):
         cli.add_command(module.command)
 
 
