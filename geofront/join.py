@@ -137,7 +137,7 @@ def join_events(
     outside = np.flatnonzero(unit < 0)
     nearest_m = np.full(len(outside), np.inf)
     if len(outside):
-        near_unit, nearest_m = _nearest(districts, lon[outside], lat[outside])
+        near_unit, nearest_m = _nearest(districts, lon[outside], lat[outside], snap_distance_m)
         ok = nearest_m <= snap_distance_m
         unit[outside[ok]] = near_unit[ok]
         method[outside[ok]] = "snapped"
@@ -170,9 +170,7 @@ def join_events(
     joined["snap_distance_m"] = snap[keep]
     joined = joined.set_geometry("geometry")
 
-    rejected = _outside_rejects(
-        events, outside, unit, nearest_m, snap_distance_m, boundaries, lon, lat
-    )
+    rejected = _outside_rejects(events, outside, unit, snap_distance_m, boundaries, lon, lat)
     counts = {"events": n, "joined": int(keep.sum())}
     for m in _METHODS:
         counts[m] = int((joined["join_method"] == m).sum())
@@ -240,11 +238,18 @@ def _utm_epsg(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 def _nearest(
-    districts: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray
+    districts: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, max_distance_m: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest district (position) and distance in metres, in each point's UTM zone."""
+    """Nearest district (position) within ``max_distance_m`` and the distance in metres.
+
+    Distances are measured in each point's UTM zone. Points farther than the limit from
+    every district get position -1 and distance inf (measuring exact distances to far
+    polygons is the slow part of a join and says nothing useful).
+    """
     unit = np.full(len(lon), -1, dtype=np.int64)
     dist = np.full(len(lon), np.inf)
+    if max_distance_m <= 0:
+        return unit, dist
     epsg = _utm_epsg(lon, lat)
     for code in np.unique(epsg):
         sel = np.flatnonzero(epsg == code)
@@ -253,9 +258,12 @@ def _nearest(
         x, y = _to_crs(lon[sel], lat[sel], crs)
         pts = shapely.points(x, y)
         tree = shapely.STRtree(polys)
-        pt_i, poly_i = tree.query_nearest(pts, all_matches=True, return_distance=False)
+        pt_i, poly_i = tree.query(pts, predicate="dwithin", distance=max_distance_m)
+        if len(pt_i) == 0:
+            continue
         d = shapely.distance(pts[pt_i], polys[poly_i])
-        order = np.lexsort((poly_i, pt_i))
+        # nearest first, then smallest id (districts are sorted by id)
+        order = np.lexsort((poly_i, d, pt_i))
         pt_i, poly_i, d = pt_i[order], poly_i[order], d[order]
         first = np.ones(len(pt_i), dtype=bool)
         first[1:] = pt_i[1:] != pt_i[:-1]
@@ -268,14 +276,12 @@ def _outside_rejects(
     events: pd.DataFrame,
     outside: np.ndarray,
     unit: np.ndarray,
-    nearest_m: np.ndarray,
     snap_distance_m: float,
     boundaries: AdminBoundaries,
     lon: np.ndarray,
     lat: np.ndarray,
 ) -> pd.DataFrame:
     rej_pos = outside[unit[outside] < 0]
-    dist_rej = nearest_m[unit[outside] < 0]
     ev = events.iloc[rej_pos]
     src_cols = [c for c in events.columns if str(c).startswith(SOURCE_PREFIX)]
     if len(rej_pos):
@@ -284,11 +290,12 @@ def _outside_rejects(
         sx, sy = _to_crs(lat[rej_pos], np.clip(lon[rej_pos], -90, 90), boundaries.crs)
         inside_swapped, _ = _covering(boundaries.districts.geometry.array, sx, sy)
         swapped = swapped_ok & (inside_swapped >= 0)
-        km = np.round(dist_rej / 1000.0, 1)
-        detail = np.char.add(
-            np.char.add("outside all boundaries: nearest unit is ", km.astype(str)),
-            f" km away (snap distance {snap_distance_m / 1000:g} km)",
-        ).astype(object)
+        detail = np.full(
+            len(rej_pos),
+            f"outside all boundaries: more than {snap_distance_m / 1000:g} km (the snap "
+            "distance) from every unit",
+            dtype=object,
+        )
         detail[swapped] = detail[swapped] + "; looks like latitude and longitude are swapped"
     else:
         detail = np.array([], dtype=object)

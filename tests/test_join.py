@@ -106,7 +106,7 @@ def test_snapping_in_metres_and_rejection(world):
     assert j["snap_distance_m"].tolist() == pytest.approx([1000, 1900], abs=0.5)
     r = res.rejected
     assert list(r["event_id"]) == ["e3"] and list(r["reason"]) == ["outside_boundaries"]
-    assert "nearest unit is 5.0 km away (snap distance 2 km)" in r["detail"].iloc[0]
+    assert "more than 2 km (the snap distance) from every unit" in r["detail"].iloc[0]
     assert res.counts == {
         "events": 3,
         "joined": 2,
