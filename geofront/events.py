@@ -1,0 +1,927 @@
+"""Reading conflict events into one canonical table, with every bad row accounted for.
+
+:func:`read_events` reads an ACLED export, a UCDP GED (or UCDP Candidate) CSV, or a
+generic table (CSV, GeoJSON, GeoPackage, GeoParquet, ...) and returns an
+:class:`EventsRead`: the good rows as canonical events (see :mod:`geofront.schema`), the
+bad rows with a reason from :data:`geofront.schema.REJECT_REASONS`, and the number of
+rows read. ``n_read == len(events) + len(rejected)`` always holds (checked in code).
+
+How each source maps to the canonical columns
+---------------------------------------------
+==================  ==========================  ====================================
+canonical           ACLED                       UCDP GED / Candidate
+==================  ==========================  ====================================
+event_id            event_id_cnty (older:       id
+                    event_id_no_cnty, data_id)
+date, date_end      event_date (both)           date_start, date_end
+date_precision      time_precision 1/2/3 ->     date_prec 1 day, 2 week, 3 month,
+                    day/week/month              4/5 year
+event_type          event_type                  type_of_violence 1/2/3 -> "State-based
+                                                conflict"/"Non-state conflict"/
+                                                "One-sided violence"
+sub_event_type      sub_event_type ("" if none) ""
+actor1, actor2      actor1, actor2              side_a, side_b
+fatalities          fatalities                  best
+location_precision  geo_precision 1/2/3 ->      where_prec 1 exact; 2, 3, 5 near;
+                    exact/near/region           4, 6, 7 region
+==================  ==========================  ====================================
+
+UCDP ``where_prec``: 1 is the exact place; 2 is within about 25 km of a known point, 3
+is a second-order unit (a district: the coordinates are the district's, so the district
+is still right) and 5 is a road or river between places -- all "near"; 4 is a
+first-order unit (province), 6 the country and 7 international waters or airspace --
+only the region is known. Unknown precision codes give ``day`` / ``exact``.
+
+Coordinates ``(0, 0)`` ("Null Island", in the Gulf of Guinea) count as missing: ACLED
+and UCDP never code an event there, and it is what a blank cell becomes in many tools.
+
+Rows are checked in this order and rejected for the first problem found:
+``missing_coordinates``, ``invalid_coordinates`` (text, NaN, infinity, out of range,
+a non-point geometry, or coordinates that look swapped), ``unparseable_date``,
+``duplicate_event_id`` (the first good row with an id is kept; later good rows with the
+same id are rejected naming it).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import shapely
+from tqdm.auto import tqdm
+
+from geofront import datasets, schema
+from geofront.errors import AccountingError, CRSError, DataFileError, InputError, SchemaError
+from geofront.io import check_input_file, read_vector
+from geofront.sides import read_side_mapping, sides_for
+
+logger = logging.getLogger(__name__)
+
+#: Formats :func:`read_events` understands (``auto`` detects one of the others).
+FORMATS = ("auto", "acled", "ucdp", "csv")
+#: Extensions read as vector data (coordinates from point geometry).
+VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".parquet", ".geoparquet", ".fgb", ".shp")
+
+#: The 49 columns of UCDP GED 23.1 (and of UCDP Candidate files, which may have no header).
+UCDP_GED_COLUMNS = (
+    "id",
+    "relid",
+    "year",
+    "active_year",
+    "code_status",
+    "type_of_violence",
+    "conflict_dset_id",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_dset_id",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_dset_id",
+    "side_a_new_id",
+    "side_a",
+    "side_b_dset_id",
+    "side_b_new_id",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
+    "gwnoa",
+    "gwnob",
+)
+
+_UCDP_REQUIRED = ("id", "date_start", "latitude", "longitude", "side_a", "side_b", "best")
+_ACLED_REQUIRED = ("event_date", "latitude", "longitude", "actor1")
+_ACLED_IDS = ("event_id_cnty", "event_id_no_cnty", "data_id")
+_UCDP_VIOLENCE = {1: "State-based conflict", 2: "Non-state conflict", 3: "One-sided violence"}
+_ACLED_TIME = {1: "day", 2: "week", 3: "month"}
+_ACLED_GEO = {1: "exact", 2: "near", 3: "region"}
+_UCDP_DATE = {1: "day", 2: "week", 3: "month", 4: "year", 5: "year"}
+_UCDP_WHERE = {1: "exact", 2: "near", 3: "near", 5: "near", 4: "region", 6: "region", 7: "region"}
+
+#: Names tried, in order, when a generic table's column is not given.
+_GUESS = {
+    "latitude": ("latitude", "lat", "y"),
+    "longitude": ("longitude", "lon", "lng", "long", "x"),
+    "date": ("event_date", "date"),
+    "event_id": ("event_id", "id"),
+    "actor1": ("actor1", "actor_1"),
+    "actor2": ("actor2", "actor_2"),
+    "event_type": ("event_type",),
+    "fatalities": ("fatalities", "deaths"),
+}
+_OPTION = {"latitude": "latitude", "longitude": "longitude", "date": "date", "event_id": "event_id"}
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y")
+
+
+@dataclass(frozen=True)
+class EventsRead:
+    """The result of :func:`read_events`.
+
+    Attributes
+    ----------
+    events : geopandas.GeoDataFrame
+        Good rows: :data:`geofront.schema.EVENT_COLUMNS` then ``src_<original>``
+        columns, point geometry in EPSG:4326, in file order, RangeIndex.
+    rejected : pandas.DataFrame
+        Bad rows: :data:`geofront.schema.REJECT_COLUMNS` then the ``src_*`` columns,
+        in file order, RangeIndex.
+    n_read : int
+        Data rows read from the source (``len(events) + len(rejected)``).
+    source : str
+        The file read.
+    format : str
+        ``acled``, ``ucdp`` or ``csv`` (any generic table, vector files included).
+    """
+
+    events: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    n_read: int
+    source: str
+    format: str
+
+    def reject_counts(self) -> dict[str, int]:
+        """Return the number of rejected rows per reason, every reason listed, in order."""
+        counts = self.rejected["reason"].value_counts()
+        return {r: int(counts.get(r, 0)) for r in schema.REJECT_REASONS}
+
+
+def read_events(
+    path: str | os.PathLike[str],
+    *,
+    format: str = "auto",
+    latitude: str | None = None,
+    longitude: str | None = None,
+    date: str | None = None,
+    event_id: str | None = None,
+    actor1: str | None = None,
+    actor2: str | None = None,
+    event_type: str | None = None,
+    fatalities: str | None = None,
+    sides: pd.DataFrame | str | os.PathLike[str] | None = None,
+    progress: bool = False,
+) -> EventsRead:
+    """Read conflict events into the canonical schema, rejecting bad rows with a reason.
+
+    Parameters
+    ----------
+    path : path-like or str
+        An events file, or the name of a bundled dataset (``"seed-events"``,
+        ``"ucdp-ged-sample"``).
+    format : {"auto", "acled", "ucdp", "csv"}
+        ``auto`` recognises ACLED and UCDP by their columns (and a header-less UCDP
+        Candidate file by its 49 fields); anything else is a generic table.
+    latitude, longitude, date, event_id, actor1, actor2, event_type, fatalities : str, optional
+        Column names in the file, overriding the format's own (or the guesses made for
+        a generic table: ``lat``/``latitude``/``y``, ``lon``/``lng``/``long``/
+        ``longitude``/``x``, ``date``/``event_date``, ``id``/``event_id``). A generic
+        table without an id column gets ids ``row<N>`` from the source row number; so
+        do rows whose id is blank. Vector files take coordinates from their point
+        geometry (reprojected to EPSG:4326) unless ``latitude``/``longitude`` are given.
+    sides : DataFrame or path-like, optional
+        Actor -> side rules (:func:`geofront.sides.read_side_mapping`) or a user
+        mapping file, tried before the defaults. ``None``: the default mapping.
+    progress : bool, default False
+        Show a progress bar.
+
+    Returns
+    -------
+    EventsRead
+        ``events`` (GeoDataFrame, EPSG:4326) with columns, in order:
+        ``event_id`` string, ``date`` and ``date_end`` datetime64[us] (day),
+        ``date_precision`` string, ``event_type`` string, ``sub_event_type`` string,
+        ``actor1``/``actor2`` string ("" if none), ``side1``/``side2`` string (one of
+        SIDES), ``fatalities`` int64 (blank or non-numeric -> 0), ``location_precision``
+        string, ``latitude``/``longitude`` float64, ``source_dataset`` string,
+        ``source_row`` int64, then ``src_<original>`` columns (strings exactly as
+        written for CSV; as read for vector files) and ``geometry``.
+        ``rejected``: ``source_row`` int64, ``event_id``, ``reason``, ``detail``
+        (strings), then the ``src_*`` columns.
+
+    Raises
+    ------
+    DataFileError
+        Missing file, a directory, an empty file, a header without data rows, a file
+        that is not UTF-8 text, or a malformed CSV row.
+    SchemaError
+        Required columns missing (the message names them and the columns found).
+    CRSError
+        A vector file without a CRS.
+    InputError
+        An unknown ``format``.
+    """
+    if format not in FORMATS:
+        raise InputError(f"unknown events format {format!r}: choose one of {', '.join(FORMATS)}")
+    src = check_input_file(datasets.resolve(os.fspath(path)), "events")
+    options = {
+        "latitude": latitude,
+        "longitude": longitude,
+        "date": date,
+        "event_id": event_id,
+        "actor1": actor1,
+        "actor2": actor2,
+        "event_type": event_type,
+        "fatalities": fatalities,
+    }
+    rules = sides if isinstance(sides, pd.DataFrame) else read_side_mapping(sides)
+    with tqdm(total=5, desc="events", unit="step", disable=not progress) as bar:
+        geometry_xy: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        if src.suffix.lower() in VECTOR_SUFFIXES:
+            raw, geometry_xy = _read_vector_table(src)
+            headerless = False
+        else:
+            raw, headerless = _read_csv_strings(src, allow_headerless=format in ("auto", "ucdp"))
+        bar.update()
+        fmt = "ucdp" if headerless else _detect(raw, format, src)
+        fields = _fields(raw, fmt, src, options, has_geometry=geometry_xy is not None)
+        bar.update()
+        result = _normalise(raw, fields, fmt, src, geometry_xy, rules, bar)
+    return result
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+def _read_csv_strings(src: Path, *, allow_headerless: bool) -> tuple[pd.DataFrame, bool]:
+    """Read a delimited text file once, every column as text. Return (frame, headerless)."""
+    with open(src, "rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        raise DataFileError(
+            f"events file {src} is not UTF-8 text (UTF-16 or binary data): "
+            "save it as CSV UTF-8 and retry"
+        )
+    try:
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            f"events file {src} is not UTF-8 text (byte {exc.start}): "
+            "save it as CSV UTF-8 and retry"
+        ) from exc
+    first_line = text.splitlines()[0] if text.strip() else ""
+    if not first_line.strip():
+        raise DataFileError(f"events file {src} has no header row: give a CSV with a header")
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    known = (
+        {c.lower() for c in UCDP_GED_COLUMNS}
+        | set(_ACLED_REQUIRED)
+        | {n for names in _GUESS.values() for n in names}
+    )
+    headerless = (
+        allow_headerless
+        and len(header) == len(UCDP_GED_COLUMNS)
+        and not any(h.strip().lower() in known for h in header)
+    )
+    names = list(UCDP_GED_COLUMNS) if headerless else _unique_names(header)
+    try:
+        table = pacsv.read_csv(
+            src,
+            read_options=pacsv.ReadOptions(
+                column_names=names, skip_rows=0 if headerless else 1, encoding="utf8"
+            ),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        msg = " ".join(str(exc).split())[:200]
+        if "UTF8" in msg or isinstance(exc, UnicodeDecodeError):
+            raise DataFileError(
+                f"events file {src} is not UTF-8 text: save it as CSV UTF-8 and retry"
+            ) from exc
+        raise DataFileError(f"cannot read events file {src}: {msg}") from exc
+    if table.num_rows == 0:
+        raise DataFileError(
+            f"events file {src} has a header but no data rows: give a file with events"
+        )
+    frame = table.to_pandas()
+    frame.columns = names
+    return frame, headerless
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Column names from a header row: BOM and blanks handled, duplicates numbered."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, h in enumerate(header):
+        name = h.strip() or f"unnamed_{i + 1}"
+        base, k = name, 1
+        while name in seen:
+            name, k = f"{base}.{k}", k + 1
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def _read_vector_table(
+    src: Path,
+) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Read a vector file: attributes as read, and (lon, lat, geometry type) per feature."""
+    if src.suffix.lower() in (".parquet", ".geoparquet"):
+        try:
+            frame: pd.DataFrame = gpd.read_parquet(src)
+        except ValueError:  # plain Parquet without geo metadata: a table with columns
+            try:
+                frame = pd.read_parquet(src)
+            except Exception as exc:
+                msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise DataFileError(f"cannot read events file {src}: {msg}") from exc
+        except Exception as exc:
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DataFileError(f"cannot read events file {src}: {msg}") from exc
+    else:
+        frame = read_vector(src, what="events")
+    if len(frame) == 0:
+        raise DataFileError(f"events file {src} has no features: give a file with events")
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+        n = len(frame)
+        empty = np.full(n, np.nan)
+        return pd.DataFrame(frame).reset_index(drop=True), (empty, empty, np.full(n, -2))
+    if frame.crs is None:
+        raise CRSError(
+            f"events file {src} has no CRS: write it with one (lon/lat data is EPSG:4326)"
+        )
+    geoms = frame.geometry
+    if not geoms.crs.equals("EPSG:4326"):
+        geoms = geoms.to_crs("EPSG:4326")
+    arr = np.asarray(geoms.array, dtype=object)
+    kind = shapely.get_type_id(arr)  # -1 missing, 0 point, others not points
+    kind = np.where(shapely.is_empty(arr) & (kind >= 0), -1, kind)
+    lon = np.where(kind == 0, shapely.get_x(arr), np.nan)
+    lat = np.where(kind == 0, shapely.get_y(arr), np.nan)
+    attrs = pd.DataFrame(frame.drop(columns=frame.geometry.name)).reset_index(drop=True)
+    return attrs, (lon, lat, kind)
+
+
+# --- format detection and column choice -----------------------------------------------
+
+
+def _lookup(raw: pd.DataFrame) -> dict[str, str]:
+    """Lower-cased column name -> actual name (the first column wins)."""
+    out: dict[str, str] = {}
+    for c in raw.columns:
+        out.setdefault(str(c).strip().lower(), str(c))
+    return out
+
+
+def _detect(raw: pd.DataFrame, format: str, src: Path) -> str:
+    cols = _lookup(raw)
+    is_ucdp = all(c in cols for c in _UCDP_REQUIRED)
+    is_acled = all(c in cols for c in _ACLED_REQUIRED) and any(c in cols for c in _ACLED_IDS)
+    if format == "auto":
+        return "ucdp" if is_ucdp else "acled" if is_acled else "csv"
+    need = {"ucdp": _UCDP_REQUIRED, "acled": _ACLED_REQUIRED}.get(format, ())
+    missing = [c for c in need if c not in cols]
+    if format == "acled" and not any(c in cols for c in _ACLED_IDS):
+        missing.append("event_id_cnty")
+    if missing:
+        raise SchemaError(
+            f"events file {src} is not a {format.upper()} file: missing column(s) "
+            f"{', '.join(missing)}; found: {_columns_text(raw)}"
+        )
+    return format
+
+
+def _columns_text(raw: pd.DataFrame, limit: int = 40) -> str:
+    names = [str(c) for c in raw.columns]
+    more = f" ... (+{len(names) - limit})" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def _fields(
+    raw: pd.DataFrame, fmt: str, src: Path, options: dict[str, str | None], *, has_geometry: bool
+) -> dict[str, str | None]:
+    """Return canonical field -> source column (None when the source has none)."""
+    cols = _lookup(raw)
+
+    def first(*names: str) -> str | None:
+        return next((cols[n] for n in names if n in cols), None)
+
+    if fmt == "ucdp":
+        f = {
+            "event_id": first("id"),
+            "date": first("date_start"),
+            "date_end": first("date_end"),
+            "date_precision": first("date_prec"),
+            "event_type": first("type_of_violence"),
+            "sub_event_type": None,
+            "actor1": first("side_a"),
+            "actor2": first("side_b"),
+            "fatalities": first("best"),
+            "location_precision": first("where_prec"),
+            "latitude": first("latitude"),
+            "longitude": first("longitude"),
+            "country": first("country"),
+        }
+    elif fmt == "acled":
+        f = {
+            "event_id": first(*_ACLED_IDS),
+            "date": first("event_date"),
+            "date_end": None,
+            "date_precision": first("time_precision"),
+            "event_type": first("event_type"),
+            "sub_event_type": first("sub_event_type"),
+            "actor1": first("actor1"),
+            "actor2": first("actor2"),
+            "fatalities": first("fatalities"),
+            "location_precision": first("geo_precision"),
+            "latitude": first("latitude"),
+            "longitude": first("longitude"),
+            "country": first("country"),
+        }
+    else:
+        f = {key: first(*names) for key, names in _GUESS.items()}
+        f.update(
+            {
+                "date_end": first("date_end"),
+                "date_precision": first("date_precision"),
+                "sub_event_type": first("sub_event_type"),
+                "location_precision": first("location_precision"),
+                "country": first("country"),
+            }
+        )
+        if has_geometry:
+            f["latitude"] = f["longitude"] = None
+    for key, name in options.items():
+        if name is None:
+            continue
+        if name not in raw.columns:
+            raise SchemaError(
+                f"events file {src} has no column {name!r} (given as {key}); "
+                f"columns are: {_columns_text(raw)}"
+            )
+        f[key] = name
+    if has_geometry and (options["latitude"] is None) != (options["longitude"] is None):
+        raise SchemaError(
+            f"events file {src}: give both latitude and longitude columns, or neither "
+            "to use the point geometry"
+        )
+    needed = ["date"] + ([] if has_geometry and options["latitude"] is None else _COORDS)
+    for key in needed:
+        if f.get(key) is None:
+            guesses = ", ".join(_GUESS[key])
+            raise SchemaError(
+                f"events file {src}: cannot find the {key} column (looked for {guesses}); "
+                f"columns are: {_columns_text(raw)}; name it with {key}=..."
+            )
+    return f
+
+
+_COORDS = ["latitude", "longitude"]
+
+
+# --- normalisation ----------------------------------------------------------------
+
+
+def _normalise(
+    raw: pd.DataFrame,
+    f: dict[str, str | None],
+    fmt: str,
+    src: Path,
+    geometry_xy: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    rules: pd.DataFrame,
+    bar: Any,
+) -> EventsRead:
+    n = len(raw)
+    rows = np.arange(1, n + 1, dtype=np.int64)
+    reason = np.full(n, "", dtype=object)
+    detail = np.full(n, "", dtype=object)
+
+    # Coordinates.
+    if f["latitude"] is not None and f["longitude"] is not None:
+        lat_text, lat, lat_empty, lat_num = _numbers(raw[f["latitude"]])
+        lon_text, lon, lon_empty, lon_num = _numbers(raw[f["longitude"]])
+        kind = np.zeros(n, dtype=np.int64)
+    else:
+        assert geometry_xy is not None
+        lon, lat, kind = geometry_xy
+        lat_empty = lon_empty = kind == -1
+        lat_num = lon_num = np.ones(n, dtype=bool)
+        lat_text = pd.Series(lat, dtype="float64").astype("string")
+        lon_text = pd.Series(lon, dtype="float64").astype("string")
+    _check_coordinates(
+        reason, detail, lat, lon, lat_text, lon_text, lat_empty, lon_empty, lat_num, lon_num, kind
+    )
+    country = raw[f["country"]] if f.get("country") else None
+    _check_swapped(reason, detail, lat, lon, lat_text, lon_text, country)
+
+    # Dates.
+    date_text = _text(raw, f["date"], n)
+    day = _parse_dates(raw[f["date"]]) if f["date"] else np.full(n, np.datetime64("NaT", "us"))
+    bad = (reason == "") & np.isnat(day)
+    _reject(reason, detail, bad, schema.UNPARSEABLE_DATE, _date_detail("date", date_text, bad))
+    if f.get("date_end"):
+        end_text = _text(raw, f["date_end"], n)
+        end = _parse_dates(raw[f["date_end"]])
+        blank = (end_text.str.strip() == "").to_numpy(dtype=bool)
+        end = np.where(blank, day, end)
+        bad = (reason == "") & np.isnat(end)
+        _reject(
+            reason, detail, bad, schema.UNPARSEABLE_DATE, _date_detail("date_end", end_text, bad)
+        )
+        bad = (reason == "") & (end < day)
+        _reject(
+            reason,
+            detail,
+            bad,
+            schema.UNPARSEABLE_DATE,
+            ("date_end " + end_text[bad] + " is before date " + date_text[bad]).to_numpy(),
+        )
+    else:
+        end = day
+    bar.update()
+
+    # Event ids: from the file, or "row<N>" where there is none.
+    made = pd.Series("row" + rows.astype(str), dtype="string")
+    if f["event_id"]:
+        ids = _text(raw, f["event_id"], n).str.strip()
+        ids = ids.where(ids != "", made)
+    else:
+        ids = made
+    ok = reason == ""
+    ok_ids = ids[ok]
+    dup = ok_ids.duplicated(keep="first").to_numpy(dtype=bool)
+    if dup.any():
+        first_row = pd.Series(rows[ok]).groupby(ok_ids.to_numpy()).transform("first").to_numpy()
+        where = np.flatnonzero(ok)[dup]
+        reason[where] = schema.DUPLICATE_EVENT_ID
+        detail[where] = (
+            "event id "
+            + ok_ids.iloc[np.flatnonzero(dup)].to_numpy().astype(object)
+            + " already used by source row "
+            + first_row[dup].astype(str).astype(object)
+            + " (kept)"
+        )
+    bar.update()
+
+    keep = np.flatnonzero(reason == "")
+    drop = np.flatnonzero(reason != "")
+    src_cols = {c: schema.SOURCE_PREFIX + str(c) for c in raw.columns}
+    events = _events_frame(raw, f, fmt, keep, ids, day, end, lat, lon, rows, rules)
+    events = pd.concat(
+        [events, raw.iloc[keep].rename(columns=src_cols).reset_index(drop=True)], axis=1
+    )
+    events = gpd.GeoDataFrame(
+        events,
+        geometry=gpd.points_from_xy(events["longitude"], events["latitude"]),
+        crs="EPSG:4326",
+    )
+    rejected = pd.DataFrame(
+        {
+            "source_row": rows[drop],
+            "event_id": pd.array(ids.to_numpy()[drop], dtype="string"),
+            "reason": pd.array(reason[drop].astype(str), dtype="string"),
+            "detail": pd.array(detail[drop].astype(str), dtype="string"),
+        }
+    )
+    rejected = pd.concat(
+        [rejected, raw.iloc[drop].rename(columns=src_cols).reset_index(drop=True)], axis=1
+    )
+    bar.update()
+    if len(events) + len(rejected) != n:
+        raise AccountingError(
+            f"events from {src}: read {n} rows but kept {len(events)} + rejected "
+            f"{len(rejected)}; please report this bug"
+        )
+    if len(rejected):
+        logger.info("%s: %d of %d rows rejected", src, len(rejected), n)
+    return EventsRead(events=events, rejected=rejected, n_read=n, source=str(src), format=fmt)
+
+
+def _events_frame(
+    raw: pd.DataFrame,
+    f: dict[str, str | None],
+    fmt: str,
+    keep: np.ndarray,
+    ids: pd.Series,
+    day: np.ndarray,
+    end: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    rows: np.ndarray,
+    rules: pd.DataFrame,
+) -> pd.DataFrame:
+    """Build the canonical columns for the kept rows."""
+    sub = raw.iloc[keep].reset_index(drop=True)
+    m = len(keep)
+
+    def text(key: str) -> pd.Series:
+        col = f.get(key)
+        return (
+            _text(sub, col, m).str.strip() if col else pd.Series("", index=range(m), dtype="string")
+        )
+
+    if fmt == "ucdp":
+        date_precision = _coded(sub, f["date_precision"], _UCDP_DATE, "day")
+        location_precision = _coded(sub, f["location_precision"], _UCDP_WHERE, "exact")
+        event_type = _coded(sub, f["event_type"], _UCDP_VIOLENCE, "")
+        if f["event_type"]:  # keep unknown codes visible rather than blank
+            event_type = event_type.where(event_type != "", text("event_type"))
+    elif fmt == "acled":
+        date_precision = _coded(sub, f["date_precision"], _ACLED_TIME, "day")
+        location_precision = _coded(sub, f["location_precision"], _ACLED_GEO, "exact")
+        event_type = text("event_type")
+    else:
+        date_precision = _vocabulary(text("date_precision"), schema.DATE_PRECISIONS, "day")
+        location_precision = _vocabulary(
+            text("location_precision"), schema.LOCATION_PRECISIONS, "exact"
+        )
+        event_type = text("event_type")
+    actor1, actor2 = text("actor1"), text("actor2")
+    dates = pd.Series(day[keep])
+    if f.get("fatalities"):
+        _, deaths, _, _ = _numbers(sub[f["fatalities"]])
+        fatalities = np.where(np.isfinite(deaths) & (deaths >= 0), deaths, 0).astype(np.int64)
+    else:
+        fatalities = np.zeros(m, dtype=np.int64)
+    out = pd.DataFrame(
+        {
+            "event_id": pd.array(ids.to_numpy()[keep], dtype="string"),
+            "date": day[keep].astype("datetime64[us]"),
+            "date_end": end[keep].astype("datetime64[us]"),
+            "date_precision": date_precision,
+            "event_type": event_type,
+            "sub_event_type": text("sub_event_type"),
+            "actor1": actor1,
+            "actor2": actor2,
+            "side1": sides_for(actor1, rules, dates=dates),
+            "side2": sides_for(actor2, rules, dates=dates),
+            "fatalities": fatalities,
+            "location_precision": location_precision,
+            "latitude": lat[keep].astype("float64"),
+            "longitude": lon[keep].astype("float64"),
+            "source_dataset": pd.array([fmt] * m, dtype="string"),
+            "source_row": rows[keep],
+        }
+    )
+    return out[list(schema.EVENT_COLUMNS)]
+
+
+def _text(frame: pd.DataFrame, col: str | None, n: int) -> pd.Series:
+    """A column as ``string`` dtype with missing values as "" (index 0..n-1)."""
+    if col is None:
+        return pd.Series("", index=range(n), dtype="string")
+    s = frame[col]
+    if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+        s = s.astype("string")
+    return pd.Series(s.to_numpy(), dtype="string").fillna("")
+
+
+def _numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    """Parse a column to float64. Return (text, values, empty, is_number)."""
+    n = len(s)
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        values = s.to_numpy(dtype="float64", na_value=np.nan)
+        empty = np.isnan(values)
+        return pd.Series(s.to_numpy(), dtype="string").fillna(""), values, empty, ~empty
+    text = _text(pd.DataFrame({"c": s.reset_index(drop=True)}), "c", n)
+    arr = pc.utf8_trim_whitespace(pa.array(text.to_numpy(dtype=object), type=pa.string()))
+    empty = np.asarray(pc.equal(arr, ""), dtype=bool)
+    is_number = np.asarray(pc.match_substring_regex(arr, _NUMBER), dtype=bool)
+    cleaned = pc.if_else(pa.array(is_number), arr, pa.scalar(None, pa.string()))
+    values = np.asarray(pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+    return text, values, empty, is_number
+
+
+def _reject(reason: np.ndarray, detail: np.ndarray, mask: np.ndarray, why: str, text: Any) -> None:
+    """Record ``why`` for rows in ``mask`` (``text`` aligned with mask's True rows)."""
+    if mask.any():
+        reason[mask] = why
+        detail[mask] = np.asarray(text, dtype=object)
+
+
+def _check_coordinates(
+    reason: np.ndarray,
+    detail: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    lat_text: pd.Series,
+    lon_text: pd.Series,
+    lat_empty: np.ndarray,
+    lon_empty: np.ndarray,
+    lat_num: np.ndarray,
+    lon_num: np.ndarray,
+    kind: np.ndarray,
+) -> None:
+    both = lat_empty & lon_empty
+    _reject(
+        reason,
+        detail,
+        both,
+        schema.MISSING_COORDINATES,
+        ["latitude and longitude are empty"] * int(both.sum()),
+    )
+    for empty, name in ((lat_empty, "latitude"), (lon_empty, "longitude")):
+        m = (reason == "") & empty
+        _reject(reason, detail, m, schema.MISSING_COORDINATES, [f"{name} is empty"] * int(m.sum()))
+    m = (reason == "") & (kind == -2)
+    _reject(
+        reason,
+        detail,
+        m,
+        schema.MISSING_COORDINATES,
+        ["no geometry and no coordinates"] * int(m.sum()),
+    )
+    m = (reason == "") & (kind > 0)
+    names = np.array(
+        [
+            "Point",
+            "LineString",
+            "LinearRing",
+            "Polygon",
+            "MultiPoint",
+            "MultiLineString",
+            "MultiPolygon",
+            "GeometryCollection",
+        ],
+        dtype=object,
+    )
+    _reject(
+        reason,
+        detail,
+        m,
+        schema.INVALID_COORDINATES,
+        "geometry is a " + names[np.clip(kind[m], 0, 7)] + ", not a point",
+    )
+    for num, text, name in ((lat_num, lat_text, "latitude"), (lon_num, lon_text, "longitude")):
+        m = (reason == "") & ~num
+        _reject(
+            reason,
+            detail,
+            m,
+            schema.INVALID_COORDINATES,
+            (name + " '" + text[m].str.strip() + "' is not a number").to_numpy(),
+        )
+    with np.errstate(invalid="ignore"):
+        for values, text, name in ((lat, lat_text, "latitude"), (lon, lon_text, "longitude")):
+            m = (reason == "") & ~np.isfinite(values)
+            _reject(
+                reason,
+                detail,
+                m,
+                schema.INVALID_COORDINATES,
+                (name + " '" + text[m].str.strip() + "' is not a finite number").to_numpy(),
+            )
+        null_island = (reason == "") & (lat == 0) & (lon == 0)
+        _reject(
+            reason,
+            detail,
+            null_island,
+            schema.MISSING_COORDINATES,
+            ["coordinates (0, 0) (Null Island) are treated as missing"] * int(null_island.sum()),
+        )
+        lat_bad = (reason == "") & (np.abs(lat) > 90)
+        lon_bad = (reason == "") & (np.abs(lon) > 180)
+        swapped = lat_bad & ~lon_bad & (np.abs(lat) <= 180) & (np.abs(lon) <= 90)
+        for m, text, name, lim in (
+            (lat_bad, lat_text, "latitude", 90),
+            (lon_bad & ~lat_bad, lon_text, "longitude", 180),
+        ):
+            msg = name + " " + text[m].str.strip() + f" out of range [-{lim}, {lim}]"
+            msg = msg.where(~pd.Series(swapped[m], index=msg.index), msg + "; " + _SWAPPED)
+            _reject(reason, detail, m, schema.INVALID_COORDINATES, msg.to_numpy())
+
+
+_SWAPPED = "looks like latitude and longitude are swapped"
+#: Fewest good points of a country (or of the file) to judge where its events lie.
+_MIN_POINTS_FOR_EXTENT = 10
+
+
+def _check_swapped(
+    reason: np.ndarray,
+    detail: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    lat_text: pd.Series,
+    lon_text: pd.Series,
+    country: pd.Series | None,
+) -> None:
+    """Reject in-range points that fall inside their country's extent only when swapped.
+
+    The extent of a country (the ``country`` column of ACLED and UCDP, else the whole
+    file) is the box between the 2nd and 98th percentiles of its good points, widened
+    by 1 degree; judged only with at least :data:`_MIN_POINTS_FOR_EXTENT` points.
+    """
+    good = reason == ""
+    if good.sum() < _MIN_POINTS_FOR_EXTENT:
+        return
+    key = (
+        pd.Series(country.to_numpy(), dtype="string").fillna("")
+        if country is not None
+        else pd.Series("", index=range(len(lat)), dtype="string")
+    )
+    frame = pd.DataFrame({"key": key[good].to_numpy(), "lat": lat[good], "lon": lon[good]})
+    grouped = frame.groupby("key", sort=True)
+    size = grouped.size()
+    q = grouped[["lat", "lon"]].quantile(np.array([0.02, 0.98])).unstack()
+    q = q[size.reindex(q.index) >= _MIN_POINTS_FOR_EXTENT]
+    if q.empty:
+        return
+    box = q.reindex(key.to_numpy())
+    lat_lo, lat_hi = box[("lat", 0.02)].to_numpy() - 1, box[("lat", 0.98)].to_numpy() + 1
+    lon_lo, lon_hi = box[("lon", 0.02)].to_numpy() - 1, box[("lon", 0.98)].to_numpy() + 1
+    with np.errstate(invalid="ignore"):
+        inside = (lat >= lat_lo) & (lat <= lat_hi) & (lon >= lon_lo) & (lon <= lon_hi)
+        inside_swapped = (lon >= lat_lo) & (lon <= lat_hi) & (lat >= lon_lo) & (lat <= lon_hi)
+    m = good & ~inside & inside_swapped
+    msg = (
+        "latitude "
+        + lat_text[m].str.strip()
+        + ", longitude "
+        + lon_text[m].str.strip()
+        + " lie outside the extent of the other events of this country; "
+        + _SWAPPED
+    )
+    _reject(reason, detail, m, schema.INVALID_COORDINATES, msg.to_numpy())
+
+
+def _parse_dates(s: pd.Series) -> np.ndarray:
+    """Parse dates (``YYYY-MM-DD``, ISO date-times, ``dd Month YYYY``) to datetime64[us] days.
+
+    Only the unique values are parsed. Unparseable or empty values give NaT.
+    """
+    if pd.api.types.is_datetime64_any_dtype(s):
+        d = pd.Series(s.to_numpy()) if getattr(s.dt, "tz", None) is None else s.dt.tz_localize(None)
+        return pd.Series(d).dt.floor("D").to_numpy(dtype="datetime64[us]")
+    text = _text(pd.DataFrame({"c": s.reset_index(drop=True)}), "c", len(s)).str.strip()
+    codes, uniques = pd.factorize(text, sort=False)
+    u = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
+    parsed = pd.Series(pd.to_datetime(u, format="%Y-%m-%d", errors="coerce"))
+    todo = parsed.isna() & u.str.match(r"^\d{4}-\d{2}-\d{2}[T ]\d").fillna(False)
+    if todo.any():
+        iso = pd.to_datetime(u[todo], format="ISO8601", errors="coerce", utc=True)
+        parsed[todo] = iso.dt.tz_localize(None).astype(parsed.dtype)
+    for fmt in _DATE_FORMATS:
+        todo = parsed.isna() & (u != "")
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(u[todo], format=fmt, errors="coerce")
+    days = parsed.dt.floor("D").to_numpy(dtype="datetime64[us]")
+    out = np.append(days, np.datetime64("NaT", "us"))[codes]  # code -1 (missing) -> NaT
+    return out
+
+
+def _date_detail(name: str, text: pd.Series, mask: np.ndarray) -> np.ndarray:
+    t = text[mask].str.strip()
+    msg = name + " '" + t + "' is not a date (expected YYYY-MM-DD or dd Month YYYY)"
+    return msg.where(t != "", name + " is empty").to_numpy()
+
+
+def _coded(sub: pd.DataFrame, col: str | None, codes: dict[int, str], default: str) -> pd.Series:
+    """Map integer codes (as text or numbers) to labels; unknown or blank -> default."""
+    m = len(sub)
+    if col is None:
+        return pd.Series(default, index=range(m), dtype="string")
+    _, values, _, _ = _numbers(sub[col])
+    out = pd.Series(default, index=range(m), dtype="string")
+    for code, label in codes.items():
+        out[values == code] = label
+    return out
+
+
+def _vocabulary(text: pd.Series, allowed: tuple[str, ...], default: str) -> pd.Series:
+    low = text.str.lower()
+    return low.where(low.isin(allowed), default).astype("string")
