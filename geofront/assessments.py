@@ -300,7 +300,7 @@ def read_assessments(
         Force the layout; ``None`` detects it (long when a date column exists,
         otherwise wide when at least one column header is a date).
     vocabulary : mapping, optional
-        Extra status words (``{"ieа": "insurgent"}``), added to :data:`STATUS_WORDS`
+        Extra status words (``{"emirate forces": "insurgent"}``), added to :data:`STATUS_WORDS`
         and taking precedence.
     dayfirst : bool
         Read ambiguous dates such as ``07/08/2021`` as day first (7 August). ISO dates

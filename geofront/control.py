@@ -263,7 +263,10 @@ def _districts(boundaries: AdminBoundaries | gpd.GeoDataFrame) -> gpd.GeoDataFra
 
 def _day(value: Any, what: str) -> pd.Timestamp:
     try:
-        day = pd.Timestamp(value)
+        if isinstance(value, str):
+            day = pd.to_datetime(value.strip(), format="ISO8601")
+        else:
+            day = pd.Timestamp(value)
     except (ValueError, TypeError):
         raise InputError(f"{what} {value!r} is not a date: write YYYY-MM-DD") from None
     if pd.isna(day):

@@ -174,9 +174,9 @@ def match_names(
         ``query``
             the name as given
         ``match``
-            label of the matched candidate, ``<NA>`` if none (object dtype)
+            label of the matched candidate, None if none (object dtype)
         ``matched_name``
-            the candidate's name, ``<NA>`` if none
+            the candidate's name, None if none
         ``method``
             the tier that matched (:data:`MATCH_METHODS`), or ``"ambiguous"``,
             ``"unmatched"``
@@ -271,8 +271,8 @@ def match_names(
     out = pd.DataFrame(
         {
             "query": qtext.to_numpy(dtype=object),
-            "match": match,
-            "matched_name": matched_name,
+            "match": pd.Series(match, index=q.index, dtype=object),
+            "matched_name": pd.Series(matched_name, index=q.index, dtype=object),
             "method": method.astype(str),
             "score": score,
             "candidates": tied.astype(str),
