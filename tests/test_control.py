@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import world as W
 
+import world as W
 from geofront.assessments import read_assessments
 from geofront.control import (
     RULE_ACTIVITY,

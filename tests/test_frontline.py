@@ -6,8 +6,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-import world as W
 
+import world as W
 from geofront.errors import InputError, SchemaError
 from geofront.frontline import (
     FRONTLINE_CLASS_COLUMNS,
