@@ -236,23 +236,21 @@ class _NameIndex:
 
     _KEYS = (normalise_name, phonetic_key, skeleton_key)
 
-    def __init__(self) -> None:
-        self.by_key: list[dict[str, list[object]]] = [{} for _ in self._KEYS]
+    def __init__(self, labels: list[object], spellings: list[str], names: list[str]) -> None:
+        text = pd.Series(spellings, dtype=object)
+        self.by_key: list[dict[str, list[object]]] = []
+        for fn in self._KEYS:  # each key computed once for all spellings (vectorised)
+            table: dict[str, list[object]] = {}
+            for key, label in zip(fn(text), labels, strict=True):
+                _append(table, str(key), label)
+            self.by_key.append(table)
+        self.display = dict(zip(map(str, normalise_name(text)), names, strict=True))
         self.province: dict[str, list[object]] = {}
-        self.display: dict[str, str] = {}
 
     def tiers(self, query: str) -> list[tuple[dict[str, list[object]], str]]:
         out = [(table, str(fn(query))) for table, fn in zip(self.by_key, self._KEYS, strict=True)]
         out += [(self.province, str(phonetic_key(query)))]
         return out
-
-    def add(self, name: str, spellings: list[str], province: object, label: object) -> None:
-        for s in spellings:
-            for table, fn in zip(self.by_key, self._KEYS, strict=True):
-                _append(table, str(fn(s)), label)
-            self.display.setdefault(str(normalise_name(s)), name)
-        if isinstance(province, str) and province:
-            _append(self.province, str(phonetic_key(province)), label)
 
 
 def _append(table: dict[str, list[object]], key: str, label: object) -> None:
@@ -264,15 +262,24 @@ def _append(table: dict[str, list[object]], key: str, label: object) -> None:
 
 
 def _name_index(cities: gpd.GeoDataFrame) -> _NameIndex:
-    index = _NameIndex()
+    labels: list[object] = []
+    spellings: list[str] = []
+    names: list[str] = []
     has_alias = "aliases" in cities.columns
-    has_prov = "province" in cities.columns
     for label, name in zip(cities.index, cities["city"], strict=True):
-        spellings = [str(name)]
+        these = [str(name)]
         if has_alias and isinstance(cities.at[label, "aliases"], str):
-            spellings += [a for a in cities.at[label, "aliases"].split(";") if a]
-        province = cities.at[label, "province"] if has_prov else None
-        index.add(str(name), spellings, None if pd.isna(province) else province, label)
+            these += [a for a in cities.at[label, "aliases"].split(";") if a]
+        labels += [label] * len(these)
+        spellings += these
+        names += [str(name)] * len(these)
+    index = _NameIndex(labels, spellings, names)
+    if "province" in cities.columns:
+        prov = cities["province"]
+        known = prov.notna().to_numpy()
+        keys = phonetic_key(prov[known].astype(str))
+        for label, key in zip(cities.index[known], keys, strict=True):
+            _append(index.province, str(key), label)
     return index
 
 
