@@ -1,0 +1,348 @@
+"""Siege geometry and status, checked against hand-worked answers.
+
+Synthetic cases use the world of tests/world.py: "Capital" at the centre of district 201
+(x=10 km, y=10 km), "Border Town" at the centre of 102. Events are placed by geodesic
+bearing and distance from the Capital (pyproj Geod.fwd), so which ring and sector each
+falls in is known by construction: with 16 sectors, sector k is centred on bearing
+22.5*k, and an event at 12 km lies in the outskirts (5-20 km).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from pyproj import Geod
+
+import world as w
+from geofront.errors import InputError
+from geofront.places import read_cities
+from geofront.schema import CONTROL_COLUMNS
+from geofront.siege import (
+    RING_COLUMNS,
+    SIEGE_STATUSES,
+    SiegeThresholds,
+    assess_sieges,
+    outskirt_rings,
+    siege_status,
+)
+
+GEOD = Geod(ellps="WGS84")
+AS_OF = "2021-07-10"
+
+
+def world_cities() -> gpd.GeoDataFrame:
+    return w.cities().rename(columns={"name": "city"})
+
+
+def control(statuses: dict[str, str] | None = None) -> gpd.GeoDataFrame:
+    d = w.districts_frame()
+    d["status"] = [(statuses or {}).get(i, "government") for i in d["district_id"]]
+    d["since"] = pd.NaT
+    d["rule"] = "test"
+    d["evidence"] = [f"a{i}" for i in d["district_id"]]
+    d = d[[*CONTROL_COLUMNS, "geometry"]].set_index("district_id", drop=False)
+    d.index.name = None
+    return d
+
+
+def events(rows: list[dict]) -> gpd.GeoDataFrame:
+    """Events at (bearing_deg, distance_m) from the Capital; other keys as events_frame."""
+    lon0, lat0 = w.lonlat(10, 10)
+    base = w.events_frame(
+        [
+            {
+                "x_km": 10,
+                "y_km": 10,
+                "date": pd.Timestamp(AS_OF),
+                **{k: v for k, v in r.items() if k not in ("bearing", "dist")},
+            }
+            for r in rows
+        ]
+    )
+    lon, lat, _ = GEOD.fwd(
+        np.full(len(rows), lon0),
+        np.full(len(rows), lat0),
+        [r["bearing"] for r in rows],
+        [r["dist"] for r in rows],
+    )
+    base["longitude"], base["latitude"] = lon, lat
+    return base.set_geometry(gpd.points_from_xy(lon, lat, crs="EPSG:4326"))
+
+
+def capital(status: pd.DataFrame) -> pd.Series:
+    return status[status["city"] == "Capital"].iloc[0]
+
+
+# --------------------------------------------------------------------------- geometry
+@pytest.mark.parametrize("name", ["Qala-i-Naw", "Fayzabad"])  # UTM 41N and 42N
+def test_ring_areas_are_true_areas(name):
+    cities = read_cities()
+    city = cities[cities["city"] == name]
+    rings = outskirt_rings(city, sectors=None)
+    assert rings.crs.to_epsg() == 4326
+    assert rings["ring"].tolist() == ["core", "outskirts", "approaches"]
+    # Geodesic area on the WGS 84 ellipsoid of the lon/lat polygons (independent of the
+    # AEQD used to build them) against the plane formula pi (r2^2 - r1^2): a geodesic
+    # circle of 50 km has an area within 1e-5 of pi r^2, so 0.5 % is a loose bound that a
+    # degree buffer (about 18 % off at 35-37 N) cannot meet.
+    for ring in rings.itertuples():
+        expected = np.pi * (ring.outer_m**2 - ring.inner_m**2)
+        area, _ = GEOD.geometry_area_perimeter(ring.geometry)
+        assert abs(area) == pytest.approx(expected, rel=0.005)
+        assert ring.area_km2 * 1e6 == pytest.approx(expected, rel=0.005)
+    # and the 16 sectors of each ring add up to it, in an equal-area CRS too
+    sectors = outskirt_rings(city).to_crs("EPSG:6933")
+    by_ring = sectors.geometry.area.groupby(sectors["ring_index"]).sum().to_numpy()
+    expected = np.pi * np.diff(np.array([0, 5000, 20000, 50000.0]) ** 2)
+    np.testing.assert_allclose(by_ring, expected, rtol=0.005)
+
+
+def test_ring_edge_at_true_distance():
+    cities = read_cities()
+    city = cities[cities["city"] == "Fayzabad"]
+    rings = outskirt_rings(city, sectors=None)
+    outer = np.asarray(rings.geometry.iloc[2].exterior.coords)
+    lon0, lat0 = city.geometry.iloc[0].x, city.geometry.iloc[0].y
+    _, _, dist = GEOD.inv(np.full(len(outer), lon0), np.full(len(outer), lat0), *outer.T)
+    np.testing.assert_allclose(dist, 50000.0, atol=0.01)
+
+
+def test_sectors_numbered_clockwise_from_north_centred_on_north():
+    cities = read_cities()
+    city = cities[cities["city"] == "Qala-i-Naw"]
+    s = outskirt_rings(city)
+    assert list(s.columns[:-1]) == list(RING_COLUMNS)
+    assert len(s) == 3 * 16
+    out = s[s["ring"] == "outskirts"].set_index("sector")
+    assert out.loc[0, "compass"] == "N" and out.loc[4, "compass"] == "E"
+    assert (out.loc[0, "bearing_from"], out.loc[0, "bearing_to"]) == (348.75, 11.25)
+    lon0, lat0 = city.geometry.iloc[0].x, city.geometry.iloc[0].y
+    for bearing, sector in [(0, 0), (10, 0), (350, 0), (12, 1), (90, 4), (200, 9), (345, 15)]:
+        lon, lat, _ = GEOD.fwd(lon0, lat0, bearing, 12000)
+        assert out.loc[sector, "geometry"].contains(shapely.Point(lon, lat)), bearing
+
+
+def test_rings_in_callers_crs():
+    cities = world_cities()  # UTM 41N
+    s = outskirt_rings(cities, radii_m=(1000, 2000), ring_names=("in", "out"), sectors=4)
+    assert s.crs == cities.crs and len(s) == 2 * 2 * 4
+    assert s["compass"].head(4).tolist() == ["N", "E", "S", "W"]
+    # the Capital's inner ring in UTM metres: area within 0.1 % of pi r^2 (UTM scale ~0.9996)
+    inner = s[(s["city"] == "Capital") & (s["ring"] == "in")]
+    assert inner.geometry.area.sum() == pytest.approx(np.pi * 1000**2, rel=1e-3)
+    assert shapely.Point(w.xy(10, 10.5)).within(inner.geometry.iloc[0])  # 500 m north
+    assert cities.crs.to_epsg() == 32641  # input untouched
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"radii_m": (5000, 5000, 50000)}, "increase strictly"),
+        ({"radii_m": (20000, 5000)}, "increase strictly"),
+        ({"radii_m": (-5, 10)}, "positive"),
+        ({"sectors": 0}, "at least 1"),
+        ({"ring_names": ("a", "b")}, "one name per radius"),
+    ],
+)
+def test_bad_ring_options(kwargs, match):
+    with pytest.raises(InputError, match=match) as err:
+        outskirt_rings(world_cities(), **kwargs)
+    assert "\n" not in str(err.value)
+
+
+# --------------------------------------------------------------------------- status
+def test_besieged_twelve_of_sixteen_sectors_wrapping_north():
+    # hostile events in sectors 10..15 and 0..5: 12 contiguous sectors across north
+    sectors = [*range(10, 16), *range(6)]
+    ev = events([{"bearing": 22.5 * k, "dist": 12000} for k in sectors])
+    got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF))
+    assert got["status"] == "besieged" and got["severity"] == 2
+    assert got["hostile_sectors"] == 12
+    assert got["encirclement_index"] == pytest.approx(0.75)
+    assert got["max_hostile_arc_deg"] == pytest.approx(270.0)
+    # the open corridor is sectors 6..9: from 6*22.5-11.25 to 9*22.5+11.25
+    assert got["open_corridors"] == "123.75-213.75"
+    assert got["evidence_events"] == ";".join(sorted(f"e{i}" for i in range(1, 13)))
+    assert got["hostile_outskirts"] == 12 and got["hostile_core"] == 0
+
+
+def test_one_side_only_is_threatened():
+    ev = events([{"bearing": 22.5 * k, "dist": 12000} for k in (2, 3, 4)])
+    got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF))
+    assert got["status"] == "threatened"
+    assert got["max_hostile_arc_deg"] == pytest.approx(67.5)
+    assert got["encirclement_index"] == pytest.approx(3 / 16)
+    # open from sector 5 (101.25) clockwise through north to the end of sector 1 (33.75)
+    assert got["open_corridors"] == "101.25-33.75"
+    assert got["evidence_events"] == "e1;e2;e3"
+
+
+def test_fighting_in_core_is_under_assault():
+    ev = events([{"bearing": 45, "dist": 2000}, {"bearing": 180, "dist": 12000}])
+    got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF))
+    assert got["status"] == "under assault"
+    assert (got["hostile_core"], got["hostile_outskirts"]) == (1, 1)
+    assert got["evidence_events"] == "e1"
+    assert got["nearest_hostile_m"] == pytest.approx(2000.0, abs=0.01)
+    assert got["nearest_hostile_event"] == "e1"
+
+
+def test_district_held_by_hostile_side_is_fallen():
+    ev = events([{"bearing": 45, "dist": 2000}])
+    got = capital(siege_status(world_cities(), ev, control({"201": "insurgent"}), as_of=AS_OF))
+    assert got["status"] == "fallen" and got["severity"] == 4
+    assert got["holder"] == "insurgent" and got["hostile_side"] == "insurgent"
+    assert (got["evidence_districts"], got["evidence_events"]) == ("201", "a201")
+
+
+def test_contested_district_is_not_fallen():
+    ev = events([{"bearing": 45, "dist": 2000}])
+    got = capital(siege_status(world_cities(), ev, control({"201": "contested"}), as_of=AS_OF))
+    assert got["holder"] == "contested" and got["status"] == "under assault"
+
+
+def test_defender_is_relative_per_city():
+    # An insurgent-held city attacked by the government: hostility flips.
+    cities = world_cities().assign(defender=["insurgent", None])
+    ev = events(
+        [
+            {"bearing": 0, "dist": 1000, "side1": "government", "side2": "civilians"},
+            {"bearing": 90, "dist": 1000, "side1": "insurgent", "side2": "civilians"},
+        ]
+    )
+    ctrl = control({"201": "insurgent"})
+    got = capital(siege_status(cities, ev, ctrl, as_of=AS_OF))
+    assert (got["defender"], got["hostile_side"]) == ("insurgent", "government")
+    assert got["status"] == "under assault" and got["evidence_events"] == "e1"
+    assert (got["hostile_core"], got["friendly_core"]) == (1, 1)
+
+
+def test_hostile_held_share_worked_by_hand():
+    # District 202 (x 20-40 km, y 0-20 km) held by insurgents: seen from the Capital at
+    # (10, 10) km it is everything more than 10 km east. In the E sector of the outskirts
+    # (bearings 90 +- 11.25 deg, radii 5-20 km) that is the part with r cos(phi) >= 10:
+    #   area = int_{-t}^{t} int_{10/cos phi}^{20} r dr dphi = 400 t - 100 tan t (km2),
+    # t = 11.25 deg; the sector is t (20^2 - 5^2) km2. Share = 0.7965.
+    t = np.radians(11.25)
+    share = (400 * t - 100 * np.tan(t)) / (t * 375)
+    ev = events([{"bearing": 0, "dist": 100000, "side1": "government", "side2": ""}])
+    result = assess_sieges(world_cities(), ev, control({"202": "insurgent"}), as_of=AS_OF)
+    s = result.sectors
+    east = s[(s["city"] == "Capital") & (s["ring"] == "outskirts") & (s["sector"] == 4)].iloc[0]
+    assert east["hostile_held_share"] == pytest.approx(share, abs=0.005)
+    assert east["hostile"] and east["hostile_districts"] == "202"
+    got = capital(result.status)
+    assert got["status"] == "threatened" and got["evidence_districts"] == "202"
+    assert got["hostile_outskirts"] == 0 and np.isnan(got["nearest_hostile_m"])
+    north = s[(s["city"] == "Capital") & (s["ring"] == "outskirts") & (s["sector"] == 0)]
+    assert north["defender_held_share"].iloc[0] > 0.5 and not north["hostile"].iloc[0]
+
+
+def test_secure_and_friendly_counts():
+    ev = events([{"bearing": 90, "dist": 12000, "side1": "government", "side2": ""}])
+    got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF))
+    assert got["status"] == "secure" and got["open_corridors"] == "0-360"
+    assert (got["friendly_outskirts"], got["hostile_outskirts"]) == (1, 0)
+    assert got["evidence_events"] == "" and got["max_hostile_arc_deg"] == 0
+
+
+def test_window_and_precision():
+    day = pd.Timestamp(AS_OF)
+    ev = events(
+        [
+            {"bearing": 0, "dist": 1000, "date": day - pd.Timedelta(days=14)},  # outside
+            {"bearing": 0, "dist": 12000, "date": day - pd.Timedelta(days=13)},  # inside
+            {"bearing": 0, "dist": 1000, "location_precision": "region"},  # left out
+            {"bearing": 0, "dist": 30000, "date": day + pd.Timedelta(days=1)},  # future
+        ]
+    )
+    got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF))
+    assert got["status"] == "threatened" and got["evidence_events"] == "e2"
+    assert got["hostile_core"] == 0 and got["nearest_hostile_m"] == pytest.approx(12000, abs=0.01)
+    # a longer-lasting event (date_end) that overlaps the window counts
+    ev.loc[0, "date_end"] = day - pd.Timedelta(days=2)
+    assert capital(siege_status(world_cities(), ev, control(), as_of=AS_OF))["status"] == (
+        "under assault"
+    )
+
+
+def test_sorted_by_severity_then_name_index_kept():
+    cities = world_cities()
+    cities.index = ["c", "b"]
+    ev = events([{"bearing": 0, "dist": 1000}])
+    before = cities.copy()
+    status = siege_status(cities, ev, control(), as_of=AS_OF)
+    assert status["city"].tolist() == ["Capital", "Border Town"]
+    assert list(status.index) == ["c", "b"]
+    assert set(status["status"]) <= set(SIEGE_STATUSES)
+    pd.testing.assert_frame_equal(cities, before)
+    again = siege_status(cities, ev, control(), as_of=AS_OF)
+    pd.testing.assert_frame_equal(status, again)
+
+
+def test_thresholds_are_parameters():
+    ev = events([{"bearing": 22.5 * k, "dist": 12000} for k in (2, 3, 4)])
+    loose = SiegeThresholds(arc_deg=60.0)
+    got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF, thresholds=loose))
+    assert got["status"] == "besieged"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"as_of": "2022-01-01"}, "outside the events' dates"),
+        ({"as_of": "2020-01-01"}, "outside the events' dates"),
+        ({"radii_m": (5000, 2000)}, "increase strictly"),
+        ({"radii_m": (5000,)}, "at least two radii"),
+        ({"sectors": 0}, "at least 1"),
+        ({"window_days": 0}, "window"),
+        ({"defender": "rebels"}, "defender"),
+    ],
+)
+def test_bad_status_input(kwargs, match):
+    ev = events([{"bearing": 0, "dist": 1000}])
+    args = {"as_of": AS_OF, **kwargs}
+    with pytest.raises(InputError, match=match) as err:
+        siege_status(world_cities(), ev, control(), **args)
+    assert "\n" not in str(err.value)
+
+
+def test_empty_events():
+    ev = events([{"bearing": 0, "dist": 1000}]).iloc[:0]
+    with pytest.raises(InputError, match="empty"):
+        siege_status(world_cities(), ev, control(), as_of=AS_OF)
+
+
+def test_qala_i_naw_with_bundled_data_only(afghanistan):
+    from geofront.assessments import read_assessments
+    from geofront.control import control_from_events
+    from geofront.join import load_joined_events
+    from geofront.places import find_city
+
+    joined = load_joined_events("seed-events", afghanistan)
+    ctrl = control_from_events(
+        joined,
+        afghanistan,
+        as_of="2021-07-07",
+        assessments=read_assessments("seed-assessments", afghanistan),
+    )
+    cities = read_cities(boundaries=afghanistan)
+    result = assess_sieges(cities, joined, ctrl, as_of="2021-07-07")
+    got = result.status.loc[find_city(cities, "Qala-i-Naw").index[0]]
+    # The seed file places the prison break (0003), the convoy ambush "near" the town
+    # (0004), the Taliban entry (0005) and the air strikes on them (0006) at the town's
+    # coordinates, all within 14 days of 7 July: four hostile events in the core.
+    assert got["status"] == "under assault"
+    assert got["evidence_events"] == "AFGSEED0003;AFGSEED0004;AFGSEED0005;AFGSEED0006"
+    assert got["holder"] == "contested"  # the assessment of district 1901, not fallen
+    # Six of seven Badghis districts are Taliban-held by assessment: most of the
+    # outskirts around the contested capital district is hostile-held.
+    assert got["hostile_held_share_outskirts"] > 0.5
+    s = result.sectors
+    held = s[(s["city"] == "Qala-i-Naw") & s["hostile_districts"].ne("")]
+    found = set(";".join(held["hostile_districts"]).split(";"))
+    assert found <= {"1902", "1903", "1904", "1905", "1906", "1907"} and "1901" not in found
+    assert result.status.iloc[0]["city"] == "Qala-i-Naw"  # the most severe case
