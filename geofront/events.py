@@ -358,7 +358,7 @@ def _unique_names(header: list[str]) -> list[str]:
 
 def _read_vector_table(
     src: Path,
-) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
     """Read a vector file: attributes as read, and (lon, lat, geometry type) per feature."""
     if src.suffix.lower() in (".parquet", ".geoparquet"):
         try:
@@ -377,9 +377,7 @@ def _read_vector_table(
     if len(frame) == 0:
         raise DataFileError(f"events file {src} has no features: give a file with events")
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
-        n = len(frame)
-        empty = np.full(n, np.nan)
-        return pd.DataFrame(frame).reset_index(drop=True), (empty, empty, np.full(n, -2))
+        return pd.DataFrame(frame).reset_index(drop=True), None  # a table: coordinate columns
     if frame.crs is None:
         raise CRSError(
             f"events file {src} has no CRS: write it with one (lon/lat data is EPSG:4326)"
@@ -499,14 +497,15 @@ def _fields(
             f"events file {src}: give both latitude and longitude columns, or neither "
             "to use the point geometry"
         )
-    needed = ["date"] + ([] if has_geometry and options["latitude"] is None else _COORDS)
-    for key in needed:
-        if f.get(key) is None:
-            guesses = ", ".join(_GUESS[key])
-            raise SchemaError(
-                f"events file {src}: cannot find the {key} column (looked for {guesses}); "
-                f"columns are: {_columns_text(raw)}; name it with {key}=..."
-            )
+    needed = ([] if has_geometry and options["latitude"] is None else _COORDS) + ["date"]
+    missing = [k for k in needed if f.get(k) is None]
+    if missing:
+        looked = "; ".join(f"the {k} column (looked for {', '.join(_GUESS[k])})" for k in missing)
+        hint = ", ".join(f"{k}=..." for k in missing)
+        raise SchemaError(
+            f"events file {src}: cannot find {looked}; columns are: {_columns_text(raw)}; "
+            f"name them with {hint}"
+        )
     return f
 
 
@@ -538,7 +537,7 @@ def _normalise(
     else:
         assert geometry_xy is not None
         lon, lat, kind = geometry_xy
-        lat_empty = lon_empty = kind == -1
+        lat_empty = lon_empty = np.zeros(n, dtype=bool)
         lat_num = lon_num = np.ones(n, dtype=bool)
         lat_text = pd.Series(lat, dtype="float64").astype("string")
         lon_text = pd.Series(lon, dtype="float64").astype("string")
@@ -575,17 +574,22 @@ def _normalise(
     bar.update()
 
     # Event ids: from the file, or "row<N>" where there is none.
-    made = pd.Series("row" + rows.astype(str), dtype="string")
     if f["event_id"]:
         ids = _text(raw, f["event_id"], n).str.strip()
-        ids = ids.where(ids != "", made)
+        blank = (ids == "").to_numpy(dtype=bool)
+        if blank.any():
+            made = pd.Series("row" + rows[blank].astype(str), index=np.flatnonzero(blank))
+            ids = ids.where(~blank, made.reindex(ids.index)).astype("string")
     else:
-        ids = made
+        ids = pd.Series("row" + rows.astype(str), dtype="string")
     ok = reason == ""
     ok_ids = ids[ok]
     dup = ok_ids.duplicated(keep="first").to_numpy(dtype=bool)
     if dup.any():
-        first_row = pd.Series(rows[ok]).groupby(ok_ids.to_numpy()).transform("first").to_numpy()
+        shared = ok_ids.duplicated(keep=False).to_numpy(dtype=bool)  # every row of a dup id
+        group = pd.Series(rows[ok][shared]).groupby(ok_ids[shared].to_numpy())
+        first_row = np.zeros(len(ok_ids), dtype=np.int64)
+        first_row[shared] = group.transform("first").to_numpy()
         where = np.flatnonzero(ok)[dup]
         reason[where] = schema.DUPLICATE_EVENT_ID
         detail[where] = (
@@ -600,32 +604,31 @@ def _normalise(
     keep = np.flatnonzero(reason == "")
     drop = np.flatnonzero(reason != "")
     src_cols = {c: schema.SOURCE_PREFIX + str(c) for c in raw.columns}
-    events = _events_frame(raw, f, fmt, keep, ids, day, end, lat, lon, rows, rules)
-    events = pd.concat(
-        [events, raw.iloc[keep].rename(columns=src_cols).reset_index(drop=True)], axis=1
-    )
-    events = gpd.GeoDataFrame(
-        events,
-        geometry=gpd.points_from_xy(events["longitude"], events["latitude"]),
-        crs="EPSG:4326",
-    )
+    canonical = _events_frame(raw, f, fmt, keep, ids, day, end, lat, lon, rows, rules)
+    kept_src = _rows(raw, reason == "").rename(columns=src_cols)
     rejected = pd.DataFrame(
         {
             "source_row": rows[drop],
-            "event_id": pd.array(ids.to_numpy()[drop], dtype="string"),
+            "event_id": ids.iloc[drop].reset_index(drop=True),
             "reason": pd.array(reason[drop].astype(str), dtype="string"),
             "detail": pd.array(detail[drop].astype(str), dtype="string"),
         }
     )
-    rejected = pd.concat(
-        [rejected, raw.iloc[drop].rename(columns=src_cols).reset_index(drop=True)], axis=1
-    )
-    bar.update()
-    if len(events) + len(rejected) != n:
+    dropped_src = _rows(raw, reason != "").rename(columns=src_cols)
+    sizes = (len(canonical), len(kept_src), len(rejected), len(dropped_src))
+    if sizes[0] != sizes[1] or sizes[2] != sizes[3] or sizes[0] + sizes[2] != n:
         raise AccountingError(
-            f"events from {src}: read {n} rows but kept {len(events)} + rejected "
-            f"{len(rejected)}; please report this bug"
+            f"events from {src}: read {n} rows but kept {sizes[0]} (source columns "
+            f"{sizes[1]}) + rejected {sizes[2]} (source columns {sizes[3]}); "
+            "please report this bug"
         )
+    events = gpd.GeoDataFrame(
+        pd.concat([canonical, kept_src], axis=1),
+        geometry=gpd.points_from_xy(canonical["longitude"], canonical["latitude"]),
+        crs="EPSG:4326",
+    )
+    rejected = pd.concat([rejected, dropped_src], axis=1)
+    bar.update()
     if len(rejected):
         logger.info("%s: %d of %d rows rejected", src, len(rejected), n)
     return EventsRead(events=events, rejected=rejected, n_read=n, source=str(src), format=fmt)
@@ -645,7 +648,10 @@ def _events_frame(
     rules: pd.DataFrame,
 ) -> pd.DataFrame:
     """Build the canonical columns for the kept rows."""
-    sub = raw.iloc[keep].reset_index(drop=True)
+    mask = np.zeros(len(raw), dtype=bool)
+    mask[keep] = True
+    needed = list(dict.fromkeys(c for c in f.values() if c is not None))
+    sub = _rows(raw[needed], mask)
     m = len(keep)
 
     def text(key: str) -> pd.Series:
@@ -679,7 +685,7 @@ def _events_frame(
         fatalities = np.zeros(m, dtype=np.int64)
     out = pd.DataFrame(
         {
-            "event_id": pd.array(ids.to_numpy()[keep], dtype="string"),
+            "event_id": ids.iloc[keep].reset_index(drop=True),
             "date": day[keep].astype("datetime64[us]"),
             "date_end": end[keep].astype("datetime64[us]"),
             "date_precision": date_precision,
@@ -693,7 +699,7 @@ def _events_frame(
             "location_precision": location_precision,
             "latitude": lat[keep].astype("float64"),
             "longitude": lon[keep].astype("float64"),
-            "source_dataset": pd.array([fmt] * m, dtype="string"),
+            "source_dataset": _labels(np.zeros(m, dtype=np.int64), [fmt]),
             "source_row": rows[keep],
         }
     )
@@ -704,10 +710,7 @@ def _text(frame: pd.DataFrame, col: str | None, n: int) -> pd.Series:
     """A column as ``string`` dtype with missing values as "" (index 0..n-1)."""
     if col is None:
         return pd.Series("", index=range(n), dtype="string")
-    s = frame[col]
-    if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
-        s = s.astype("string")
-    return pd.Series(s.to_numpy(), dtype="string").fillna("")
+    return frame[col].reset_index(drop=True).astype("string").fillna("")
 
 
 def _numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
@@ -718,7 +721,7 @@ def _numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarra
         empty = np.isnan(values)
         return pd.Series(s.to_numpy(), dtype="string").fillna(""), values, empty, ~empty
     text = _text(pd.DataFrame({"c": s.reset_index(drop=True)}), "c", n)
-    arr = pc.utf8_trim_whitespace(pa.array(text.to_numpy(dtype=object), type=pa.string()))
+    arr = pc.utf8_trim_whitespace(pa.array(text.array, type=pa.string()))
     empty = np.asarray(pc.equal(arr, ""), dtype=bool)
     is_number = np.asarray(pc.match_substring_regex(arr, _NUMBER), dtype=bool)
     cleaned = pc.if_else(pa.array(is_number), arr, pa.scalar(None, pa.string()))
@@ -757,13 +760,13 @@ def _check_coordinates(
     for empty, name in ((lat_empty, "latitude"), (lon_empty, "longitude")):
         m = (reason == "") & empty
         _reject(reason, detail, m, schema.MISSING_COORDINATES, [f"{name} is empty"] * int(m.sum()))
-    m = (reason == "") & (kind == -2)
+    m = (reason == "") & (kind == -1)
     _reject(
         reason,
         detail,
         m,
         schema.MISSING_COORDINATES,
-        ["no geometry and no coordinates"] * int(m.sum()),
+        ["no geometry (empty or null)"] * int(m.sum()),
     )
     m = (reason == "") & (kind > 0)
     names = np.array(
@@ -916,10 +919,29 @@ def _coded(sub: pd.DataFrame, col: str | None, codes: dict[int, str], default: s
     if col is None:
         return pd.Series(default, index=range(m), dtype="string")
     _, values, _, _ = _numbers(sub[col])
-    out = pd.Series(default, index=range(m), dtype="string")
-    for code, label in codes.items():
-        out[values == code] = label
-    return out
+    labels = [default, *codes.values()]
+    idx = np.zeros(m, dtype=np.int64)
+    for i, code in enumerate(codes, start=1):
+        idx[values == code] = i
+    return _labels(idx, labels)
+
+
+def _labels(idx: np.ndarray, labels: list[str]) -> pd.Series:
+    """A ``string`` Series of ``labels[idx]`` built in Arrow (fast for millions of rows)."""
+    arr = pa.array(labels, type=pa.string()).take(pa.array(idx))
+    return pd.Series(pd.array(arr, dtype="string"))
+
+
+def _rows(raw: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """Rows of ``raw`` where ``mask`` (index reset); Arrow filter when all columns are text."""
+    if mask.all():
+        return raw.reset_index(drop=True)
+    if all(isinstance(t, pd.StringDtype) for t in raw.dtypes):
+        table = pa.Table.from_pandas(raw, preserve_index=False)
+        out = table.filter(pa.array(mask)).to_pandas()
+        out.columns = raw.columns
+        return out
+    return raw[mask].reset_index(drop=True)
 
 
 def _vocabulary(text: pd.Series, allowed: tuple[str, ...], default: str) -> pd.Series:
