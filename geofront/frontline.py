@@ -168,6 +168,50 @@ class FrontlineShift:
     areas: pd.DataFrame
     lengths: pd.DataFrame
 
+    def to_table(self) -> pd.DataFrame:
+        """Return areas and lengths as one tidy table (for a CSV).
+
+        Columns ``measure`` (``districts``, ``area_km2``, ``length_km``), ``item`` (a
+        status or a frontline class), ``before``, ``after``, ``gained``, ``lost``
+        (areas only; NaN otherwise) and ``change`` (after - before).
+        """
+        a = self.areas
+        parts = [
+            pd.DataFrame(
+                {
+                    "measure": "districts",
+                    "item": a["status"],
+                    "before": a["districts_before"].astype(float),
+                    "after": a["districts_after"].astype(float),
+                    "gained": np.nan,
+                    "lost": np.nan,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "measure": "area_km2",
+                    "item": a["status"],
+                    "before": a["area_before_km2"],
+                    "after": a["area_after_km2"],
+                    "gained": a["gained_km2"],
+                    "lost": a["lost_km2"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "measure": "length_km",
+                    "item": self.lengths["frontline_class"],
+                    "before": self.lengths["length_before_km"],
+                    "after": self.lengths["length_after_km"],
+                    "gained": np.nan,
+                    "lost": np.nan,
+                }
+            ),
+        ]
+        out = pd.concat(parts, ignore_index=True)
+        out["change"] = out["after"] - out["before"]
+        return out
+
     def summary(self) -> str:
         """One line: districts changed and the net area per side."""
         a = self.areas.set_index("status")

@@ -1,0 +1,184 @@
+"""``geofront control``: who holds each district as of a date, with the evidence behind it.
+
+Also home of the ``--assessments`` options shared with ``geofront timeline``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from geofront import datasets
+from geofront.cli.main import progress_enabled, summary
+from geofront.cli.options import (
+    boundary_options,
+    date_option,
+    days_option,
+    input_path,
+    load_boundaries_from_options,
+    output_path,
+)
+from geofront.errors import GeofrontWarning
+from geofront.io import write_table
+from geofront.schema import CONTROL_STATUSES
+
+_ASSESSMENT_OPTIONS = (
+    click.option(
+        "--assessments",
+        type=input_path,
+        default=None,
+        metavar="FILE",
+        help="Analyst assessments (long or wide CSV; e.g. seed-assessments). They set the "
+        "state at their dates; later events update it.",
+    ),
+    click.option("--assessments-unit", default=None, help="Unit id or name column."),
+    click.option("--assessments-province", default=None, help="Province column."),
+    click.option("--assessments-date", default=None, help="Date column (long tables)."),
+    click.option("--assessments-status", default=None, help="Status column (long tables)."),
+    click.option(
+        "--flag-meaning",
+        default=None,
+        metavar="1=STATUS,0=STATUS",
+        help="Meaning of 0/1 status flags, e.g. 1=insurgent,0=government.",
+    ),
+    click.option(
+        "--assessments-report",
+        type=output_path,
+        default=None,
+        help="Write how each assessed unit matched a district (.csv).",
+    ),
+    click.option(
+        "--assessments-rejects",
+        type=output_path,
+        default=None,
+        help="Write rejected assessment rows with their reasons (.csv).",
+    ),
+    click.option(
+        "--strict-assessments",
+        is_flag=True,
+        help="Fail on the first bad assessment row instead of reporting it.",
+    ),
+)
+
+
+def assessment_options(f: Any) -> Any:
+    """Attach the ``--assessments*`` options."""
+    for opt in reversed(_ASSESSMENT_OPTIONS):
+        f = opt(f)
+    return f
+
+
+def load_assessments_from_options(kwargs: dict[str, Any], boundaries: Any) -> Any:
+    """Pop the assessment options from ``kwargs``; read, report and return them (or None)."""
+    from geofront.assessments import read_assessments
+
+    path = kwargs.pop("assessments", None)
+    opts = {
+        "unit": kwargs.pop("assessments_unit", None),
+        "province": kwargs.pop("assessments_province", None),
+        "date": kwargs.pop("assessments_date", None),
+        "status": kwargs.pop("assessments_status", None),
+        "flag_meaning": kwargs.pop("flag_meaning", None),
+        "strict": kwargs.pop("strict_assessments", False),
+    }
+    report = kwargs.pop("assessments_report", None)
+    rejects = kwargs.pop("assessments_rejects", None)
+    if path is None:
+        if report or rejects or any(v for k, v in opts.items() if k != "strict"):
+            raise click.UsageError("--assessments-* options need --assessments FILE")
+        return None
+    read = read_assessments(datasets.resolve(path), boundaries, **opts)
+    if report is not None:
+        write_table(read.report, report)
+    if rejects is not None:
+        write_table(read.rejected, rejects)
+    if len(read.rejected):
+        first = read.rejected.iloc[0]
+        warnings.warn(
+            f"{read.summary()}; first: {first['ref']} {first['reason']}: {first['detail']}"
+            + ("" if rejects else "; see all with --assessments-rejects FILE"),
+            GeofrontWarning,
+            stacklevel=2,
+        )
+    return read
+
+
+def status_counts(status: pd.Series) -> str:
+    """``government 1, contested 1, insurgent 6, unknown 390``."""
+    counts = status.value_counts()
+    return ", ".join(f"{s} {int(counts.get(s, 0))}" for s in CONTROL_STATUSES)
+
+
+@click.command("control")
+@click.argument("events", type=input_path)
+@date_option("--as-of", "as_of", required=True, help="Decide control as of this day.")
+@days_option(
+    "--window",
+    "window_days",
+    default="30d",
+    show_default=True,
+    help="Armed activity by both sides within this many days makes a district contested.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=output_path,
+    required=True,
+    help="Control table, one row per district (.gpkg, .parquet, .geojson, or .csv "
+    "without geometry).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "acled", "ucdp", "csv"]),
+    default="auto",
+    show_default=True,
+    help="Layout of a raw EVENTS file (joined files are read as they are).",
+)
+@assessment_options
+@boundary_options
+@click.pass_context
+def command(
+    ctx: click.Context,
+    events: Path,
+    as_of: pd.Timestamp,
+    window_days: int,
+    output: Path,
+    fmt: str,
+    **kwargs: Any,
+) -> None:
+    """Decide who holds each district as of a date, from EVENTS (and assessments).
+
+    EVENTS is a file written by `geofront join`, a raw ACLED/UCDP/CSV events file (joined
+    on the fly) or a bundled dataset name. Transfers of territory set the holder,
+    armed activity by both sides in the window makes a district contested, otherwise
+    the last known state persists; the `rule` and `evidence` columns say why.
+
+    Example: geofront control seed-events --assessments seed-assessments
+    --as-of 2021-07-07 -o control.gpkg
+    """
+    from geofront.control import control_from_events
+    from geofront.join import load_joined_events
+
+    boundaries = load_boundaries_from_options(kwargs)
+    assessments = load_assessments_from_options(kwargs, boundaries)
+    joined = load_joined_events(
+        datasets.resolve(events), boundaries, format=fmt, progress=progress_enabled(ctx)
+    )
+    control = control_from_events(
+        joined, boundaries, as_of=as_of, window_days=window_days, assessments=assessments
+    )
+    if output.suffix.lower() == ".csv":
+        write_table(pd.DataFrame(control.drop(columns=control.geometry.name)), output)
+    else:
+        write_table(control, output)
+    n_assess = 0 if assessments is None else len(assessments.table)
+    summary(
+        ctx,
+        f"control as of {as_of:%Y-%m-%d}: {status_counts(control['status'])} districts "
+        f"(from {len(joined)} events, {n_assess} assessments)",
+    )
