@@ -760,6 +760,30 @@ def _ladder(
     return SECURE, f"no hostile event or hostile-held sector within {fr.radii[-1]:g} m", "", ""
 
 
+def check_ring_options(
+    radii_m: Sequence[float],
+    *,
+    ring_names: Sequence[str] | None = None,
+    sectors: int | None = 16,
+    thresholds: SiegeThresholds | None = None,
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Validate ring radii, names and sector count; return radii (array) and ring names.
+
+    With ``thresholds``, also require the core and the encirclement ring a siege
+    assessment needs. Raises a one-line :class:`InputError` (use it to fail fast before
+    reading large inputs).
+    """
+    radii, names = _check_geometry_options(radii_m, ring_names, sectors)
+    if thresholds is not None and (
+        radii.size < 2 or not 0 < thresholds.encirclement_ring < radii.size
+    ):
+        raise InputError(
+            f"need a core and an encirclement ring (ring {thresholds.encirclement_ring}): "
+            f"give at least two radii, e.g. 5km,20km; got {_fmt_radii(radii)}"
+        )
+    return radii, names
+
+
 def _defenders(cities: gpd.GeoDataFrame, defender: str) -> np.ndarray:
     if defender not in _OPPOSITE:
         raise InputError(f"defender must be 'government' or 'insurgent', got {defender!r}")
@@ -846,12 +870,9 @@ def assess_sieges(
         Empty events, ``as_of`` outside the events' dates, bad radii or sectors, fewer
         than two rings, unknown defender side, missing columns.
     """
-    radii, names = _check_geometry_options(radii_m, ring_names, sectors)
-    if radii.size < 2 or not 0 < thresholds.encirclement_ring < radii.size:
-        raise InputError(
-            f"need a core and an encirclement ring (ring {thresholds.encirclement_ring}): "
-            f"give at least two radii, e.g. 5km,20km; got {_fmt_radii(radii)}"
-        )
+    radii, names = check_ring_options(
+        radii_m, ring_names=ring_names, sectors=sectors, thresholds=thresholds
+    )
     if isinstance(window_days, bool) or int(window_days) != window_days or window_days < 1:
         raise InputError(f"window must be a whole number of days >= 1, got {window_days!r}")
     defenders = _defenders(cities, defender)
