@@ -95,9 +95,9 @@ def progress_enabled(ctx: click.Context) -> bool:
 
 
 def _register() -> None:
-    from geofront.cli import datasets_cmd, join, summarize
+    from geofront.cli import control, datasets_cmd, frontline, join, siege, summarize, timeline
 
-    for module in (datasets_cmd, join, summarize):
+    for module in (datasets_cmd, join, summarize, control, frontline, timeline, siege):
         cli.add_command(module.command)
 
 
