@@ -185,3 +185,34 @@ def test_bundled_boundaries_hierarchy_holds_for_random_points(afghanistan):
     assert (j["province_id"].to_numpy() == lookup.loc[j["district_id"]].to_numpy()).all()
     # the country covers about 641,868 km2 of a bbox of about 1.2 million km2
     assert 0.4 < len(j) / n < 0.65
+
+
+def test_ucdp_sample_provinces_agree_with_ucdp_adm1(afghanistan):
+    """Our province equals UCDP's own adm_1 for every event that has one (133 of 135).
+
+    Names are compared by geofront.names keys against both the AIMS spelling (Hilmand)
+    and the common English one (Helmand) of the bundled lookup table.
+    """
+    from geofront import datasets
+    from geofront.events import read_events
+    from geofront.names import phonetic_key, skeleton_key
+
+    read = read_events("ucdp-ged-sample")
+    res = join_events(read.events, afghanistan)
+    assert read.n_read == 135 and len(read.rejected) == 0
+    assert res.counts["joined"] == 135 and res.counts["rejected"] == 0
+    j = res.joined
+    lookup = pd.read_csv(datasets.get_path("afg-district-lookup"), dtype=str)
+    english = lookup.drop_duplicates("province").set_index("province")["province_en"]
+    ucdp = j["src_adm_1"].fillna("").str.replace(" province", "", regex=False)
+
+    def same(a: pd.Series, b: pd.Series) -> pd.Series:
+        a, b = a.astype(str), b.astype(str)
+        return (phonetic_key(a) == phonetic_key(b)) | (skeleton_key(a) == skeleton_key(b))
+
+    agree = same(ucdp, j["province"]) | same(ucdp, j["province"].map(english))
+    has_adm1 = ucdp != ""
+    assert has_adm1.sum() == 133
+    assert (agree & has_adm1).sum() == 133  # 100% agreement
+    # the two rows without adm_1 are located only to the country (where_prec 6)
+    assert set(j.loc[~has_adm1, "src_where_prec"]) == {"6"}
