@@ -49,6 +49,7 @@ import csv
 import io
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -310,6 +311,9 @@ def _read_csv_strings(src: Path, *, allow_headerless: bool) -> tuple[pd.DataFram
         allow_headerless
         and len(header) == len(UCDP_GED_COLUMNS)
         and not any(h.strip().lower() in known for h in header)
+        and header[0].strip().isdigit()  # a UCDP id ...
+        and re.match(r"^\d{4}-\d{2}-\d{2}", header[UCDP_GED_COLUMNS.index("date_start")].strip())
+        is not None  # ... and a start date where GED has them
     )
     names = list(UCDP_GED_COLUMNS) if headerless else _unique_names(header)
     try:

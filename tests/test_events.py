@@ -553,3 +553,10 @@ def test_generic_csv_format_on_acled_file_still_works() -> None:
     assert r.format == "csv" and len(r.events) == 6
     # A generic table knows no geo_precision codes: everything is "exact".
     assert set(r.events["location_precision"]) == {"exact"}
+
+
+def test_49_unknown_columns_with_a_header_are_not_taken_for_ucdp(tmp_path: Path) -> None:
+    header = [f"c{i}" for i in range(49)]
+    p = write_csv(tmp_path / "wide.csv", header, [["1"] * 49])
+    with pytest.raises(SchemaError, match="cannot find the latitude column"):
+        read_events(p)
