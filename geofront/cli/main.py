@@ -95,9 +95,18 @@ def progress_enabled(ctx: click.Context) -> bool:
 
 
 def _register() -> None:
-    from geofront.cli import control, datasets_cmd, frontline, join, siege, summarize, timeline
+    from geofront.cli import (
+        control,
+        datasets_cmd,
+        exposure,
+        frontline,
+        join,
+        siege,
+        summarize,
+        timeline,
+    )
 
-    for module in (datasets_cmd, join, summarize, control, frontline, timeline, siege):
+    for module in (datasets_cmd, join, summarize, control, frontline, timeline, siege, exposure):
         cli.add_command(module.command)
 
 
