@@ -246,7 +246,8 @@ class _Prepared:
     act_code: np.ndarray
     act_gov: np.ndarray
     act_ins: np.ndarray
-    act_ref: np.ndarray
+    act_pos: np.ndarray  # row positions in the events, for the evidence ids
+    event_ids: pd.Series
     rules: ControlRules
 
 
@@ -297,37 +298,48 @@ def _prepare(
             "(geofront.join.join_events or load_joined_events)"
         )
     ids = pd.Index(districts["district_id"].astype(str))
+    # Masks and codes straight from the columns: no per-event Python strings, so that
+    # 10^7 events fit in memory and time (see benchmarks/bench_control.py).
     has_district = joined["district_id"].notna().to_numpy()
-    ev = joined.loc[has_district, list(REQUIRED_EVENT_COLUMNS)]
-    if len(joined) - len(ev):
-        log.debug(
-            "%d event(s) without a district (region precision) ignored", len(joined) - len(ev)
-        )
-    if ev["date"].isna().any():
-        bad = ev.loc[ev["date"].isna(), "event_id"].iloc[0]
+    n_region = int((~has_district).sum())
+    if n_region:
+        log.debug("%d event(s) without a district (region precision) ignored", n_region)
+    pos = np.flatnonzero(has_district)
+    undated = joined["date"].isna().to_numpy() & has_district
+    if undated.any():
+        bad = joined["event_id"].iloc[int(np.flatnonzero(undated)[0])]
         raise InputError(
             f"event {bad!r} has no date: read events with geofront.events.read_events, "
             "which rejects undated rows"
         )
-    code = ids.get_indexer(pd.Index(ev["district_id"].astype(str)))
-    if (code < 0).any():
-        bad = ev["district_id"].astype(str).to_numpy()[code < 0][0]
+    codes, uniques = pd.factorize(joined["district_id"].iloc[pos])
+    lookup = ids.get_indexer(pd.Index(pd.Series(uniques).astype(str)))
+    if (lookup < 0).any():
+        bad = str(pd.Series(uniques).astype(str).to_numpy()[lookup < 0][0])
         raise InputError(
             f"event district_id {bad!r} is not in the boundaries: join the events to the same "
             "boundaries you pass here"
         )
-    day = _days(ev["date"])
-    event_id = ev["event_id"].astype(str).to_numpy(dtype=object)
-    sub = ev["sub_event_type"].astype(str).to_numpy(dtype=object)
-    side1 = ev["side1"].astype(str).to_numpy(dtype=object)
-    side2 = ev["side2"].astype(str).to_numpy(dtype=object)
-    to_actor1 = np.isin(sub, rules.transfer_to_actor1)
-    to_gov = np.isin(sub, rules.transfer_to_government)
-    holder = np.full(len(ev), None, dtype=object)
-    holder[to_actor1] = side1[to_actor1]
-    holder[to_gov] = GOVERNMENT
+    code = lookup[codes].astype(np.int32)
+    day = _days(joined["date"].iloc[pos])
+
+    def col_isin(name: str, values: Sequence[str]) -> np.ndarray:
+        return np.asarray(joined[name].iloc[pos].isin(list(values)).to_numpy(), dtype=bool)
+
+    def col_eq(name: str, value: str) -> np.ndarray:
+        return np.asarray((joined[name].iloc[pos] == value).to_numpy(), dtype=bool)
+
+    to_actor1 = col_isin("sub_event_type", rules.transfer_to_actor1)
+    to_gov = col_isin("sub_event_type", rules.transfer_to_government)
+    gov1, ins1 = col_eq("side1", GOVERNMENT), col_eq("side1", INSURGENT)
+    gov = gov1 | col_eq("side2", GOVERNMENT)
+    ins = ins1 | col_eq("side2", INSURGENT)
     transfer = to_actor1 | to_gov
-    valid = transfer & np.isin(holder, (GOVERNMENT, INSURGENT))
+    holder = np.full(len(pos), None, dtype=object)
+    holder[to_actor1 & gov1] = GOVERNMENT
+    holder[to_actor1 & ins1] = INSURGENT
+    holder[to_gov] = GOVERNMENT
+    valid = to_gov | (to_actor1 & (gov1 | ins1))
     if (transfer & ~valid).any():
         log.info(
             "%d transfer event(s) ignored: the new holder's side is neither %s nor %s",
@@ -342,7 +354,7 @@ def _prepare(
                 "day": day[valid],
                 "kind": 0,
                 "status": holder[valid],
-                "ref": event_id[valid],
+                "ref": joined["event_id"].iloc[pos[valid]].astype(str).to_numpy(dtype=object),
             }
         )
     ]
@@ -350,18 +362,17 @@ def _prepare(
         base_parts.append(_assessment_base(assessments, ids))
     base = _aggregate_base(pd.concat(base_parts, ignore_index=True))
 
-    armed = np.isin(ev["event_type"].astype(str).to_numpy(dtype=object), rules.armed_event_types)
-    gov = (side1 == GOVERNMENT) | (side2 == GOVERNMENT)
-    ins = (side1 == INSURGENT) | (side2 == INSURGENT)
-    act = armed & ~transfer & (gov | ins)
-    order = np.lexsort((event_id[act], day[act]))
+    act = col_isin("event_type", rules.armed_event_types) & ~transfer & (gov | ins)
+    # Oldest first; events of one day in input order (deterministic, no string sort).
+    order = np.argsort(day[act], kind="stable")
     return _Prepared(
         base=base,
         act_day=day[act][order],
         act_code=code[act][order],
         act_gov=gov[act][order],
         act_ins=ins[act][order],
-        act_ref=event_id[act][order],
+        act_pos=pos[act][order],
+        event_ids=joined["event_id"],
         rules=rules,
     )
 
@@ -479,22 +490,20 @@ def _control_at(
             a = pd.DataFrame(
                 {
                     "code": code[after],
-                    "day": day[after],
                     "gov_day": np.where(p.act_gov[lo:hi][after], day[after], np.nan),
                     "ins_day": np.where(p.act_ins[lo:hi][after], day[after], np.nan),
-                    "ref": p.act_ref[lo:hi][after],
+                    "pos": p.act_pos[lo:hi][after],
                 }
             )
-            g = a.groupby("code", sort=True)
-            first = g[["gov_day", "ins_day"]].min()
+            first = a.groupby("code", sort=True)[["gov_day", "ins_day"]].min()
             both = first.notna().all(axis=1)
             contested_codes = first.index.to_numpy()[both.to_numpy()]
             if len(contested_codes):
                 became = first.loc[both].max(axis=1).to_numpy().astype(np.int64)
                 already = status[contested_codes] == CONTESTED
-                sub = a[a["code"].isin(contested_codes)]
-                refs = sub.groupby("code", sort=True)["ref"].agg(list)
-                acts = np.array([_cap(r, p.rules.max_evidence) for r in refs], dtype=object)
+                acts = _activity_evidence(
+                    a[a["code"].isin(contested_codes)], p.event_ids, p.rules.max_evidence
+                )
                 prior = ev_text[contested_codes]
                 ev_text[contested_codes] = np.where(
                     already & (prior != ""), prior + ";" + acts, acts
@@ -525,6 +534,18 @@ def _control_at(
     if not geometry:
         return out
     return gpd.GeoDataFrame(out, geometry=districts.geometry.array, crs=districts.crs)
+
+
+def _activity_evidence(sub: pd.DataFrame, event_ids: pd.Series, limit: int) -> np.ndarray:
+    """``;``-joined ids of the first ``limit`` events per district (sorted by code)."""
+    g = sub.groupby("code", sort=True)
+    n = g.size()
+    head = g.head(limit)
+    ref = event_ids.iloc[head["pos"].to_numpy()].astype(str).to_numpy(dtype=object)
+    text = pd.Series(ref, index=head["code"].to_numpy()).groupby(level=0, sort=True).agg(";".join)
+    more = (n - limit).clip(lower=0)
+    extra = np.where(more.to_numpy() > 0, ";+" + more.astype(str) + " more", "")
+    return (text.to_numpy(dtype=object) + extra).astype(object)
 
 
 def _cap(refs: Sequence[str], limit: int) -> str:
