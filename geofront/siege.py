@@ -592,6 +592,18 @@ def _corridors(open_flags: np.ndarray, width: float) -> str:
     return ";".join(parts)
 
 
+def _ids_per_cell(cells: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+    """``;``-joined sorted unique ids per cell 0..n-1 ("" for none)."""
+    out = np.full(n, "", dtype=object)
+    if cells.size:
+        order = np.lexsort((ids.astype(str), cells))
+        cells, ids = cells[order], ids[order]
+        starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
+        for a, b in zip(starts, np.r_[starts[1:], cells.size], strict=True):
+            out[cells[a]] = ";".join(dict.fromkeys(map(str, ids[a:b])))
+    return out
+
+
 def _ids(values: np.ndarray | list[str]) -> str:
     return ";".join(sorted(set(map(str, values))))
 
@@ -603,8 +615,7 @@ class _Window:
     ids: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
-    side1: np.ndarray
-    side2: np.ndarray
+    involves: dict[str, np.ndarray]  # side -> events with an actor on that side
 
 
 @dataclass
@@ -623,8 +634,8 @@ class _CityEvents:
 def _bin_events(
     x0: float, y0: float, win: _Window, fr: _Frame, hostile_side: str, defender: str
 ) -> _CityEvents:
-    is_hostile = (win.side1 == hostile_side) | (win.side2 == hostile_side)
-    is_friendly = ~is_hostile & ((win.side1 == defender) | (win.side2 == defender))
+    is_hostile = win.involves[hostile_side]
+    is_friendly = ~is_hostile & win.involves[defender]
     # spherical prefilter (generous), then exact geodesic distance and azimuth
     approx = _sphere_distance_m(x0, y0, win.lon, win.lat)
     pos = np.flatnonzero(approx <= float(fr.radii[-1]) * 1.01 + 1000.0)
@@ -881,7 +892,15 @@ def assess_sieges(
     w = _event_arrays(
         events, as_of=day, window_days=int(window_days), location_precisions=location_precisions
     )
-    win = _Window(*(w[c].to_numpy() for c in ("event_id", "lon", "lat", "side1", "side2")))
+    win = _Window(
+        w["event_id"].to_numpy(dtype=object),
+        w["lon"].to_numpy(dtype=float),
+        w["lat"].to_numpy(dtype=float),
+        {
+            side: ((w["side1"] == side) | (w["side2"] == side)).to_numpy(dtype=bool)
+            for side in _OPPOSITE
+        },
+    )
     ctrl = _control_wgs(control)
     district_ids, holders, control_evidence = _holders(cities, lon, lat, ctrl)
     frame_key = (tuple(float(r) for r in radii), int(sectors), int(segments))
@@ -966,12 +985,7 @@ def assess_sieges(
             }
         )
         rows.append(row)
-        cell_ids = (
-            pd.Series(win.ids[ev.pos[ev.hostile]])
-            .groupby(ev.cell[ev.hostile])
-            .agg(_ids)
-            .reindex(range(n_tpl), fill_value="")
-        )
+        cell_ids = _ids_per_cell(ev.cell[ev.hostile], win.ids[ev.pos[ev.hostile]], n_tpl)
         sector_parts.append(
             pd.DataFrame(
                 {
@@ -981,7 +995,7 @@ def assess_sieges(
                     "contested_share": shares[:, 1],
                     "defender_held_share": shares[:, 2],
                     "hostile": sector_hostile,
-                    "hostile_event_ids": cell_ids.to_numpy(dtype=object),
+                    "hostile_event_ids": cell_ids,
                     "hostile_districts": [_ids(d) for d in hostile_districts],
                 }
             )
