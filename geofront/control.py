@@ -528,7 +528,7 @@ def _control_at(
             "rule": rule.astype(str),
             "evidence": ev_text.astype(str),
         },
-        index=districts.index,
+        index=pd.Index(districts["district_id"].astype(str).to_numpy()),
     )
     out = out[list(CONTROL_COLUMNS)]
     if not geometry:
