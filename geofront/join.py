@@ -355,6 +355,16 @@ def read_joined(path: str | Path) -> gpd.GeoDataFrame | None:
     return out
 
 
+def combine_rejects(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Stack rejected-row tables (of reading and of joining), ordered by source row."""
+    parts = [f for f in frames if len(f)]
+    if not parts:
+        return frames[0].iloc[0:0]
+    out = pd.concat(parts, ignore_index=True)
+    keys = [c for c in ("source_file", "source_row") if c in out.columns]
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
 def is_joined(frame: pd.DataFrame) -> bool:
     """Whether ``frame`` already carries the join columns."""
     return all(c in frame.columns for c in JOIN_COLUMNS)

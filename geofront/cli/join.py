@@ -19,6 +19,7 @@ from geofront.cli.options import (
     output_path,
 )
 from geofront.io import write_table
+from geofront.join import combine_rejects
 from geofront.schema import REJECT_REASONS
 
 
@@ -128,15 +129,6 @@ def command(
             output,
         )
     summary(ctx, summary_line(read.n_read, result.counts, all_rejects, rejects))
-
-
-def combine_rejects(*frames: pd.DataFrame) -> pd.DataFrame:
-    """Stack rejected-row tables, ordered by source row."""
-    parts = [f for f in frames if len(f)]
-    if not parts:
-        return frames[0].iloc[0:0]
-    out = pd.concat(parts, ignore_index=True)
-    return out.sort_values("source_row", kind="stable").reset_index(drop=True)
 
 
 def for_output(frame: Any) -> Any:

@@ -101,12 +101,25 @@ def _register() -> None:
         exposure,
         frontline,
         join,
+        map,
+        run,
         siege,
         summarize,
         timeline,
     )
 
-    for module in (datasets_cmd, join, summarize, control, frontline, timeline, siege, exposure):
+    for module in (
+        datasets_cmd,
+        join,
+        summarize,
+        control,
+        frontline,
+        timeline,
+        siege,
+        exposure,
+        map,
+        run,
+    ):
         cli.add_command(module.command)
 
 

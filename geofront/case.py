@@ -1,0 +1,300 @@
+"""Case files: a whole analysis described in TOML, and :func:`run_case` to carry it out.
+
+A case file names its inputs (bundled dataset names or paths relative to the file) and
+the parameters of every step; ``geofront run --case NAME -o OUTDIR`` reads it and writes
+every table and map, plus ``parameters.toml`` recording exactly what was used. The
+bundled ``afghanistan-2021`` case (``data/cases/afghanistan-2021.toml``) is the example to
+copy. Sections and keys (all optional except ``[case] name`` and ``[data] events``):
+
+``[case]`` name, title, description · ``[data]`` boundaries (omit for the bundled set),
+events (list), assessments (list), population, cities, neighbours · ``[join]``
+snap_distance_m · ``[control]`` as_of, window_days · ``[timeline]`` start, end, every_days ·
+``[siege]`` window_days, radii_m, sectors, focus (a city name) · ``[exposure]``
+event_radius_m, frontline_distance_m · ``[maps]`` dpi, focus_province, small_multiples
+(list of dates).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from geofront import __version__, datasets
+from geofront.errors import InputError
+
+log = logging.getLogger(__name__)
+
+_KNOWN = {
+    "case": {"name", "title", "description"},
+    "data": {"boundaries", "events", "assessments", "population", "cities", "neighbours"},
+    "join": {"snap_distance_m"},
+    "control": {"as_of", "window_days"},
+    "timeline": {"start", "end", "every_days"},
+    "siege": {"window_days", "radii_m", "sectors", "focus"},
+    "exposure": {"event_radius_m", "frontline_distance_m"},
+    "maps": {"dpi", "focus_province", "small_multiples"},
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """A parsed case file. Paths are resolved; dates are Timestamps."""
+
+    name: str
+    source: Path
+    title: str = ""
+    description: str = ""
+    boundaries: Path | None = None
+    events: tuple[Path, ...] = ()
+    assessments: tuple[Path, ...] = ()
+    population: Path | None = None
+    cities: Path | None = None
+    neighbours: Path | None = None
+    snap_distance_m: float = 2000.0
+    as_of: pd.Timestamp = field(default_factory=lambda: pd.Timestamp("today").normalize())
+    window_days: int = 30
+    timeline_start: pd.Timestamp | None = None
+    timeline_end: pd.Timestamp | None = None
+    timeline_every_days: int = 7
+    siege_window_days: int = 14
+    siege_radii_m: tuple[float, ...] = (5000.0, 20000.0, 50000.0)
+    siege_sectors: int = 16
+    siege_focus: str | None = None
+    event_radius_m: float = 5000.0
+    frontline_distance_m: float = 10000.0
+    dpi: float = 150.0
+    focus_province: str | None = None
+    small_multiples: tuple[pd.Timestamp, ...] = ()
+
+    def timeline_dates(self) -> list[pd.Timestamp]:
+        """The timeline's dates: start to end every ``timeline_every_days``, plus as_of."""
+        start = self.timeline_start or self.as_of
+        end = self.timeline_end or self.as_of
+        days = pd.date_range(start, end, freq=f"{self.timeline_every_days}D")
+        return sorted({*days, self.as_of})
+
+
+def read_case(name_or_path: str | Path) -> Case:
+    """Read and validate a case file (a bundled case name such as ``afghanistan-2021``).
+
+    Every problem in the file is collected and reported at once, in one line.
+    """
+    text = str(name_or_path)
+    path = Path(text)
+    if not path.exists() and f"case-{text}" in datasets.names():
+        path = datasets.get_path(f"case-{text}")
+    if not path.is_file():
+        cases = ", ".join(
+            n.removeprefix("case-") for n in datasets.names() if n.startswith("case-")
+        )
+        raise InputError(f"case {text!r} is neither a file nor a bundled case ({cases})")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"case file {path} is not valid TOML: {exc}") from exc
+    problems: list[str] = []
+    for section, values in raw.items():
+        if section not in _KNOWN:
+            problems.append(f"unknown section [{section}]")
+        elif isinstance(values, dict):
+            problems += [f"unknown key {section}.{k}" for k in values if k not in _KNOWN[section]]
+    get = _Getter(raw, path, problems)
+    case = Case(
+        name=get.text("case", "name", required=True) or path.stem,
+        source=path,
+        title=get.text("case", "title") or "",
+        description=(get.text("case", "description") or "").strip(),
+        boundaries=get.path("data", "boundaries"),
+        events=get.paths("data", "events", required=True),
+        assessments=get.paths("data", "assessments"),
+        population=get.path("data", "population"),
+        cities=get.path("data", "cities"),
+        neighbours=get.path("data", "neighbours"),
+        snap_distance_m=get.number("join", "snap_distance_m", 2000.0, minimum=0),
+        as_of=get.date("control", "as_of") or pd.Timestamp("today").normalize(),
+        window_days=int(get.number("control", "window_days", 30, minimum=1)),
+        timeline_start=get.date("timeline", "start"),
+        timeline_end=get.date("timeline", "end"),
+        timeline_every_days=int(get.number("timeline", "every_days", 7, minimum=1)),
+        siege_window_days=int(get.number("siege", "window_days", 14, minimum=1)),
+        siege_radii_m=tuple(float(r) for r in get.list("siege", "radii_m") or (5000, 20000, 50000)),
+        siege_sectors=int(get.number("siege", "sectors", 16, minimum=1)),
+        siege_focus=get.text("siege", "focus"),
+        event_radius_m=get.number("exposure", "event_radius_m", 5000.0, minimum=1),
+        frontline_distance_m=get.number("exposure", "frontline_distance_m", 10000.0, minimum=1),
+        dpi=get.number("maps", "dpi", 150.0, minimum=30),
+        focus_province=get.text("maps", "focus_province"),
+        small_multiples=tuple(get.dates("maps", "small_multiples")),
+    )
+    if case.timeline_start and case.timeline_end and case.timeline_start > case.timeline_end:
+        problems.append("timeline.start is after timeline.end")
+    if problems:
+        raise InputError(f"case file {path}: " + "; ".join(problems) + "; fix the file")
+    return case
+
+
+class _Getter:
+    """Typed access to the raw TOML that records problems instead of raising."""
+
+    def __init__(self, raw: dict[str, Any], path: Path, problems: list[str]) -> None:
+        self.raw, self.src, self.problems = raw, path, problems
+
+    def _get(self, section: str, key: str, required: bool = False) -> Any:
+        value = self.raw.get(section, {}).get(key)
+        if value is None and required:
+            self.problems.append(f"{section}.{key} is required")
+        return value
+
+    def text(self, section: str, key: str, required: bool = False) -> str | None:
+        v = self._get(section, key, required)
+        if v is not None and not isinstance(v, str):
+            self.problems.append(f"{section}.{key} must be text")
+            return None
+        return v
+
+    def number(self, section: str, key: str, default: float, minimum: float) -> float:
+        v = self._get(section, key)
+        if v is None:
+            return float(default)
+        if isinstance(v, bool) or not isinstance(v, int | float) or v < minimum:
+            self.problems.append(f"{section}.{key} must be a number >= {minimum:g}, got {v!r}")
+            return float(default)
+        return float(v)
+
+    def list(self, section: str, key: str) -> list[Any]:
+        v = self._get(section, key)
+        if v is None:
+            return []
+        if not isinstance(v, list):
+            self.problems.append(f"{section}.{key} must be a list")
+            return []
+        return v
+
+    def _resolve(self, section: str, key: str, value: Any) -> Path | None:
+        if not isinstance(value, str):
+            self.problems.append(f"{section}.{key} must be a dataset name or a path")
+            return None
+        if value in datasets.names():
+            return datasets.get_path(value)
+        p = Path(value)
+        p = p if p.is_absolute() else self.src.parent / p
+        if not p.exists():
+            self.problems.append(
+                f"{section}.{key} {value!r} is neither a bundled dataset nor a file"
+            )
+        return p
+
+    def path(self, section: str, key: str) -> Path | None:
+        v = self._get(section, key)
+        return None if v is None else self._resolve(section, key, v)
+
+    def paths(self, section: str, key: str, required: bool = False) -> tuple[Path, ...]:
+        v = self._get(section, key, required)
+        items = v if isinstance(v, list) else ([] if v is None else [v])
+        return tuple(p for p in (self._resolve(section, key, i) for i in items) if p is not None)
+
+    def date(self, section: str, key: str) -> pd.Timestamp | None:
+        v = self._get(section, key)
+        return None if v is None else self._date(f"{section}.{key}", v)
+
+    def dates(self, section: str, key: str) -> list[pd.Timestamp]:
+        out = [self._date(f"{section}.{key}", v) for v in self.list(section, key)]
+        return [d for d in out if d is not None]
+
+    def _date(self, where: str, value: Any) -> pd.Timestamp | None:
+        try:
+            return pd.Timestamp(str(value)).normalize()
+        except ValueError:
+            self.problems.append(f"{where} {value!r} is not a date (YYYY-MM-DD)")
+            return None
+
+
+Step = Callable[[str], None]
+
+
+def run_case(case: Case, outdir: str | Path, *, progress: bool = False) -> list[Path]:
+    """Run every step of ``case`` and write its tables and maps under ``outdir``.
+
+    Steps: read and join all event files (rejects kept), event summaries, control as of
+    ``as_of`` and for each small-multiple date, frontlines and their shift, the control
+    timeline with people per status, siege status of every city with sector geometry,
+    population per province / status / city ring / near the frontline / near events,
+    and the maps (country and focus-province control, siege of the focus city, events,
+    timeline, small multiples). Every file is written atomically; ``parameters.toml``
+    records the case as used and the geofront version.
+
+    Returns
+    -------
+    list of Path
+        The files written, in order.
+    """
+    from geofront import pipeline
+
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"output {out} exists and is not a folder: choose a folder name")
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    (out / "maps").mkdir(parents=True, exist_ok=True)
+    written = pipeline.run(case, out, progress=progress)
+    written.append(write_parameters(case, out / "parameters.toml", written))
+    return written
+
+
+def write_parameters(case: Case, dest: Path, written: list[Path]) -> Path:
+    """Write the case as used (resolved paths, every default) and the outputs list."""
+    from geofront.io import atomic_path
+
+    values = asdict(case)
+    lines = [
+        f"# written by geofront {__version__}; rerun with: geofront run --case {case.source}",
+        "",
+    ]
+    lines.append("[parameters]")
+    for key, value in values.items():
+        lines.append(f"{key} = {_toml(value)}")
+    lines += ["", "[outputs]", "files = ["]
+    lines += [f"  {_toml(str(p.relative_to(dest.parent)))}," for p in written]
+    lines.append("]")
+    with atomic_path(dest) as tmp:
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dest
+
+
+def _toml(value: Any) -> str:
+    if value is None:
+        return '""'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, pd.Timestamp):
+        return f'"{value.date().isoformat()}"'
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, Path):
+        value = _portable(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def _portable(p: Path) -> str:
+    """A bundled file as ``bundled:<name>`` so the record is the same on every machine."""
+    for name in datasets.names():
+        try:
+            if datasets.get_path(name).resolve() == p.resolve():
+                return f"bundled:{name}"
+        except OSError:
+            continue
+    return str(p)
+
+
+def slug(text: str) -> str:
+    """File-name-safe lower-case form of ``text``."""
+    return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")
