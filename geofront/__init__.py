@@ -2,23 +2,79 @@
 
 The public API, in the order data flows through it::
 
-    from geofront import read_boundaries, read_events, join_events, summarize
+    import geofront as gf
 
-See the README for the command line (``geofront --help``).
+    b = gf.read_boundaries()                          # bundled Afghanistan, or your file
+    read = gf.read_events("seed-events")              # ACLED, UCDP GED or a generic table
+    joined = gf.join_events(read.events, b).joined    # one district and province each
+    control = gf.control_from_events(joined, b, as_of="2021-07-07")
+    lines = gf.frontline_lines(control)
+    sieges = gf.siege_status(gf.read_cities(boundaries=b), joined, control, as_of="2021-07-07")
+    people = gf.population_by_status(control)
+
+Maps live in :mod:`geofront.maps` (``control_map``, ``siege_map``, ...); bundled data in
+:mod:`geofront.datasets`; the command line is ``geofront --help``.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from geofront import datasets
+from geofront.assessments import AssessmentsRead, read_assessments
 from geofront.boundaries import AdminBoundaries, read_boundaries
+from geofront.case import read_case, run_case
+from geofront.control import ControlRules, control_from_events, control_timeline
 from geofront.errors import GeofrontError, GeofrontWarning, InputError
+from geofront.events import EventsRead, read_events
+from geofront.exposure import (
+    event_exposure,
+    population_by_status,
+    population_by_unit,
+    population_by_zone,
+    population_near,
+)
+from geofront.frontline import frontline_lines, frontline_shift
+from geofront.join import JoinResult, join_events, load_joined_events
+from geofront.places import find_city, read_cities
+from geofront.sides import read_side_mapping, sides_for
+from geofront.siege import SiegeThresholds, assess_sieges, outskirt_rings, siege_status
+from geofront.summary import summarize
 
 __all__ = [
     "AdminBoundaries",
+    "AssessmentsRead",
+    "ControlRules",
+    "EventsRead",
     "GeofrontError",
     "GeofrontWarning",
     "InputError",
+    "JoinResult",
+    "SiegeThresholds",
     "__version__",
+    "assess_sieges",
+    "control_from_events",
+    "control_timeline",
+    "datasets",
+    "event_exposure",
+    "find_city",
+    "frontline_lines",
+    "frontline_shift",
+    "join_events",
+    "load_joined_events",
+    "outskirt_rings",
+    "population_by_status",
+    "population_by_unit",
+    "population_by_zone",
+    "population_near",
+    "read_assessments",
     "read_boundaries",
+    "read_case",
+    "read_cities",
+    "read_events",
+    "read_side_mapping",
+    "run_case",
+    "sides_for",
+    "siege_status",
+    "summarize",
 ]
