@@ -1,0 +1,920 @@
+"""Map layers: each ``plot_*`` function draws one layer on a matplotlib Axes.
+
+Every function takes the frame to draw and the map CRS (``crs=``), reprojects a copy of
+the frame to it (the input is never modified) and returns the artist(s) it added, with a
+``gid`` naming the layer (``"districts"``, ``"frontline:government-insurgent"``...) so
+figures and tests can find them. Paths keep the order of the input rows.
+
+Colours come from :mod:`geofront.maps.style` by class name. Layers stack by fixed
+z-orders (:data:`Z`), so the order of calls does not change the picture.
+
+Polygons and lines are turned into matplotlib paths through
+:func:`shapely.to_ragged_array` (one array pass, no per-vertex Python), after an optional
+simplification in the map CRS (``simplify_m``: keep it below half an output pixel and the
+simplification cannot be seen).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import matplotlib.patheffects as pe
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.colors import LinearSegmentedColormap, LogNorm, Normalize
+from matplotlib.image import AxesImage
+from matplotlib.path import Path as MplPath
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
+from pyproj import CRS
+
+from geofront.errors import SchemaError
+from geofront.maps import style
+
+log = logging.getLogger(__name__)
+
+#: z-order of each layer, bottom to top.
+Z: dict[str, float] = {
+    "neighbours": 1.0,
+    "graticule": 1.2,
+    "population": 1.5,
+    "districts": 2.0,
+    "rings": 2.5,
+    "veil": 2.8,
+    "district_edges": 3.0,
+    "provinces": 3.2,
+    "country": 3.4,
+    "hexbin": 4.0,
+    "frontlines": 5.0,
+    "events": 6.0,
+    "capitals": 7.0,
+    "labels": 8.0,
+    "furniture": 9.0,
+}
+
+
+# --- geometry -> paths ----------------------------------------------------------------
+
+
+def _in_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries, crs: Any) -> gpd.GeoSeries:
+    geo = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
+    if geo.crs is None:
+        raise SchemaError("layer has no CRS: set one before mapping (e.g. set_crs('EPSG:4326'))")
+    return geo.to_crs(crs)
+
+
+def _prepared(
+    geoms: gpd.GeoSeries, *, simplify_m: float | None, clip: tuple[float, ...] | None
+) -> np.ndarray:
+    arr = np.asarray(geoms.array, dtype=object)
+    arr = np.where(pd.isna(arr), shapely.Polygon(), arr)
+    if clip is not None:
+        arr = shapely.clip_by_rect(arr, *clip)
+    if simplify_m:
+        arr = shapely.simplify(arr, simplify_m, preserve_topology=True)
+    return arr
+
+
+def polygon_paths(geoms: np.ndarray) -> list[MplPath]:
+    """Return one compound matplotlib path per (multi)polygon, holes included.
+
+    Rings are oriented (exteriors counter-clockwise, holes clockwise) so holes stay
+    empty under both fill rules. Empty or non-polygonal geometries give empty paths.
+    """
+    arr = np.asarray(geoms, dtype=object)
+    n = len(arr)
+    if n == 0:
+        return []
+    polygonal = np.isin(shapely.get_type_id(arr), (3, 6)) & ~shapely.is_empty(arr)
+    out: list[MplPath] = [MplPath(np.zeros((0, 2))) for _ in range(n)]
+    if not polygonal.any():
+        return out
+    shapes = shapely.orient_polygons(arr[polygonal], exterior_cw=False)
+    _, coords, offsets = shapely.to_ragged_array(shapes)
+    if len(offsets) == 2:  # all single polygons: one polygon per geometry
+        ring_off, poly_off = offsets
+        geom_off = np.arange(len(poly_off))
+    else:
+        ring_off, poly_off, geom_off = offsets
+    codes = np.full(len(coords), MplPath.LINETO, dtype=np.uint8)
+    codes[ring_off[:-1]] = MplPath.MOVETO
+    codes[ring_off[1:] - 1] = MplPath.CLOSEPOLY
+    starts = ring_off[poly_off[geom_off[:-1]]]
+    ends = ring_off[poly_off[geom_off[1:]]]
+    for i, a, b in zip(np.flatnonzero(polygonal), starts, ends, strict=True):
+        out[i] = MplPath(coords[a:b], codes[a:b])
+    return out
+
+
+def line_segments(geoms: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Return the vertex arrays of every line part and the row each part comes from.
+
+    Polygons contribute their rings; points and empties contribute nothing.
+    """
+    arr = np.asarray(geoms, dtype=object)
+    if len(arr) == 0:
+        return [], np.zeros(0, dtype=np.int64)
+    polys = np.isin(shapely.get_type_id(arr), (3, 6))
+    if polys.any():
+        arr = arr.copy()
+        arr[polys] = shapely.boundary(arr[polys])
+    lines = np.isin(shapely.get_type_id(arr), (1, 2, 5)) & ~shapely.is_empty(arr)
+    if not lines.any():
+        return [], np.zeros(0, dtype=np.int64)
+    parts, index = shapely.get_parts(arr[lines], return_index=True)
+    keep = shapely.get_type_id(parts) != 0
+    parts, index = parts[keep], index[keep]
+    if len(parts) == 0:
+        return [], np.zeros(0, dtype=np.int64)
+    _, coords, (offsets,) = shapely.to_ragged_array(parts)
+    segments = [coords[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    return segments, np.flatnonzero(lines)[index]
+
+
+# --- polygons ---------------------------------------------------------------------------
+
+
+def plot_districts(
+    ax: Axes,
+    districts: gpd.GeoDataFrame,
+    *,
+    crs: Any,
+    status_column: str = "status",
+    simplify_m: float | None = None,
+    clip: tuple[float, float, float, float] | None = None,
+    edgecolor: str = style.DISTRICT_EDGE,
+    linewidth: float = 0.3,
+) -> PathCollection:
+    """Fill districts by control status.
+
+    Parameters
+    ----------
+    ax : Axes
+    districts : GeoDataFrame
+        Districts with a status column (values of :data:`geofront.schema.CONTROL_STATUSES`;
+        missing or other values are drawn as ``no data``, white and hatched).
+    crs : CRS-like
+        The map CRS.
+    status_column : str
+    simplify_m, clip : optional
+        Simplification tolerance and clip rectangle ``(xmin, ymin, xmax, ymax)``, both in
+        map CRS units.
+
+    Returns
+    -------
+    PathCollection
+        gid ``"districts"``; one path per input row, in input order; face colours are
+        :func:`geofront.maps.style.status_color` of each row's status. ``no data`` rows
+        are also covered by a hatched collection with gid ``"districts:no-data"``.
+    """
+    if status_column in districts.columns:
+        status = districts[status_column].astype("string").fillna(style.NO_DATA).to_numpy()
+    else:
+        status = np.full(len(districts), style.NO_DATA, dtype=object)
+    status = np.where(np.isin(status, style.STATUS_ORDER), status, style.NO_DATA)
+    paths = polygon_paths(_prepared(_in_crs(districts, crs), simplify_m=simplify_m, clip=clip))
+    colors = [style.status_color(s) for s in status]
+    coll = PathCollection(
+        paths,
+        facecolors=colors,
+        edgecolors=edgecolor,
+        linewidths=linewidth,
+        zorder=Z["districts"],
+        gid="districts",
+    )
+    ax.add_collection(coll, autolim=False)
+    nodata = status == style.NO_DATA
+    if nodata.any():
+        hatch = PathCollection(
+            [p for p, m in zip(paths, nodata, strict=True) if m],
+            facecolors="none",
+            edgecolors=style.RC["hatch.color"],
+            linewidths=0.0,
+            hatch=style.NO_DATA_HATCH,
+            zorder=Z["districts"] + 0.01,
+            gid="districts:no-data",
+        )
+        ax.add_collection(hatch, autolim=False)
+    return coll
+
+
+def plot_outlines(
+    ax: Axes,
+    frame: gpd.GeoDataFrame | gpd.GeoSeries,
+    *,
+    crs: Any,
+    gid: str = "provinces",
+    color: str = style.PROVINCE_EDGE,
+    linewidth: float = 0.7,
+    simplify_m: float | None = None,
+    clip: tuple[float, float, float, float] | None = None,
+    zorder: float | None = None,
+) -> LineCollection:
+    """Draw the outlines of polygons (province borders, country border).
+
+    Returns
+    -------
+    LineCollection
+        gid ``gid``; one segment per ring, in input row order.
+    """
+    segs, _ = line_segments(_prepared(_in_crs(frame, crs), simplify_m=simplify_m, clip=clip))
+    coll = LineCollection(
+        segs,
+        colors=color,
+        linewidths=linewidth,
+        zorder=Z.get(gid, Z["provinces"]) if zorder is None else zorder,
+        gid=gid,
+        capstyle="round",
+        joinstyle="round",
+    )
+    ax.add_collection(coll, autolim=False)
+    return coll
+
+
+def plot_neighbours(
+    ax: Axes,
+    neighbours: gpd.GeoDataFrame,
+    *,
+    crs: Any,
+    view: tuple[float, float, float, float],
+    name_column: str = "name",
+    simplify_m: float | None = None,
+) -> tuple[PathCollection, list[tuple[float, float, str]]]:
+    """Fill neighbouring countries in grey; return where their names should go.
+
+    Parameters
+    ----------
+    neighbours : GeoDataFrame
+        Country polygons (e.g. dataset ``"afg-neighbours"`` without the mapped country).
+    view : (xmin, ymin, xmax, ymax)
+        The map extent in map CRS units; names go at a representative point of the part
+        of each country inside it, for countries showing at least 2 % of the view.
+
+    Returns
+    -------
+    collection : PathCollection
+        gid ``"neighbours"``.
+    names : list of (x, y, name)
+        Label anchors in map coordinates, largest visible country first; pass them to
+        :func:`place_labels` with ``kind="region"``.
+    """
+    margin = 0.25 * max(view[2] - view[0], view[3] - view[1])
+    clip = (view[0] - margin, view[1] - margin, view[2] + margin, view[3] + margin)
+    geoms = _prepared(_in_crs(neighbours, crs), simplify_m=simplify_m, clip=clip)
+    coll = PathCollection(
+        polygon_paths(geoms),
+        facecolors=style.NEIGHBOUR_FILL,
+        edgecolors=style.NEIGHBOUR_EDGE,
+        linewidths=0.5,
+        zorder=Z["neighbours"],
+        gid="neighbours",
+    )
+    ax.add_collection(coll, autolim=False)
+    inner = shapely.clip_by_rect(geoms, *view)
+    area = shapely.area(inner)
+    view_area = (view[2] - view[0]) * (view[3] - view[1])
+    names = (
+        neighbours[name_column].astype(str).to_numpy()
+        if name_column in neighbours.columns
+        else np.array([""] * len(neighbours))
+    )
+    anchors = []
+    for i in np.argsort(-area, kind="stable"):
+        if area[i] < 0.02 * view_area or not names[i]:
+            continue
+        pt = label_point(_largest_part(inner[i]))
+        anchors.append((float(pt.x), float(pt.y), names[i]))
+    return coll, anchors
+
+
+def label_point(geom: Any) -> Any:
+    """The best anchor for an area label: the centre of the largest inscribed circle."""
+    if geom is None or geom.is_empty:
+        return shapely.Point()
+    span = max(geom.bounds[2] - geom.bounds[0], geom.bounds[3] - geom.bounds[1])
+    circle = shapely.maximum_inscribed_circle(geom, span / 200.0)
+    return shapely.Point(circle.coords[0])
+
+
+def _largest_part(geom: Any) -> Any:
+    parts = shapely.get_parts(geom)
+    return parts[int(np.argmax(shapely.area(parts)))] if len(parts) else geom
+
+
+def plot_veil(
+    ax: Axes,
+    focus: Any,
+    *,
+    view: tuple[float, float, float, float],
+    alpha: float = 0.55,
+) -> PathCollection:
+    """Fade everything outside ``focus`` (a polygon in map CRS) with a white veil.
+
+    Returns a PathCollection with gid ``"veil"``.
+    """
+    margin = max(view[2] - view[0], view[3] - view[1])
+    box = shapely.box(view[0] - margin, view[1] - margin, view[2] + margin, view[3] + margin)
+    veil = shapely.difference(box, focus)
+    coll = PathCollection(
+        polygon_paths(np.array([veil], dtype=object)),
+        facecolors=(1.0, 1.0, 1.0, alpha),
+        edgecolors="none",
+        zorder=Z["veil"],
+        gid="veil",
+    )
+    ax.add_collection(coll, autolim=False)
+    return coll
+
+
+def plot_rings(
+    ax: Axes,
+    rings: gpd.GeoDataFrame,
+    *,
+    crs: Any,
+    value_column: str = "hostility",
+    vmin: float = 0.0,
+    vmax: float = 1.0,
+    cmap: str | Any = "hostility",
+    alpha: float | None = None,
+) -> PathCollection:
+    """Shade rings/sectors around a city by a value (hostility share, 0..1 by default).
+
+    Rows whose value is missing are drawn unfilled. Returns a PathCollection with gid
+    ``"rings"`` whose ``get_array()`` holds the values (for a colour bar).
+    """
+    cm = hostility_cmap() if cmap == "hostility" else cmap
+    if hasattr(cm, "with_extremes"):
+        cm = cm.with_extremes(bad=(1, 1, 1, 0))
+    values = (
+        pd.to_numeric(rings[value_column], errors="coerce").to_numpy(dtype=float)
+        if value_column in rings.columns
+        else np.full(len(rings), np.nan)
+    )
+    paths = polygon_paths(_prepared(_in_crs(rings, crs), simplify_m=None, clip=None))
+    coll = PathCollection(
+        paths,
+        cmap=cm,
+        norm=Normalize(vmin=vmin, vmax=vmax),
+        edgecolors="#4d4d4d",
+        linewidths=0.5,
+        alpha=alpha,
+        zorder=Z["rings"],
+        gid="rings",
+    )
+    coll.set_array(np.ma.masked_invalid(values))
+    ax.add_collection(coll, autolim=False)
+    return coll
+
+
+def hostility_cmap() -> LinearSegmentedColormap:
+    """Transparent -> ColorBrewer Purples: the sequential scale of ring hostility.
+
+    Purple keeps hostility apart from the red-orange of insurgent control; 0 is fully
+    transparent so calm sectors leave the map beneath readable.
+    """
+    return LinearSegmentedColormap.from_list(
+        "geofront_hostility",
+        [
+            (0.0, (1.0, 1.0, 1.0, 0.0)),
+            (0.01, (0.855, 0.855, 0.922, 0.65)),
+            (0.5, (0.62, 0.604, 0.784, 0.7)),
+            (1.0, (0.247, 0.0, 0.49, 0.75)),
+        ],
+    )
+
+
+# --- lines ------------------------------------------------------------------------------
+
+
+def plot_frontlines(
+    ax: Axes,
+    lines: gpd.GeoDataFrame,
+    *,
+    crs: Any,
+    class_column: str | None = None,
+    clip: tuple[float, float, float, float] | None = None,
+) -> dict[str, LineCollection]:
+    """Draw frontline geometries, one styled collection per class.
+
+    Parameters
+    ----------
+    lines : GeoDataFrame
+        Line geometries with a class column (``"government-insurgent"``,
+        ``"contested-insurgent"``, ...), e.g. from :func:`geofront.frontline.frontline_lines`.
+    class_column : str, optional
+        Default ``frontline_class``, else ``class``.
+
+    Returns
+    -------
+    dict
+        class -> LineCollection (gid ``"frontline:<class>"``), classes in sorted order;
+        the segments are the vertices of the lines in the map CRS, in row order.
+    """
+    if len(lines) == 0:
+        return {}
+    geoms = _prepared(_in_crs(lines, crs), simplify_m=None, clip=clip)
+    class_column = class_column or frontline_class_column(lines)
+    classes = (
+        lines[class_column].astype(str).to_numpy()
+        if class_column in lines.columns
+        else np.full(len(lines), "frontline", dtype=object)
+    )
+    segs, rows = line_segments(geoms)
+    out: dict[str, LineCollection] = {}
+    for cls in sorted(set(classes.tolist())):
+        pick = [s for s, r in zip(segs, rows, strict=True) if classes[r] == cls]
+        st = style.frontline_style(cls)
+        halo = LineCollection(
+            pick,
+            colors="white",
+            linewidths=st["linewidth"] + 1.6,
+            alpha=0.9,
+            zorder=Z["frontlines"] - 0.01,
+            gid=f"frontline-halo:{cls}",
+            capstyle="round",
+            joinstyle="round",
+        )
+        coll = LineCollection(
+            pick,
+            colors=st["color"],
+            linewidths=st["linewidth"],
+            linestyles=[st["linestyle"]],
+            zorder=Z["frontlines"],
+            gid=f"frontline:{cls}",
+            capstyle="round",
+            joinstyle="round",
+        )
+        ax.add_collection(halo, autolim=False)
+        ax.add_collection(coll, autolim=False)
+        out[cls] = coll
+    return out
+
+
+def frontline_class_column(lines: pd.DataFrame) -> str:
+    """Name of the class column of a frontline frame (``frontline_class`` or ``class``)."""
+    return "frontline_class" if "frontline_class" in lines.columns else "class"
+
+
+def plot_graticule(
+    ax: Axes,
+    *,
+    crs: Any,
+    view: tuple[float, float, float, float],
+    lonlat_bounds: tuple[float, float, float, float],
+    step_deg: float | None = None,
+) -> LineCollection:
+    """Draw meridians and parallels (thin grey) every ``step_deg`` degrees.
+
+    The step defaults to a round value giving 3-6 lines across the view. Returns a
+    LineCollection with gid ``"graticule"``; its ``geofront_ticks`` attribute lists
+    ``(kind, value, x_or_y)`` where each line meets the bottom (meridians) or left
+    (parallels) edge of the view, for edge labels.
+    """
+    from pyproj import Transformer
+
+    w, s, e, n = lonlat_bounds
+    step = step_deg or _nice_step(max(e - w, n - s) / 4.0)
+    fwd = Transformer.from_crs("EPSG:4326", CRS.from_user_input(crs), always_xy=True)
+    lons = np.arange(np.floor(w / step) * step, e + step, step)
+    lats = np.arange(np.floor(s / step) * step, n + step, step)
+    pad = 2 * step
+    segs = []
+    ticks: list[tuple[str, float, float]] = []
+    dense_lat = np.linspace(s - pad, n + pad, 200)
+    dense_lon = np.linspace(w - pad, e + pad, 200)
+    for lon in lons:
+        x, y = fwd.transform(np.full_like(dense_lat, lon), dense_lat)
+        segs.append(np.column_stack([x, y]))
+        cross = _crossing(x, y, level=view[1])
+        if cross is not None and view[0] < cross < view[2]:
+            ticks.append(("lon", float(lon), cross))
+    for lat in lats:
+        x, y = fwd.transform(dense_lon, np.full_like(dense_lon, lat))
+        segs.append(np.column_stack([x, y]))
+        cross = _crossing(y, x, level=view[0])
+        if cross is not None and view[1] < cross < view[3]:
+            ticks.append(("lat", float(lat), cross))
+    coll = LineCollection(
+        segs, colors="#b4b4b4", linewidths=0.35, zorder=Z["graticule"], gid="graticule"
+    )
+    coll.geofront_ticks = ticks  # type: ignore[attr-defined]
+    ax.add_collection(coll, autolim=False)
+    return coll
+
+
+def _crossing(a: np.ndarray, b: np.ndarray, *, level: float) -> float | None:
+    """Value of ``a`` where ``b`` crosses ``level`` (first crossing), by interpolation."""
+    d = b - level
+    idx = np.flatnonzero(np.sign(d[:-1]) * np.sign(d[1:]) <= 0)
+    if len(idx) == 0:
+        return None
+    i = int(idx[0])
+    t = 0.0 if d[i + 1] == d[i] else d[i] / (d[i] - d[i + 1])
+    return float(a[i] + t * (a[i + 1] - a[i]))
+
+
+def _nice_step(raw: float) -> float:
+    for step in (0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0):
+        if step >= raw:
+            return step
+    return 30.0
+
+
+# --- points -----------------------------------------------------------------------------
+
+
+def plot_capitals(
+    ax: Axes,
+    capitals: gpd.GeoDataFrame,
+    *,
+    crs: Any,
+    status_column: str = "status",
+    size_pt: float = 6.5,
+) -> PathCollection:
+    """Mark cities, filled by siege status when the frame has one.
+
+    Parameters
+    ----------
+    capitals : GeoDataFrame
+        Points; ``status_column`` (optional) holds :data:`geofront.maps.style.SIEGE_STATUSES`
+        values (output of ``geofront.siege.siege_status``); cities without a status get a
+        white marker.
+
+    Returns
+    -------
+    PathCollection
+        gid ``"capitals"``, one marker per row in input order.
+    """
+    pts = _in_crs(capitals, crs)
+    xy = shapely.get_coordinates(pts.array)
+    status = (
+        capitals[status_column].astype("string").to_numpy()
+        if status_column in capitals.columns
+        else np.full(len(capitals), None, dtype=object)
+    )
+    colors = [style.siege_color(None if pd.isna(s) else s) for s in status]
+    coll = ax.scatter(
+        xy[:, 0],
+        xy[:, 1],
+        s=size_pt**2,
+        c=colors,
+        marker="s",
+        edgecolors=style.TEXT,
+        linewidths=0.9,
+        zorder=Z["capitals"],
+        gid="capitals",
+    )
+    return coll
+
+
+#: Marker of each initiating side in event layers.
+SIDE_MARKERS: dict[str, str] = {
+    "government": "s",
+    "insurgent": "^",
+    "other": "D",
+    "civilians": "o",
+    "unknown": "o",
+}
+
+
+def fatality_marker_area(fatalities: Any, *, base_pt2: float = 14.0) -> np.ndarray:
+    """Marker area in pt² for fatalities: area grows linearly with deaths, capped at 500."""
+    f = np.clip(pd.to_numeric(pd.Series(fatalities), errors="coerce").fillna(0), 0, None)
+    return np.minimum(base_pt2 + 5.0 * f.to_numpy(dtype=float), 500.0)
+
+
+def plot_events(
+    ax: Axes,
+    events: gpd.GeoDataFrame,
+    *,
+    crs: Any,
+    color_by: str = "event_type",
+    marker_by: str | None = None,
+    size_by: str | None = "fatalities",
+    alpha: float = 0.85,
+) -> dict[str, PathCollection]:
+    """Draw event points coloured by event type or side, sized by fatalities.
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        Canonical events (:data:`geofront.schema.EVENT_COLUMNS`), any CRS.
+    color_by : {"event_type", "side1", "side2"}
+        Column naming the colour class (sides use :data:`geofront.maps.style.SIDE_COLORS`).
+    marker_by : str, optional
+        A side column giving the marker shape (:data:`SIDE_MARKERS`).
+    size_by : str or None
+        Numeric column scaled by :func:`fatality_marker_area`; None for equal sizes.
+
+    Returns
+    -------
+    dict
+        class -> PathCollection (gid ``"events:<class>"``), classes sorted. Within a class,
+        larger markers are drawn first so small ones stay visible.
+    """
+    if len(events) == 0:
+        return {}
+    if color_by not in events.columns:
+        raise SchemaError(f"events have no column {color_by!r} to colour by")
+    xy = shapely.get_coordinates(_in_crs(events, crs).array)
+    cls = events[color_by].astype("string").fillna("unknown").to_numpy()
+    sizes = (
+        fatality_marker_area(events[size_by].to_numpy())
+        if size_by and size_by in events.columns
+        else np.full(len(events), 18.0)
+    )
+    marks = (
+        events[marker_by].astype("string").fillna("unknown").to_numpy()
+        if marker_by and marker_by in events.columns
+        else np.full(len(events), "", dtype=object)
+    )
+    side_colours = color_by.startswith("side")
+    out: dict[str, PathCollection] = {}
+    for name in sorted(set(cls.tolist())):
+        colour = style.side_color(name) if side_colours else style.event_type_color(name)
+        for mark in sorted(set(marks[cls == name].tolist())):
+            pick = np.flatnonzero((cls == name) & (marks == mark))
+            order = pick[np.argsort(-sizes[pick], kind="stable")]
+            coll = ax.scatter(
+                xy[order, 0],
+                xy[order, 1],
+                s=sizes[order],
+                c=colour,
+                marker=SIDE_MARKERS.get(mark, "o"),
+                edgecolors="white",
+                linewidths=0.5,
+                alpha=alpha,
+                zorder=Z["events"],
+                gid=f"events:{name}" + (f":{mark}" if mark else ""),
+            )
+            out.setdefault(name, coll)
+    return out
+
+
+def plot_hexbin(
+    ax: Axes,
+    events: gpd.GeoDataFrame,
+    *,
+    crs: Any,
+    view: tuple[float, float, float, float],
+    hex_size_m: float,
+    cmap: str = "YlOrBr",
+) -> Any:
+    """Draw event density as hexagons ``hex_size_m`` across (flat-to-flat, map units).
+
+    Returns the PolyCollection (gid ``"hexbin"``); ``get_array()`` holds the counts.
+    """
+    xy = shapely.get_coordinates(_in_crs(events, crs).array)
+    nx = max(1, int(round((view[2] - view[0]) / hex_size_m)))
+    coll = ax.hexbin(
+        xy[:, 0],
+        xy[:, 1],
+        gridsize=nx,
+        extent=(view[0], view[2], view[1], view[3]),
+        mincnt=1,
+        cmap=cmap,
+        linewidths=0.2,
+        edgecolors="white",
+        alpha=0.85,
+        zorder=Z["hexbin"],
+        gid="hexbin",
+    )
+    return coll
+
+
+def plot_population(
+    ax: Axes,
+    raster: str | os.PathLike[str],
+    *,
+    crs: Any,
+    view: tuple[float, float, float, float],
+    width_px: int = 700,
+    alpha: float = 0.9,
+) -> AxesImage | None:
+    """Draw a population raster as a muted grey backdrop, clipped to the view.
+
+    The raster is read with a rasterio window covering only the view (plus a margin) and
+    warped onto a grid of ``width_px`` columns in the map CRS, so the image has the right
+    extent and shape in the map. Greys on a log scale from 5 people per cell (transparent)
+    up to the view's 99.5th percentile (dark), so towns stand out and empty land stays
+    clear; nodata is transparent.
+
+    Returns
+    -------
+    AxesImage or None
+        gid ``"population"``; None if the raster does not overlap the view.
+    """
+    import rasterio
+    from affine import Affine
+    from rasterio.enums import Resampling
+    from rasterio.warp import reproject, transform_bounds
+    from rasterio.windows import from_bounds as window_from_bounds
+
+    from geofront.io import check_input_file
+
+    path = check_input_file(raster, "population raster")
+    dst_crs = CRS.from_user_input(crs)
+    height_px = max(1, int(round(width_px * (view[3] - view[1]) / (view[2] - view[0]))))
+    dst_transform = Affine(
+        (view[2] - view[0]) / width_px, 0.0, view[0], 0.0, -(view[3] - view[1]) / height_px, view[3]
+    )
+    dest = np.full((height_px, width_px), np.nan, dtype="float32")
+    with rasterio.open(path) as src:
+        b = transform_bounds(dst_crs, src.crs, *view, densify_pts=21)
+        sb = src.bounds
+        if b[0] >= sb.right or b[2] <= sb.left or b[1] >= sb.top or b[3] <= sb.bottom:
+            return None
+        win = (
+            window_from_bounds(
+                max(b[0], sb.left),
+                max(b[1], sb.bottom),
+                min(b[2], sb.right),
+                min(b[3], sb.top),
+                transform=src.transform,
+            )
+            .round_offsets()
+            .round_lengths()
+        )
+        win = win.intersection(rasterio.windows.Window(0, 0, src.width, src.height))
+        data = src.read(1, window=win, masked=True).astype("float32").filled(np.nan)
+        reproject(
+            data,
+            dest,
+            src_transform=src.transform @ Affine.translation(win.col_off, win.row_off),
+            src_crs=src.crs,
+            src_nodata=np.nan,
+            dst_transform=dst_transform,
+            dst_crs=dst_crs,
+            dst_nodata=np.nan,
+            resampling=Resampling.nearest,
+        )
+    finite = dest[np.isfinite(dest) & (dest > 0)]
+    vmax = float(np.percentile(finite, 99.5)) if len(finite) else 10.0
+    cmap = LinearSegmentedColormap.from_list(
+        "geofront_pop", [(1, 1, 1, 0), (0.55, 0.55, 0.55, 0.45), (0.2, 0.2, 0.2, 0.9)]
+    ).with_extremes(bad=(1, 1, 1, 0), under=(1, 1, 1, 0))
+    img = ax.imshow(
+        np.ma.masked_invalid(np.where(dest > 0, dest, np.nan)),
+        extent=(view[0], view[2], view[1], view[3]),
+        origin="upper",
+        cmap=cmap,
+        norm=LogNorm(vmin=5.0, vmax=max(vmax, 50.0), clip=True),
+        alpha=alpha,
+        interpolation="nearest",
+        zorder=Z["population"],
+        gid="population",
+    )
+    return img
+
+
+# --- labels -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    """One label to place: anchor (map coords), text, kind and priority (lower first)."""
+
+    x: float
+    y: float
+    text: str
+    kind: str = "point"  # "point" (beside a marker), "area" (centred), "region" (big, muted)
+    priority: float = 0.0
+    marker_pt: float = 6.5  # size of the marker a point label sits beside
+    fontsize: float | None = None  # overrides the kind's size (e.g. bigger for big cities)
+
+
+def _point_candidates(h: float) -> tuple[tuple[float, float, str, str], ...]:
+    """Offsets (points) and alignments around a marker of half-size ``h`` points, in the
+    cartographic order of preference (Imhof): upper right, right, lower right, upper
+    left, left, lower left, above, below."""
+    g = h + 1.2
+    return (
+        (g, h * 0.35, "left", "bottom"),
+        (g + 0.8, 0.0, "left", "center_baseline"),
+        (g, -h * 0.35, "left", "top"),
+        (-g, h * 0.35, "right", "bottom"),
+        (-g - 0.8, 0.0, "right", "center_baseline"),
+        (-g, -h * 0.35, "right", "top"),
+        (0.0, g, "center", "bottom"),
+        (0.0, -g, "center", "top"),
+    )
+
+
+_AREA_CANDIDATES: tuple[tuple[float, float, str, str], ...] = (
+    (0.0, 0.0, "center", "center"),
+    (0.0, 7.0, "center", "center"),
+    (0.0, -7.0, "center", "center"),
+    (0.0, 14.0, "center", "center"),
+    (0.0, -14.0, "center", "center"),
+)
+_KIND_STYLE: dict[str, dict[str, Any]] = {
+    "point": {"fontsize": 7.5, "color": style.TEXT, "fontweight": "bold"},
+    "area": {"fontsize": 6.5, "color": style.MUTED_TEXT, "fontstyle": "italic"},
+    "region": {"fontsize": 8.0, "color": style.NEIGHBOUR_TEXT},
+    "province": {"fontsize": 7.0, "color": "#7a7a7a"},
+}
+
+
+def place_labels(
+    ax: Axes,
+    labels: Sequence[LabelSpec],
+    *,
+    obstacles: Sequence[Bbox] = (),
+    markers: Sequence[Bbox] = (),
+    pad_px: float = 1.0,
+) -> list[Annotation]:
+    """Place labels greedily without overlaps; return the labels that were placed.
+
+    Labels are taken by priority (then input order). Each tries its candidate positions
+    in order (eight positions around a marker, :data:`_AREA_CANDIDATES` for
+    areas and regions) and takes the first whose box, in display coordinates, stays
+    inside the axes and overlaps no placed label, no obstacle (scale bar, north arrow)
+    and no marker other than its own (the marker box holding its anchor). A label with no free position is left out (logged at debug level):
+    on a map, a missing label is better than a wrong or unreadable one.
+
+    Written by hand because matplotlib has no label-collision avoidance and the allowed
+    dependencies have none; greedy placement over fixed candidates is the classic
+    cartographic heuristic, deterministic and fast (a few hundred labels in well under a
+    second).
+
+    Returns
+    -------
+    list of Annotation
+        gid ``"label:<kind>"``, in placement order.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    frame = ax.get_window_extent(renderer)
+    taken: list[Bbox] = [b.padded(pad_px) for b in obstacles]
+    marks: list[Bbox] = [b.padded(pad_px) for b in markers]
+    placed: list[Annotation] = []
+    order = sorted(range(len(labels)), key=lambda i: (labels[i].priority, i))
+    halo = [pe.withStroke(linewidth=2.2, foreground=style.HALO)]
+    for i in order:
+        spec = labels[i]
+        kw = dict(_KIND_STYLE.get(spec.kind, _KIND_STYLE["point"]))
+        if spec.fontsize is not None:
+            kw["fontsize"] = spec.fontsize
+        text = spec.text.upper() if spec.kind in ("region", "province") else spec.text
+        cands = (
+            _point_candidates(spec.marker_pt / 2.0) if spec.kind == "point" else _AREA_CANDIDATES
+        )
+        ann = ax.annotate(
+            text,
+            (spec.x, spec.y),
+            xytext=(0, 0),
+            textcoords="offset points",
+            zorder=Z["labels"],
+            gid=f"label:{spec.kind}",
+            path_effects=halo,
+            annotation_clip=False,
+            **kw,
+        )
+        if spec.kind in ("region", "province"):
+            ann.set_fontfamily("DejaVu Sans")
+            ann.set_text(" ".join(text))  # letter-spaced capitals, as on atlas maps
+        ok = False
+        ax_x, ax_y = ax.transData.transform((spec.x, spec.y))
+        for dx, dy, ha, va in cands:
+            ann.set_position((dx, dy))
+            ann.set_horizontalalignment(ha)  # type: ignore[arg-type]
+            ann.set_verticalalignment(va)  # type: ignore[arg-type]
+            box = ann.get_window_extent(renderer).padded(pad_px)
+            inside = (
+                box.x0 >= frame.x0
+                and box.x1 <= frame.x1
+                and box.y0 >= frame.y0
+                and box.y1 <= frame.y1
+            )
+            # A label never collides with its own marker (the box holding its anchor).
+            if (
+                inside
+                and not any(box.overlaps(t) for t in taken)
+                and not any(box.overlaps(m) and not m.contains(ax_x, ax_y) for m in marks)
+            ):
+                taken.append(box)
+                placed.append(ann)
+                ok = True
+                break
+        if not ok:
+            log.debug("label %r left out: no free position", spec.text)
+            ann.remove()
+    return placed
+
+
+def marker_boxes(ax: Axes, collection: PathCollection, *, size_pt: float) -> list[Bbox]:
+    """Display-space boxes of scatter markers (obstacles for :func:`place_labels`)."""
+    offsets = np.asarray(collection.get_offsets())
+    if len(offsets) == 0:
+        return []
+    disp = ax.transData.transform(np.asarray(offsets))
+    half = size_pt / 2.0 * ax.figure.dpi / 72.0
+    return [Bbox.from_extents(x - half, y - half, x + half, y + half) for x, y in disp]

@@ -1,0 +1,221 @@
+"""Fixed cartographic style: palettes keyed by name, and one rcParams context.
+
+Every colour is looked up by the *name* of a class (a control status, a side, a siege
+status, an event type), never by its position in the data, so the same class always has
+the same colour on every map, whatever is present.
+
+Palettes are colour-blind safe:
+
+* control statuses use the ColorBrewer ``RdYlBu`` diverging scheme (blue government,
+  pale yellow contested, red-orange insurgent), rated safe for deuteranopia,
+  protanopia and tritanopia, plus neutral greys for ``unknown`` and ``no data``;
+* sides and event types use the Okabe-Ito qualitative palette;
+* siege statuses use a light-to-dark purple ramp (ColorBrewer ``Purples``) ending in
+  black, so they read by lightness alone and never clash with the control fills.
+
+:func:`map_style` is the only place rcParams are set (inside a context manager, never
+globally): DejaVu Sans (shipped with matplotlib, so maps render the same offline on any
+machine), fixed sizes, and a fixed SVG hash salt for byte-stable output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import zlib
+from collections.abc import Iterator
+from typing import Any, Final
+
+import matplotlib as mpl
+
+from geofront.schema import CONTESTED, CONTROL_STATUSES, GOVERNMENT, INSURGENT, SIDES, UNKNOWN
+
+#: Legend class for districts that are not in the control table at all.
+NO_DATA: Final = "no data"
+
+#: Fill colour of each district status (ColorBrewer RdYlBu 9-class #3, #7, #8 + greys).
+STATUS_COLORS: Final[dict[str, str]] = {
+    GOVERNMENT: "#74add1",
+    CONTESTED: "#fee090",
+    INSURGENT: "#f46d43",
+    UNKNOWN: "#d9d9d9",
+    NO_DATA: "#ffffff",
+}
+#: Legend label of each district status, in legend order.
+STATUS_LABELS: Final[dict[str, str]] = {
+    GOVERNMENT: "Government control",
+    CONTESTED: "Contested",
+    INSURGENT: "Insurgent control",
+    UNKNOWN: "Unknown (no evidence)",
+    NO_DATA: "No data",
+}
+#: Hatch drawn over ``no data`` districts so they never read as a status.
+NO_DATA_HATCH: Final = "////"
+#: Legend order of district statuses: :data:`geofront.schema.CONTROL_STATUSES` + no data.
+STATUS_ORDER: Final = (*CONTROL_STATUSES, NO_DATA)
+
+#: Okabe-Ito colour of each side (events, actors).
+SIDE_COLORS: Final[dict[str, str]] = {
+    GOVERNMENT: "#0072B2",
+    INSURGENT: "#D55E00",
+    "other": "#009E73",
+    "civilians": "#CC79A7",
+    UNKNOWN: "#999999",
+}
+SIDE_ORDER: Final = SIDES
+
+#: Okabe-Ito colour of known event types (ACLED and UCDP vocabularies).
+EVENT_TYPE_COLORS: Final[dict[str, str]] = {
+    "Battles": "#D55E00",
+    "Explosions/Remote violence": "#E69F00",
+    "Violence against civilians": "#CC79A7",
+    "Strategic developments": "#0072B2",
+    "Protests": "#009E73",
+    "Riots": "#56B4E9",
+    "State-based conflict": "#D55E00",
+    "Non-state conflict": "#E69F00",
+    "One-sided violence": "#CC79A7",
+}
+#: Colours given, in a fixed order keyed by a hash of the name, to event types not above.
+_FALLBACK: Final = ("#56B4E9", "#009E73", "#F0E442", "#0072B2", "#E69F00", "#000000")
+
+#: Siege statuses of a city, from safest to worst (output of ``geofront.siege``).
+SIEGE_STATUSES: Final = ("secure", "threatened", "besieged", "under assault", "fallen")
+#: Fill colour of a capital's marker by siege status (ColorBrewer Purples, then black).
+SIEGE_COLORS: Final[dict[str, str]] = {
+    "secure": "#ffffff",
+    "threatened": "#cbc9e2",
+    "besieged": "#9e9ac8",
+    "under assault": "#54278f",
+    "fallen": "#000000",
+}
+#: Marker of a capital whose siege status is not known.
+CAPITAL_NO_STATUS_COLOR: Final = "#ffffff"
+
+#: Style of each frontline class (``frontline_class`` of ``geofront.frontline``; the pair of
+#: statuses in the order contested, government, insurgent, unknown).
+FRONTLINE_STYLES: Final[dict[str, dict[str, Any]]] = {
+    f"{GOVERNMENT}-{INSURGENT}": {"color": "#1a1a1a", "linewidth": 2.0, "linestyle": "-"},
+    f"{CONTESTED}-{INSURGENT}": {"color": "#7f2704", "linewidth": 1.3, "linestyle": (0, (4, 2))},
+    f"{CONTESTED}-{GOVERNMENT}": {"color": "#08306b", "linewidth": 1.3, "linestyle": (0, (4, 2))},
+}
+_FRONTLINE_DEFAULT: Final[dict[str, Any]] = {
+    "color": "#4d4d4d",
+    "linewidth": 1.0,
+    "linestyle": (0, (1, 1.5)),
+}
+FRONTLINE_LABELS: Final[dict[str, str]] = {
+    f"{GOVERNMENT}-{INSURGENT}": "Frontline (government | insurgent)",
+    f"{CONTESTED}-{INSURGENT}": "Edge of contested area (insurgent side)",
+    f"{CONTESTED}-{GOVERNMENT}": "Edge of contested area (government side)",
+}
+
+# --- neutral ink -------------------------------------------------------------------
+WATER: Final = "#f4f6f7"  # axes background: outside any land polygon
+NEIGHBOUR_FILL: Final = "#f1f0ec"
+NEIGHBOUR_EDGE: Final = "#c9c9c6"
+NEIGHBOUR_TEXT: Final = "#9a9a9a"
+DISTRICT_EDGE: Final = "#ffffff"
+PROVINCE_EDGE: Final = "#5a5a5a"
+COUNTRY_EDGE: Final = "#262626"
+TEXT: Final = "#262626"
+MUTED_TEXT: Final = "#595959"
+HALO: Final = "#ffffff"
+
+
+def status_color(status: str) -> str:
+    """Return the fill colour of a district status (``no data`` for unknown names)."""
+    return STATUS_COLORS.get(str(status), STATUS_COLORS[NO_DATA])
+
+
+def side_color(side: str) -> str:
+    """Return the Okabe-Ito colour of a side (grey for unmapped names)."""
+    return SIDE_COLORS.get(str(side), SIDE_COLORS[UNKNOWN])
+
+
+def event_type_color(event_type: str) -> str:
+    """Return the colour of an event type; unknown types get a stable colour by name."""
+    name = str(event_type)
+    if name in EVENT_TYPE_COLORS:
+        return EVENT_TYPE_COLORS[name]
+    return _FALLBACK[zlib.crc32(name.encode("utf-8")) % len(_FALLBACK)]
+
+
+def siege_color(status: str | None) -> str:
+    """Return the marker fill of a siege status (white when unknown)."""
+    if status is None:
+        return CAPITAL_NO_STATUS_COLOR
+    return SIEGE_COLORS.get(str(status), CAPITAL_NO_STATUS_COLOR)
+
+
+def frontline_style(line_class: str) -> dict[str, Any]:
+    """Return ``color``, ``linewidth``, ``linestyle`` for a frontline class."""
+    return dict(FRONTLINE_STYLES.get(str(line_class), _FRONTLINE_DEFAULT))
+
+
+def frontline_label(line_class: str) -> str:
+    """Return the legend label of a frontline class."""
+    text = str(line_class)
+    return FRONTLINE_LABELS.get(text, "Boundary " + text.replace("-", " | "))
+
+
+#: rcParams of every geofront figure.
+RC: Final[dict[str, Any]] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 8.0,
+    "axes.titlesize": 11.0,
+    "axes.labelsize": 8.0,
+    "axes.edgecolor": "#8c8c8c",
+    "axes.linewidth": 0.6,
+    "xtick.labelsize": 7.0,
+    "ytick.labelsize": 7.0,
+    "legend.fontsize": 7.5,
+    "legend.title_fontsize": 8.0,
+    "legend.frameon": False,
+    "figure.dpi": 100.0,
+    "savefig.dpi": 200.0,
+    "savefig.facecolor": "white",
+    "figure.facecolor": "white",
+    "text.color": TEXT,
+    "hatch.color": "#9a9a9a",
+    "hatch.linewidth": 0.5,
+    "path.simplify": True,
+    "svg.hashsalt": "geofront",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "image.interpolation": "nearest",
+    "image.resample": False,
+}
+
+
+@contextlib.contextmanager
+def map_style() -> Iterator[None]:
+    """Apply geofront's fixed rcParams inside a ``with`` block (never globally).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> with map_style():
+    ...     fig = plt.figure()
+    """
+    with mpl.rc_context(RC):  # type: ignore[arg-type]
+        yield
+
+
+__all__ = [
+    "NO_DATA",
+    "RC",
+    "SIDE_COLORS",
+    "SIEGE_COLORS",
+    "SIEGE_STATUSES",
+    "STATUS_COLORS",
+    "STATUS_LABELS",
+    "STATUS_ORDER",
+    "event_type_color",
+    "frontline_label",
+    "frontline_style",
+    "map_style",
+    "side_color",
+    "siege_color",
+    "status_color",
+]

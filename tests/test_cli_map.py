@@ -1,0 +1,164 @@
+"""``geofront map``: the four subcommands on bundled data, and their one-line errors."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from geofront.cli.main import cli
+
+SEED = ["--events", "seed-events", "--assessments", "seed-assessments", "--as-of", "2021-07-07"]
+SMALL = ["--dpi", "30", "--width", "6"]
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def _one_line_error(result, *needles: str) -> None:
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.output
+    for n in needles:
+        assert n in lines[0]
+
+
+def test_map_is_registered():
+    assert "map" in cli.commands
+    assert set(cli.commands["map"].commands) == {"control", "siege", "events", "timeline"}
+
+
+def test_control_province_png(tmp_path):
+    out = tmp_path / "badghis.png"
+    result = run("map", "control", *SEED, "--province", "Badghis", *SMALL, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "control map: wrote" in result.stderr
+
+
+def test_control_from_control_file_quiet(tmp_path):
+    table = tmp_path / "control.gpkg"
+    assert (
+        run("-q", "control", "seed-events", "--as-of", "2021-07-07", "-o", str(table)).exit_code
+        == 0
+    )
+    out = tmp_path / "control.svg"
+    result = run(
+        "-q",
+        "map",
+        "control",
+        "--control",
+        str(table),
+        "--province",
+        "Badghis",
+        *SMALL,
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "" and result.stdout == ""
+    assert out.read_text().lstrip().startswith("<?xml")
+
+
+def test_unknown_province_one_line_and_old_output_kept(tmp_path):
+    out = tmp_path / "map.png"
+    out.write_bytes(b"old")
+    result = run("-q", "map", "control", *SEED, "--province", "Badgis", *SMALL, "-o", str(out))
+    _one_line_error(result, "unknown province 'Badgis'", "Badghis")
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.png"]
+
+
+@pytest.mark.parametrize(
+    ("name", "needle"),
+    [("map.jpg", "unsupported extension .jpg"), ("nowhere/map.png", "does not exist")],
+)
+def test_bad_output_path(tmp_path, name, needle):
+    result = run("-q", "map", "control", *SEED, *SMALL, "-o", str(tmp_path / name))
+    _one_line_error(result, needle)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_empty_bbox_selection(tmp_path):
+    result = run(
+        "-q",
+        "map",
+        "control",
+        *SEED,
+        "--bbox",
+        "10,10,11,11",
+        *SMALL,
+        "-o",
+        str(tmp_path / "m.png"),
+    )
+    _one_line_error(result, "contains no district")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_control_needs_one_input(tmp_path):
+    result = run("map", "control", *SMALL, "-o", str(tmp_path / "m.png"))
+    assert result.exit_code == 2 and "--control FILE or --events" in result.output
+
+
+def test_siege_map(tmp_path):
+    out = tmp_path / "qala.pdf"
+    result = run("map", "siege", "Qala-i-Naw", *SEED, *SMALL, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:5] == b"%PDF-"
+    assert "siege map of Qala-i-Naw" in result.stderr
+
+
+def test_events_map_with_window(tmp_path):
+    out = tmp_path / "events.png"
+    result = run(
+        "map",
+        "events",
+        "ucdp-ged-sample",
+        "--start",
+        "2021-01-01",
+        "--end",
+        "2021-12-31",
+        "--hexbin",
+        *SMALL,
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert "(13 events)" in result.stderr  # SOURCES.md: 13 of the 135 sample events are in 2021
+    empty = run(
+        "-q",
+        "map",
+        "events",
+        "ucdp-ged-sample",
+        "--start",
+        "2030-01-01",
+        *SMALL,
+        "-o",
+        str(tmp_path / "e.png"),
+    )
+    _one_line_error(empty, "no events between")
+
+
+def test_timeline_from_events(tmp_path):
+    out = tmp_path / "timeline.png"
+    result = run(
+        "map",
+        "timeline",
+        "--events",
+        "seed-events",
+        "--assessments",
+        "seed-assessments",
+        "--start",
+        "2021-07-01",
+        "--end",
+        "2021-07-07",
+        "--every",
+        "3d",
+        "--dpi",
+        "30",
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert "timeline (3 dates)" in result.stderr  # 1, 4 and 7 July
