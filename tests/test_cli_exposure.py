@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
-from test_exposure import CELL, NORTH, WEST, _cell_area_km2, hand_zones, write_raster
+from test_exposure import CELL, GEOD, NORTH, WEST, _cell_area_km2, hand_zones, write_raster
 
 import world as w
 from geofront.cli.main import cli
@@ -211,3 +211,48 @@ def test_unknown_zone_id(tmp_path: Path, grid4: Path, zones_file: Path) -> None:
         tmp_path / "o.csv",
     )
     assert "has no column 'nope'" in _error_line(res)
+
+
+def test_near_line(tmp_path: Path) -> None:
+    raster = write_raster(
+        tmp_path / "ones.tif",
+        np.ones((40, 40)),
+        west=WEST,
+        north=NORTH,
+        cell=CELL,
+        crs="EPSG:4326",
+    )
+    line = gpd.GeoDataFrame(
+        {"front": ["a"]},
+        geometry=[shapely.LineString([(65.9, 35.0), (66.1, 35.0)])],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "front.geojson"
+    line.to_file(path, engine="pyogrio")
+    out = tmp_path / "near.csv"
+    res = run(
+        "exposure",
+        "--near",
+        path,
+        "--radius",
+        "2km",
+        "--by",
+        "front",
+        "--population",
+        raster,
+        "-o",
+        out,
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out)
+    assert list(table.columns) == [
+        "front",
+        "distance_m",
+        "n_features",
+        "population",
+        "data_coverage",
+    ]
+    # 2 km either side of the line plus the round ends, 1 person per cell
+    length_km = GEOD.inv(65.9, 35.0, 66.1, 35.0)[2] / 1000
+    area = 2 * 2.0 * length_km + math.pi * 2.0**2
+    assert table["population"].iloc[0] == pytest.approx(area / _cell_area_km2(35.0), rel=5e-3)
