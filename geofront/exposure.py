@@ -532,6 +532,12 @@ def event_exposure(
     n_groups = len(groups.labels)
     pop = np.zeros((n_groups, len(radii)))
     with open_raster(raster, band=band) as (ds, info):
+        if len(lon) and window_for_bounds(info, _search_bounds(lon, lat, max(radii), info)) is None:
+            raise InputError(
+                f"all {len(lon)} events (and their {max(radii):g} m surroundings) lie outside "
+                f"population raster {info.path}: check the events' CRS or give a raster "
+                "that covers them"
+            )
         if method == "grid":
             for code in _progress(range(n_groups), progress, "event groups"):
                 sel = groups.codes == code

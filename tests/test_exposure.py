@@ -411,6 +411,8 @@ def test_event_exposure_bad_input(ones: Path) -> None:
         event_exposure(ev, ones, start="2021-07-01")
     with pytest.raises(CRSError):
         event_exposure(gpd.GeoDataFrame(geometry=[shapely.Point(66, 35)]), ones)
+    with pytest.raises(InputError, match="all 1 events .* lie outside population raster"):
+        event_exposure(_points([(10.0, 50.0)]), ones)
     line = gpd.GeoDataFrame(geometry=[shapely.LineString([(66, 35), (66.1, 35)])], crs=4326)
     with pytest.raises(SchemaError, match="not a point"):
         event_exposure(line, ones)
