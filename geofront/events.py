@@ -23,14 +23,15 @@ sub_event_type      sub_event_type ("" if none) ""
 actor1, actor2      actor1, actor2              side_a, side_b
 fatalities          fatalities                  best
 location_precision  geo_precision 1/2/3 ->      where_prec 1 exact; 2, 3, 5 near;
-                    exact/near/region           4, 6, 7 region
+                    exact/near/region           4 region; 6, 7 country
 ==================  ==========================  ====================================
 
 UCDP ``where_prec``: 1 is the exact place; 2 is within about 25 km of a known point, 3
 is a second-order unit (a district: the coordinates are the district's, so the district
 is still right) and 5 is a road or river between places -- all "near"; 4 is a
-first-order unit (province), 6 the country and 7 international waters or airspace --
-only the region is known. Unknown precision codes give ``day`` / ``exact``.
+first-order unit (province) -- only the region is known; 6 the country and 7
+international waters or airspace -- only the country is known, so the join gives such
+events neither a district nor a province. Unknown precision codes give ``day`` / ``exact``.
 
 Coordinates ``(0, 0)`` ("Null Island", in the Gulf of Guinea) count as missing: ACLED
 and UCDP never code an event there, and it is what a blank cell becomes in many tools.
@@ -135,7 +136,7 @@ _UCDP_VIOLENCE = {1: "State-based conflict", 2: "Non-state conflict", 3: "One-si
 _ACLED_TIME = {1: "day", 2: "week", 3: "month"}
 _ACLED_GEO = {1: "exact", 2: "near", 3: "region"}
 _UCDP_DATE = {1: "day", 2: "week", 3: "month", 4: "year", 5: "year"}
-_UCDP_WHERE = {1: "exact", 2: "near", 3: "near", 5: "near", 4: "region", 6: "region", 7: "region"}
+_UCDP_WHERE = {1: "exact", 2: "near", 3: "near", 5: "near", 4: "region", 6: "country", 7: "country"}
 
 #: Names tried, in order, when a generic table's column is not given.
 _GUESS = {

@@ -17,6 +17,8 @@ stable id) by a documented, deterministic rule:
 
 Region-precision events (``location_precision == "region"``: only the province is known)
 keep their province but get no district (``"region"``), unless ``region_districts=True``.
+Country-precision events (UCDP ``where_prec`` 6 and 7) get neither (``"country"``): their
+point is a placeholder such as the country's centroid, so any unit would be invented.
 
 The invariant ``len(events) == len(joined) + len(rejected)`` is checked on every call.
 """
@@ -38,7 +40,13 @@ from geofront import datasets
 from geofront.boundaries import AdminBoundaries
 from geofront.crs import WGS84
 from geofront.errors import AccountingError, SchemaError
-from geofront.schema import JOIN_COLUMNS, OUTSIDE_BOUNDARIES, REJECT_COLUMNS, SOURCE_PREFIX
+from geofront.schema import (
+    JOIN_COLUMNS,
+    JOIN_METHODS,
+    OUTSIDE_BOUNDARIES,
+    REJECT_COLUMNS,
+    SOURCE_PREFIX,
+)
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +153,9 @@ def join_events(
 
     keep = unit >= 0
     d = districts.iloc[np.where(keep, unit, 0)]
-    region = (events["location_precision"].astype(str).to_numpy() == "region") & keep
+    precision = events["location_precision"].astype(str).to_numpy()
+    region = (precision == "region") & keep
+    country = (precision == "country") & keep
     joined = gpd.GeoDataFrame(
         events.loc[keep].copy()
         if isinstance(events, gpd.GeoDataFrame)
@@ -154,18 +164,21 @@ def join_events(
     )
     if isinstance(events, gpd.GeoDataFrame) and events.geometry.name != "geometry":
         joined = joined.drop(columns=[events.geometry.name])
-    joined["province_id"] = d["province_id"].to_numpy()[keep]
-    joined["province"] = d["province"].to_numpy()[keep]
+    province_id = np.where(country, None, d["province_id"].to_numpy().astype(object))
+    province = np.where(country, None, d["province"].to_numpy().astype(object))
+    joined["province_id"] = pd.array(province_id[keep], dtype="string")
+    joined["province"] = pd.array(province[keep], dtype="string")
     district_id = d["district_id"].to_numpy().astype(object)
     district = d["district"].to_numpy().astype(object)
     if not region_districts:
         district_id = np.where(region, None, district_id)
         district = np.where(region, None, district)
         method = np.where(region, "region", method)
+    district_id = np.where(country, None, district_id)
+    district = np.where(country, None, district)
+    method = np.where(country, "country", method)
     joined["district_id"] = pd.array(district_id[keep], dtype="string")
     joined["district"] = pd.array(district[keep], dtype="string")
-    joined["province_id"] = joined["province_id"].astype("string")
-    joined["province"] = joined["province"].astype("string")
     joined["join_method"] = pd.Categorical(method[keep], categories=list(_METHODS))
     joined["snap_distance_m"] = snap[keep]
     joined = joined.set_geometry("geometry")
@@ -184,7 +197,7 @@ def join_events(
     return JoinResult(joined, rejected, counts)
 
 
-_METHODS = ("within", "border", "snapped", "region")
+_METHODS = JOIN_METHODS
 
 
 def _chunks(n: int, *, progress: bool, desc: str) -> Iterator[tuple[int, int]]:

@@ -54,9 +54,11 @@ CONTESTED: Final = "contested"
 CONTROL_STATUSES: Final = (GOVERNMENT, CONTESTED, INSURGENT, UNKNOWN)
 
 # --- precision scales -------------------------------------------------------------
-#: Location precision on one scale: the exact place, near it, or only the region
-#: (province or wider) is known.
-LOCATION_PRECISIONS: Final = ("exact", "near", "region")
+#: Location precision on one scale: the exact place, near it, only the region (a
+#: province) is known, or only the country. The join gives ``region`` events a province but
+#: no district, and ``country`` events neither (their point is a placeholder, often the
+#: country's centroid).
+LOCATION_PRECISIONS: Final = ("exact", "near", "region", "country")
 #: Date precision on one scale.
 DATE_PRECISIONS: Final = ("day", "week", "month", "year")
 
@@ -92,11 +94,12 @@ JOIN_COLUMNS: Final = (
     "join_method",
     "snap_distance_m",
 )
-#: ``within``: strictly inside one district; ``border``: on a boundary shared by several
+#: ``within``: covered by exactly one district (inside it or on its outer edge); ``border``: on a boundary shared by several
 #: units, given to the one with the smallest ``district_id`` (string order);
 #: ``snapped``: outside every unit but within the snap distance of the nearest one;
-#: ``region``: a region-precision event that keeps its province but gets no district.
-JOIN_METHODS: Final = ("within", "border", "snapped", "region")
+#: ``region``: a region-precision event that keeps its province but gets no district;
+#: ``country``: a country-precision event, inside the boundaries but in no unit.
+JOIN_METHODS: Final = ("within", "border", "snapped", "region", "country")
 
 # --- boundaries -------------------------------------------------------------------
 #: Columns of ``AdminBoundaries.districts`` (plus geometry); ids are strings.

@@ -124,12 +124,13 @@ def test_ucdp_sample_parses_fully_and_matches_its_own_facts() -> None:
     assert ev["fatalities"].sum() == raw["best"].sum()
     assert (ev["date_end"] >= ev["date"]).all()
     assert (ev["date_end"] == pd.to_datetime(raw["date_end"])).all()
-    # where_prec 1 exact; 2, 3, 5 near; 4, 6, 7 region (counted on the raw file).
+    # where_prec 1 exact; 2, 3, 5 near; 4 region; 6, 7 country (counted on the raw file).
     wp = raw["where_prec"]
     assert ev["location_precision"].value_counts().to_dict() == {
         "near": int(wp.isin([2, 3, 5]).sum()),
         "exact": int((wp == 1).sum()),
-        "region": int(wp.isin([4, 6, 7]).sum()),
+        "region": int((wp == 4).sum()),
+        "country": int(wp.isin([6, 7]).sum()),
     }
     dp = raw["date_prec"]
     assert (ev["date_precision"] == "day").sum() == (dp == 1).sum()

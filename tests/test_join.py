@@ -114,6 +114,7 @@ def test_snapping_in_metres_and_rejection(world):
         "border": 0,
         "snapped": 2,
         "region": 0,
+        "country": 0,
         "rejected": 1,
         "rejected_outside_boundaries": 1,
     }
@@ -143,6 +144,14 @@ def test_region_precision_keeps_province_only(world):
     assert j["join_method"].tolist() == ["region", "within"]
     j2 = join_events(ev, world, region_districts=True).joined
     assert j2["district_id"].tolist() == ["201", "102"]
+
+
+def test_country_precision_gets_no_unit(world):
+    ev = w.events_frame([{"x_km": 10, "y_km": 10, "location_precision": "country"}])
+    res = join_events(ev, world, region_districts=True)
+    j = res.joined
+    assert len(j) == 1 and res.counts["country"] == 1
+    assert pd.isna(j["province_id"].iloc[0]) and pd.isna(j["district_id"].iloc[0])
 
 
 def test_index_order_kept_and_input_untouched(world):
@@ -210,9 +219,12 @@ def test_ucdp_sample_provinces_agree_with_ucdp_adm1(afghanistan):
         a, b = a.astype(str), b.astype(str)
         return (phonetic_key(a) == phonetic_key(b)) | (skeleton_key(a) == skeleton_key(b))
 
-    agree = same(ucdp, j["province"]) | same(ucdp, j["province"].map(english))
+    agree = same(ucdp, j["province"].fillna("")) | same(ucdp, j["province"].map(english).fillna(""))
     has_adm1 = ucdp != ""
     assert has_adm1.sum() == 133
     assert (agree & has_adm1).sum() == 133  # 100% agreement
-    # the two rows without adm_1 are located only to the country (where_prec 6)
+    # the two rows without adm_1 are located only to the country (where_prec 6): they are
+    # joined, but to no province or district
     assert set(j.loc[~has_adm1, "src_where_prec"]) == {"6"}
+    assert set(j.loc[~has_adm1, "join_method"]) == {"country"}
+    assert j.loc[~has_adm1, "province_id"].isna().all()

@@ -20,7 +20,7 @@ from geofront.cli.options import (
 )
 from geofront.io import write_table
 from geofront.join import combine_rejects
-from geofront.schema import REJECT_REASONS
+from geofront.schema import JOIN_METHODS, REJECT_REASONS
 
 
 @click.command("join")
@@ -143,10 +143,10 @@ def for_output(frame: Any) -> Any:
 def summary_line(
     n_read: int, counts: dict[str, int], rejects: pd.DataFrame, rejects_path: Path | None
 ) -> str:
-    """``read N: joined J (within a, border b, snapped s, region r); rejected R (...)``."""
+    """``read N: joined J (within a, border b, ...); rejected R (reason n, ...)``."""
     by_reason = rejects["reason"].value_counts() if len(rejects) else pd.Series(dtype=int)
     reasons = ", ".join(f"{r} {int(by_reason[r])}" for r in REJECT_REASONS if r in by_reason)
-    methods = ", ".join(f"{m} {counts[m]}" for m in ("within", "border", "snapped", "region"))
+    methods = ", ".join(f"{m} {counts[m]}" for m in JOIN_METHODS)
     line = f"read {n_read}: joined {counts['joined']} ({methods}); rejected {len(rejects)}" + (
         f" ({reasons})" if reasons else ""
     )
