@@ -569,7 +569,26 @@ def control_map(
     with style.map_style():
         scene = _control_scene(control, boundaries, province, bbox)
         zoomed = scene.focus is not None or scene.bbox is not None
-        page = _page(scene.view, width_in=width_in, inset=zoomed and boundaries is not None)
+        has_caps = capitals is not None and len(capitals) > 0
+        sections = [
+            fu.status_section(
+                counts=_status_counts(scene),
+                title="District control" + (" (districts in selection)" if zoomed else ""),
+            )
+        ]
+        if frontlines is not None:
+            col = ly.frontline_class_column(frontlines)
+            present = set(frontlines[col].astype(str)) if col in frontlines.columns else set()
+            sections.append(fu.frontline_section(sorted(present | set(style.FRONTLINE_STYLES))))
+        sections.append(_boundary_section(zoomed=scene.focus is not None))
+        if has_caps:
+            assert capitals is not None
+            sections.append(
+                fu.siege_section() if "status" in capitals.columns else _plain_capital_section()
+            )
+        inset = zoomed and boundaries is not None
+        need = fu.legend_height_in(sections) + (2.1 if inset else 0.0) + 1.5
+        page = _page(scene.view, width_in=width_in, inset=inset, min_height_in=max(5.6, need))
         view = page.view
         ax = page.ax
         ax.geofront_crs = scene.crs  # type: ignore[attr-defined]
@@ -584,7 +603,7 @@ def control_map(
             tol=tol,
             graticule=True,
         )
-        caps, cap_specs, has_status = _capital_layer(ax, capitals, scene.crs, view)
+        caps, cap_specs, _ = _capital_layer(ax, capitals, scene.crs, view)
         bar = fu.add_scale_bar(ax, crs=scene.crs)
         arrow = fu.add_north_arrow(ax, crs=scene.crs)
         _graticule_labels(ax, drawn["graticule"])
@@ -598,21 +617,6 @@ def control_map(
         obstacles = [bar.window_extent(renderer)] + [a.get_window_extent(renderer) for a in arrow]
         markers = ly.marker_boxes(ax, caps, size_pt=6.5) if caps is not None else []
         ly.place_labels(ax, specs, obstacles=obstacles, markers=markers)
-        # legend
-        sections = [fu.status_section()]
-        if frontlines is not None:
-            col = ly.frontline_class_column(frontlines)
-            present = set(frontlines[col].astype(str)) if col in frontlines.columns else set()
-            sections.append(fu.frontline_section(sorted(present | set(style.FRONTLINE_STYLES))))
-        sections.append(_boundary_section(zoomed=scene.focus is not None))
-        if caps is not None:
-            sections.append(fu.siege_section() if has_status else _plain_capital_section())
-        counts = _status_counts(scene)
-        sections.append(
-            fu.LegendSection(
-                "Districts in selection" if zoomed else "Districts", notes=tuple(counts)
-            )
-        )
         fu.build_legend(page.panel, sections)
         if page.inset is not None and boundaries is not None:
             fu.add_inset_locator(page.inset, boundaries.provinces, crs=scene.crs, view=view)
@@ -671,7 +675,7 @@ def _area_labels(scene: _ControlScene, view: BBox, label: bool | None) -> list[l
     return specs
 
 
-def _status_counts(scene: _ControlScene) -> list[str]:
+def _status_counts(scene: _ControlScene) -> dict[str, int]:
     d = scene.districts
     if scene.focus is not None:
         d = d[d["province_id"].astype(str).isin(scene.focus["province_id"].astype(str)).to_numpy()]
@@ -680,8 +684,7 @@ def _status_counts(scene: _ControlScene) -> list[str]:
     st = d["status"].astype("string").fillna(style.NO_DATA)
     st = st.where(st.isin(CONTROL_STATUSES), style.NO_DATA)
     counts = st.value_counts()
-    lines = [f"{style.STATUS_LABELS[s]}: {int(counts.get(s, 0))}" for s in style.STATUS_ORDER]
-    return [*lines, f"Total: {len(d)}"]
+    return {s: int(counts.get(s, 0)) for s in style.STATUS_ORDER}
 
 
 def _boundary_section(*, zoomed: bool) -> fu.LegendSection:

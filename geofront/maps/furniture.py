@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,8 +66,12 @@ def events_credit(events: pd.DataFrame | None) -> list[str]:
 
 
 def attribution_text(sources: Iterable[str], *, extra: Sequence[str] = ()) -> str:
-    """Join credit lines (keys of :data:`CREDITS` or literal text) with `` · ``."""
-    parts = [CREDITS.get(s, s) for s in sources] + list(extra)
+    """Join credit lines (keys of :data:`CREDITS` or literal text) with `` · ``.
+
+    The bare key ``"events"`` is a placeholder and is dropped: the events' own credit comes
+    from :func:`events_credit`, which the figures that draw events add themselves.
+    """
+    parts = [CREDITS.get(s, s) for s in sources if s != "events"] + list(extra)
     seen: list[str] = []
     for p in parts:
         if p and p not in seen:
@@ -365,9 +369,16 @@ class LegendSection:
 
 
 def status_section(
-    *, include_no_data: bool = True, title: str = "District control"
+    *,
+    include_no_data: bool = True,
+    title: str = "District control",
+    counts: Mapping[str, int] | None = None,
 ) -> LegendSection:
-    """Every control status (plus ``no data``), in fixed order, whether present or not."""
+    """Every control status (plus ``no data``), in fixed order, whether present or not.
+
+    With ``counts`` (status -> number of districts) each label ends with its count,
+    e.g. ``"Insurgent control (6)"``, zeros included, and a total line is added.
+    """
     entries = []
     for s in style.STATUS_ORDER:
         if s == style.NO_DATA and not include_no_data:
@@ -375,8 +386,24 @@ def status_section(
         st: dict[str, Any] = {"facecolor": style.STATUS_COLORS[s], "edgecolor": "#8c8c8c"}
         if s == style.NO_DATA:
             st["hatch"] = style.NO_DATA_HATCH
-        entries.append(LegendEntry(style.STATUS_LABELS[s], "patch", st))
-    return LegendSection(title, tuple(entries))
+        label = style.STATUS_LABELS[s]
+        if counts is not None:
+            label = f"{label} ({int(counts.get(s, 0))})"
+        entries.append(LegendEntry(label, "patch", st))
+    notes = () if counts is None else (f"{sum(int(v) for v in counts.values())} districts",)
+    return LegendSection(title, tuple(entries), notes)
+
+
+def legend_height_in(sections: Sequence[LegendSection], *, fontsize: float = 7.0) -> float:
+    """Height in inches that :func:`build_legend` will take (for page layout)."""
+    pt = 0.0
+    for sec in sections:
+        pt += (fontsize + 0.8) * 1.25 + 3.2
+        for e in sec.entries:
+            pt += max(9.0, fontsize * 1.25 * (1 + e.label.count("\n"))) + 3.2
+        pt += len(sec.notes) * (fontsize * 1.25 + 3.2)
+    pt += 11.0 * max(len(sections) - 1, 0) + 8.0
+    return pt / 72.0
 
 
 def frontline_section(classes: Iterable[str], *, title: str = "Lines") -> LegendSection:
