@@ -470,6 +470,7 @@ def event_exposure(
     by: str | None = None,
     method: Literal["grid", "exact"] = "grid",
     oversample: int = 4,
+    location_precisions: Sequence[str] | None = ("exact", "near"),
     band: int = 1,
     progress: bool = False,
 ) -> pd.DataFrame:
@@ -506,6 +507,12 @@ def event_exposure(
         centre rule (a cell counts if its centre is within reach), which is coarse for
         radii close to the cell size; ``4`` (default) agrees with ``"exact"`` within a
         fraction of a percent (see ``benchmarks/bench_exposure.py``).
+    location_precisions : sequence of str or None
+        Count only events with these ``location_precision`` values (default exact and
+        near): a region- or country-level event is placed at a stand-in point such as the
+        provincial capital, and a buffer around it would count people it never touched.
+        ``None`` keeps every event (and needs no ``location_precision`` column).
+
     Returns
     -------
     DataFrame
@@ -522,6 +529,8 @@ def event_exposure(
     if by:
         _require_columns(events, [by], "events")
     picked = _in_window(events, start, end)
+    if location_precisions is not None and "location_precision" in events.columns:
+        picked = picked & events["location_precision"].isin(list(location_precisions)).to_numpy()
     lonlat = events.loc[picked].to_crs(WGS84) if picked.any() else events.iloc[:0]
     geoms = np.asarray(lonlat.geometry.array, dtype=object)
     _require_points(geoms, lonlat.index)

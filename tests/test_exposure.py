@@ -365,6 +365,21 @@ def test_event_exposure_counts_overlaps_once(ones: Path) -> None:
     assert both["population"].iloc[0] < 2 * one["population"].iloc[0]
 
 
+def test_event_exposure_skips_region_and_country_placements(ones: Path) -> None:
+    # a province-level event sits on a stand-in point (the capital): it exposes nobody
+    one = event_exposure(_points([(66.0, 35.0)]), ones, radius_m=3000)
+    ev = _points(
+        [(66.0, 35.0), (66.1, 35.1), (65.9, 35.1)],
+        location_precision=["exact", "region", "country"],
+    )
+    out = event_exposure(ev, ones, radius_m=3000)
+    assert out["n_events"].iloc[0] == 1
+    assert out["population"].iloc[0] == pytest.approx(one["population"].iloc[0])
+    every = event_exposure(ev, ones, radius_m=3000, location_precisions=None)
+    assert every["n_events"].iloc[0] == 3
+    assert every["population"].iloc[0] > 2.5 * one["population"].iloc[0]
+
+
 def test_event_exposure_grid_converges_to_exact(ones: Path) -> None:
     # edge cells are sampled at oversample^2 points: the error shrinks as it grows, down
     # to the 0.16-0.2 % by which the exact method's 64-gons fall short of circles
