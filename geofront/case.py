@@ -124,7 +124,9 @@ def read_case(name_or_path: str | Path) -> Case:
         timeline_end=get.date("timeline", "end"),
         timeline_every_days=int(get.number("timeline", "every_days", 7, minimum=1)),
         siege_window_days=int(get.number("siege", "window_days", 14, minimum=1)),
-        siege_radii_m=tuple(float(r) for r in get.list("siege", "radii_m") or (5000, 20000, 50000)),
+        siege_radii_m=tuple(
+            float(r) for r in get.items("siege", "radii_m") or (5000, 20000, 50000)
+        ),
         siege_sectors=int(get.number("siege", "sectors", 16, minimum=1)),
         siege_focus=get.text("siege", "focus"),
         event_radius_m=get.number("exposure", "event_radius_m", 5000.0, minimum=1),
@@ -168,7 +170,7 @@ class _Getter:
             return float(default)
         return float(v)
 
-    def list(self, section: str, key: str) -> list[Any]:
+    def items(self, section: str, key: str) -> list[Any]:
         v = self._get(section, key)
         if v is None:
             return []
@@ -205,7 +207,7 @@ class _Getter:
         return None if v is None else self._date(f"{section}.{key}", v)
 
     def dates(self, section: str, key: str) -> list[pd.Timestamp]:
-        out = [self._date(f"{section}.{key}", v) for v in self.list(section, key)]
+        out = [self._date(f"{section}.{key}", v) for v in self.items(section, key)]
         return [d for d in out if d is not None]
 
     def _date(self, where: str, value: Any) -> pd.Timestamp | None:

@@ -162,7 +162,8 @@ def _step_frontlines(state: dict[str, Any]) -> None:
 
 
 def _step_timeline(state: dict[str, Any]) -> None:
-    from geofront.control import control_timeline
+    from geofront.control import control_from_events, control_timeline
+    from geofront.frontline import frontline_lines
 
     case = state["case"]
     timeline = control_timeline(
@@ -176,6 +177,20 @@ def _step_timeline(state: dict[str, Any]) -> None:
     )
     state["timeline"] = timeline
     _write(state, timeline, "tables/timeline.csv")
+    days = case.timeline_dates()
+    lengths = []
+    for day in days:
+        control = control_from_events(
+            state["joined"],
+            state["boundaries"],
+            as_of=day,
+            window_days=case.window_days,
+            assessments=state["assessments"],
+        )
+        lines = frontline_lines(control, by="class")
+        lengths.append(float(lines["length_km"].sum()) if len(lines) else 0.0)
+    state["frontline_length"] = pd.DataFrame({"date": days, "length_km": lengths})
+    _write(state, state["frontline_length"], "tables/frontline_length.csv")
 
 
 def _step_sieges(state: dict[str, Any]) -> None:
@@ -259,7 +274,6 @@ def _step_exposure(state: dict[str, Any]) -> None:
 
 
 def _step_maps(state: dict[str, Any]) -> None:
-    from geofront.frontline import frontline_lines
     from geofront.maps.figures import (
         bundled_context,
         control_map,
@@ -269,6 +283,7 @@ def _step_maps(state: dict[str, Any]) -> None:
         siege_map,
         timeline_figure,
     )
+    from geofront.maps.furniture import events_credit
     from geofront.places import find_city
 
     case, b = state["case"], state["boundaries"]
@@ -278,7 +293,8 @@ def _step_maps(state: dict[str, Any]) -> None:
     status = state["sieges"].status
     capitals = state["cities"].merge(status[["city", "status"]], on="city", how="left")
     tag = _day(case.as_of)
-    sources = ("boundaries", "outlines", "places", "events")
+    sources = ("boundaries", "outlines", "places", *events_credit(state["joined"]))
+    sources += tuple(_assessment_credit(p) for p in case.assessments)
 
     def save(fig: Any, name: str) -> None:
         path = state["out"] / "maps" / name
@@ -287,6 +303,7 @@ def _step_maps(state: dict[str, Any]) -> None:
         state["written"].append(path)
 
     common = {
+        "sources": sources,
         "boundaries": b,
         "frontlines": state["frontlines"][case.as_of],
         "capitals": capitals,
@@ -311,6 +328,7 @@ def _step_maps(state: dict[str, Any]) -> None:
             control=state["control"],
             population=case.population,
             as_of=case.as_of,
+            sources=("boundaries", "population", "places", *sources[3:]),
             dpi=dpi,
         )
         save(fig, f"siege_{_slug(name)}_{tag}.png")
@@ -330,40 +348,11 @@ def _step_maps(state: dict[str, Any]) -> None:
             dpi=dpi,
         )
         save(fig, f"events_{tag}.png")
-    timeline = state["timeline"]
-    lengths = pd.DataFrame(
-        {
-            "date": list(state["frontlines"]),
-            "length_km": [
-                float(fl["length_km"].sum()) if len(fl) else 0.0
-                for fl in state["frontlines"].values()
-            ],
-        }
-    )
-    if case.timeline_start:
-        from geofront.control import control_from_events
-
-        days = case.timeline_dates()
-        lines = [
-            frontline_lines(
-                control_from_events(
-                    state["joined"],
-                    b,
-                    as_of=d,
-                    window_days=case.window_days,
-                    assessments=state["assessments"],
-                )
-            )
-            for d in days
-        ]
-        lengths = pd.DataFrame(
-            {
-                "date": days,
-                "length_km": [float(fl["length_km"].sum()) if len(fl) else 0.0 for fl in lines],
-            }
-        )
     fig, _ = timeline_figure(
-        timeline, frontline_length=lengths, title=f"{case.title}: district control over time"
+        state["timeline"],
+        frontline_length=state["frontline_length"],
+        title=f"{case.title}: district control over time",
+        sources=("boundaries", *sources[3:]),
     )
     save(fig, "timeline.png")
     if len(case.small_multiples) > 1:
@@ -376,9 +365,18 @@ def _step_maps(state: dict[str, Any]) -> None:
             neighbours=neighbours,
             province=case.focus_province,
             title=f"{case.title}: control in {case.focus_province or 'the country'}",
+            sources=sources,
             dpi=dpi,
         )
         save(fig, "control_small_multiples.png")
+
+
+def _assessment_credit(path: Path) -> str:
+    from geofront import datasets
+
+    if path.resolve() == datasets.get_path("seed-assessments").resolve():
+        return "Assessments: Long War Journal and news reports of 7 July 2021, compiled by geofront"
+    return f"Assessments: {path.name}"
 
 
 def _slug(text: str) -> str:

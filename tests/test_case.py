@@ -1,0 +1,124 @@
+"""Case files and `geofront run` on the bundled Afghanistan 2021 case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from geofront.case import read_case, run_case
+from geofront.cli.main import cli
+from geofront.errors import InputError
+
+
+def test_bundled_case_reads():
+    case = read_case("afghanistan-2021")
+    assert case.as_of == pd.Timestamp("2021-07-07")
+    assert [p.name for p in case.events] == [
+        "seed_reported_events_2021-07.csv",
+        "ucdp_ged231_sample_afg.csv",
+    ]
+    assert case.siege_radii_m == (5000.0, 20000.0, 50000.0)
+    dates = case.timeline_dates()
+    assert dates[0] == pd.Timestamp("2021-05-01") and case.as_of in dates
+
+
+def test_bad_case_reports_every_problem_at_once(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[case]\nname = "x"\n[data]\nevents = ["nope.csv"]\n'
+        '[control]\nas_of = "yesterday-ish"\nwindow_days = -3\n[colour]\nx = 1\n'
+    )
+    with pytest.raises(InputError) as err:
+        read_case(bad)
+    msg = str(err.value)
+    assert "\n" not in msg
+    for part in (
+        "unknown section [colour]",
+        "'nope.csv' is neither a bundled dataset nor a file",
+        "control.as_of 'yesterday-ish' is not a date",
+        "control.window_days must be a number >= 1",
+    ):
+        assert part in msg
+
+
+def test_unknown_case_name():
+    with pytest.raises(InputError, match="neither a file nor a bundled case"):
+        read_case("narnia-1950")
+
+
+@pytest.fixture(scope="module")
+def case_run(tmp_path_factory) -> tuple[Path, list[Path]]:
+    out = tmp_path_factory.mktemp("case")
+    return out, run_case(read_case("afghanistan-2021"), out)
+
+
+@pytest.mark.slow
+def test_run_writes_every_table_and_map(case_run):
+    out, written = case_run
+    names = {str(p.relative_to(out)) for p in written}
+    for expected in (
+        "tables/events_joined.csv",
+        "tables/events_rejected.csv",
+        "tables/control_2021-07-07.gpkg",
+        "tables/frontline_2021-07-07.gpkg",
+        "tables/timeline.csv",
+        "tables/sieges_2021-07-07.csv",
+        "tables/population_rings_qala-i-naw.csv",
+        "maps/control_2021-07-07.png",
+        "maps/control_badghis_2021-07-07.png",
+        "maps/siege_qala-i-naw_2021-07-07.png",
+        "maps/timeline.png",
+        "parameters.toml",
+    ):
+        assert expected in names
+    assert all(p.stat().st_size > 0 for p in written)
+    assert not [p for p in out.rglob(".*") if p.is_file()]  # no temporary files left
+
+
+@pytest.mark.slow
+def test_run_accounts_for_every_event(case_run):
+    out, _ = case_run
+    joined = pd.read_csv(out / "tables/events_joined.csv", dtype=str)
+    rejected = pd.read_csv(out / "tables/events_rejected.csv", dtype=str)
+    # 6 seed rows + 135 UCDP rows, every one joined or rejected
+    assert len(joined) + len(rejected) == 6 + 135
+
+
+@pytest.mark.slow
+def test_run_answers_the_seed_questions(case_run):
+    out, _ = case_run
+    control = gpd.read_file(out / "tables/control_2021-07-07.gpkg")
+    badghis = control[control["province"] == "Badghis"]
+    assert badghis["status"].value_counts().to_dict() == {"insurgent": 6, "contested": 1}
+    assert badghis.set_index("district_id").loc["1901", "status"] == "contested"
+    sieges = pd.read_csv(out / "tables/sieges_2021-07-07.csv").set_index("city")
+    assert sieges.loc["Qala-i-Naw", "status"] in {"under assault", "besieged"}
+    # the town's rings hold tens of thousands of people (about 50,000 reported in town)
+    rings = pd.read_csv(out / "tables/population_rings_qala-i-naw.csv").set_index("ring")
+    assert 30_000 < rings.loc["core", "population"] < 70_000
+
+
+@pytest.mark.slow
+def test_run_is_deterministic(case_run, tmp_path):
+    out, written = case_run
+    again = run_case(read_case("afghanistan-2021"), tmp_path)
+    # every file, GeoPackages included (their timestamp is fixed), is byte-identical
+    for a, b in zip(written, again, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_cli_run_bad_case_one_line(tmp_path):
+    res = CliRunner().invoke(cli, ["run", "--case", "narnia", "-o", str(tmp_path / "o")])
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output and "neither a file nor a bundled case" in res.output
+
+
+def test_cli_run_output_is_a_file(tmp_path):
+    f = tmp_path / "f"
+    f.write_text("x")
+    res = CliRunner().invoke(cli, ["run", "-o", str(f)])
+    assert res.exit_code != 0 and "Traceback" not in res.output
