@@ -217,7 +217,7 @@ def control_timeline(
     if progress:
         from tqdm.auto import tqdm
 
-        iterator = tqdm(days, desc="control timeline", unit="date")
+        iterator = tqdm(days, desc="control timeline", unit="date", delay=0.5)
     for day in iterator:
         status = _control_at(prepared, districts, day, window, geometry=False)["status"]
         for st in CONTROL_STATUSES:

@@ -264,7 +264,7 @@ def read_events(
         "fatalities": fatalities,
     }
     rules = sides if isinstance(sides, pd.DataFrame) else read_side_mapping(sides)
-    with tqdm(total=5, desc="events", unit="step", disable=not progress) as bar:
+    with tqdm(total=5, desc="events", unit="step", disable=not progress, delay=0.5) as bar:
         geometry_xy: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         if src.suffix.lower() in VECTOR_SUFFIXES:
             raw, geometry_xy = _read_vector_table(src)

@@ -214,7 +214,7 @@ def _progress_callback(progress: bool, what: str) -> Callable[[float, str], None
         return False
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=100, desc=f"population of {what}", unit="%")
+    bar = tqdm(total=100, desc=f"population of {what}", unit="%", delay=0.5)
 
     def update(frac: float, message: str) -> None:
         bar.update(round(frac * 100) - bar.n)
@@ -867,7 +867,7 @@ def _progress(items: Iterable[Any], progress: bool, desc: str) -> Iterable[Any]:
         return items
     from tqdm.auto import tqdm
 
-    return tqdm(items, desc=desc)
+    return tqdm(items, desc=desc, delay=0.5)
 
 
 __all__ = [

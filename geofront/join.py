@@ -205,7 +205,7 @@ def _chunks(n: int, *, progress: bool, desc: str) -> Iterator[tuple[int, int]]:
     if progress and n > CHUNK_SIZE:
         from tqdm.auto import tqdm
 
-        starts = tqdm(starts, desc=desc, unit="chunk", total=len(starts))
+        starts = tqdm(starts, desc=desc, unit="chunk", total=len(starts), delay=0.5)
     for s in starts:
         yield s, min(s + CHUNK_SIZE, n)
 

@@ -917,7 +917,7 @@ def assess_sieges(
     if progress:
         from tqdm.auto import tqdm
 
-        iterator = tqdm(iterator, desc="sieges", unit="city")
+        iterator = tqdm(iterator, desc="sieges", unit="city", delay=0.5)
     for c in iterator:
         x0, y0 = float(lon[c]), float(lat[c])
         defend = str(defenders[c])

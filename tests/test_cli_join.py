@@ -140,3 +140,67 @@ def test_datasets_lists_bundled(runner):
 def test_version(runner):
     res = runner.invoke(cli, ["--version"])
     assert res.exit_code == 0 and "geofront, version" in res.stdout
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "is empty (0 bytes)"),
+        ("id,lat,lon,date\n", "has a header but no data rows"),
+        ("foo,bar\n1,2\n", "cannot find the latitude column"),
+    ],
+)
+def test_bad_event_files_one_line(runner, tmp_path, content, message):
+    src = tmp_path / "ev.csv"
+    src.write_text(content)
+    res = runner.invoke(cli, ["join", str(src), "-o", str(tmp_path / "j.csv")])
+    assert res.exit_code == 1
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0]
+    assert not (tmp_path / "j.csv").exists()
+
+
+def test_bad_rows_rejected_with_reasons(runner, tmp_path):
+    src = tmp_path / "ev.csv"
+    src.write_text(
+        "id,lat,lon,date\n"
+        "a,abc,63.1,2021-07-01\n"
+        "b,nan,63.1,2021-07-01\n"
+        "c,95,63.1,2021-07-01\n"
+        "d,34.98735,63.12891,2021-07-01\n"
+    )
+    rej = tmp_path / "r.csv"
+    res = runner.invoke(
+        cli, ["join", str(src), "-o", str(tmp_path / "j.csv"), "--rejects", str(rej)]
+    )
+    assert res.exit_code == 0
+    r = pd.read_csv(rej).set_index("source_row")
+    assert r["reason"].to_dict() == {
+        1: "invalid_coordinates",
+        2: "invalid_coordinates",
+        3: "invalid_coordinates",
+    }
+    assert "not a number" in r.loc[1, "detail"] and "swapped" in r.loc[3, "detail"]
+    assert "read 4: joined 1" in res.stderr and "rejected 3" in res.stderr
+
+
+def test_self_intersecting_boundaries_repaired_with_warning_line(runner, tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    bowtie = shapely.Polygon([(62, 34), (64, 36), (64, 34), (62, 36)])
+    path = tmp_path / "b.gpkg"
+    gpd.GeoDataFrame(
+        {"district": ["a", "b"], "province": ["p", "p"]},
+        geometry=[bowtie, shapely.box(64, 34, 66, 36)],
+        crs=4326,
+    ).to_file(path)
+    res = runner.invoke(
+        cli, ["join", "seed-events", "--boundaries", str(path), "-o", str(tmp_path / "j.csv")]
+    )
+    assert res.exit_code == 0, res.output
+    assert "Warning: " in res.stderr and "repaired 1 invalid polygon" in res.stderr
+    # the Qala-i-Naw events (63.13 E, 34.99 N) fall in the bow-tie's eastern lobe, kept by
+    # make_valid as part of district 'a'
+    j = pd.read_csv(tmp_path / "j.csv")
+    assert (j.loc[j["longitude"] < 64, "district"] == "a").all()
