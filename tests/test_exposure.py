@@ -469,6 +469,16 @@ def test_bundled_raster_total() -> None:
     assert direct == pytest.approx(30.41e6, rel=1e-3)  # data/SOURCES.md: "sum is 30.41 million"
 
 
+def test_zone_covering_the_raster_sums_to_its_total() -> None:
+    # the zonal engine loses nothing: one zone over the raster's whole extent (nodata cells
+    # included) gives the raster total; the country outline differs only by the people
+    # WorldPop places outside the AIMS outline (see the next test)
+    with open_raster(None) as (ds, info):
+        zone = gpd.GeoDataFrame(geometry=[shapely.box(*info.bounds)], crs=info.crs)
+    out = population_by_zone(zone)
+    assert out["population"].iloc[0] == pytest.approx(raster_total(), rel=1e-6)
+
+
 def test_country_sum_against_rasterio(afghanistan, afg_units) -> None:
     outline = afghanistan.outline()
     country = population_by_zone(gpd.GeoDataFrame(geometry=[outline], crs=afghanistan.crs))
