@@ -16,8 +16,9 @@ from geofront import datasets
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
     boundary_options,
+    control_window_option,
     date_option,
-    days_option,
+    events_format_option,
     input_path,
     load_boundaries_from_options,
     output_path,
@@ -116,13 +117,7 @@ def status_counts(status: pd.Series) -> str:
 @click.command("control")
 @click.argument("events", type=input_path)
 @date_option("--as-of", "as_of", required=True, help="Decide control as of this day.")
-@days_option(
-    "--window",
-    "window_days",
-    default="30d",
-    show_default=True,
-    help="Armed activity by both sides within this many days makes a district contested.",
-)
+@control_window_option
 @click.option(
     "-o",
     "--output",
@@ -131,14 +126,7 @@ def status_counts(status: pd.Series) -> str:
     help="Control table, one row per district (.gpkg, .parquet, .geojson, or .csv "
     "without geometry).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["auto", "acled", "ucdp", "csv"]),
-    default="auto",
-    show_default=True,
-    help="Layout of a raw EVENTS file (joined files are read as they are).",
-)
+@events_format_option
 @assessment_options
 @boundary_options
 @click.pass_context

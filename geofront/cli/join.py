@@ -14,6 +14,7 @@ from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
     boundary_options,
     distance_option,
+    events_format_option,
     input_path,
     load_boundaries_from_options,
     output_path,
@@ -32,14 +33,7 @@ from geofront.schema import JOIN_METHODS, REJECT_REASONS
     default=None,
     help="Joined events (.csv, .parquet, .gpkg, .geojson). Default: CSV on stdout.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["auto", "acled", "ucdp", "csv"]),
-    default="auto",
-    show_default=True,
-    help="Layout of the events file.",
-)
+@events_format_option
 @click.option(
     "--rejects",
     type=output_path,

@@ -171,3 +171,25 @@ def load_boundaries_from_options(kwargs: dict[str, Any]) -> Any:
         province_id=pid,
         crs=crs,
     )
+
+
+#: ``--format``: the layout of an events file (commands receive ``fmt``).
+events_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "acled", "ucdp", "csv"]),
+    default="auto",
+    show_default=True,
+    help="Layout of a raw events file: ACLED export, UCDP GED/Candidate CSV or a generic "
+    "table (auto-detected); files written by `geofront join` are read as they are.",
+)
+#: ``--window``: the armed-activity window of the control rules (commands receive
+#: ``window_days``).
+control_window_option = days_option(
+    "--window",
+    "window_days",
+    default="30d",
+    show_default=True,
+    help="Armed activity by both sides within this many days up to the date makes a "
+    "district contested (control rules).",
+)

@@ -13,6 +13,7 @@ from geofront.cli.control import assessment_options, load_assessments_from_optio
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
     boundary_options,
+    control_window_option,
     date_option,
     days_option,
     input_path,
@@ -67,13 +68,7 @@ def timeline_dates(
 @date_option("--start", default=None, help="First day of a regular series.")
 @date_option("--end", default=None, help="Last day of a regular series (always included).")
 @days_option("--every", "every_days", default="7d", show_default=True, help="Step of the series.")
-@days_option(
-    "--window",
-    "window_days",
-    default="30d",
-    show_default=True,
-    help="Armed-activity window of the control rules.",
-)
+@control_window_option
 @click.option(
     "--population",
     default=None,
