@@ -41,7 +41,8 @@ evidence is an assessment (a first assessment records a state, not a change).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -563,3 +564,63 @@ def _people(districts: gpd.GeoDataFrame, population: Any) -> pd.Series | None:
     zones = gpd.GeoDataFrame(geometry=districts.geometry.array, crs=districts.crs)
     counts = population_by_zone(zones, raster)
     return pd.Series(counts["population"].to_numpy(dtype=float), index=districts.index)
+
+
+def read_control(
+    path: str | os.PathLike[str],
+    boundaries: AdminBoundaries | Callable[[], AdminBoundaries] | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a control table written by ``geofront control`` (or :func:`control_from_events`).
+
+    GeoPackage, GeoParquet and GeoJSON carry their geometry; a CSV gets the district
+    geometry from ``boundaries`` by ``district_id`` (the bundled set when None; a callable
+    is called only when needed, so callers can load boundaries lazily).
+
+    Returns
+    -------
+    GeoDataFrame
+        The table with ids as strings, ``since`` as datetime, indexed by ``district_id``.
+
+    Raises
+    ------
+    SchemaError
+        Missing ``district_id``/``status`` columns, an unknown status, or a district id
+        that is not in the boundaries (for a CSV).
+    """
+    from geofront import datasets
+    from geofront.boundaries import read_boundaries
+    from geofront.io import check_input_file, read_vector
+
+    src = check_input_file(datasets.resolve(path), "control")
+    if src.suffix.lower() == ".csv":
+        frame: pd.DataFrame = pd.read_csv(src, dtype={"district_id": str, "province_id": str})
+    else:
+        frame = read_vector(src, what="control")
+    missing = [c for c in ("district_id", "status") if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"control file {src} lacks column(s) {', '.join(missing)}: give a table written "
+            "by geofront control"
+        )
+    frame["district_id"] = frame["district_id"].astype(str)
+    bad = ~frame["status"].isin(CONTROL_STATUSES)
+    if bad.any():
+        raise SchemaError(
+            f"control file {src}: status {frame['status'][bad].iloc[0]!r} in row "
+            f"{int(np.flatnonzero(bad.to_numpy())[0]) + 1} is not one of "
+            f"{', '.join(CONTROL_STATUSES)}"
+        )
+    if "since" in frame.columns:
+        frame["since"] = pd.to_datetime(frame["since"])
+    if not isinstance(frame, gpd.GeoDataFrame):
+        b = boundaries() if callable(boundaries) else boundaries
+        d = (b or read_boundaries()).districts
+        unknown = ~frame["district_id"].isin(d["district_id"])
+        if unknown.any():
+            raise SchemaError(
+                f"control file {src}: district_id {frame['district_id'][unknown].iloc[0]!r} is "
+                "not in the boundaries: pass the boundaries the table was made with"
+            )
+        geoms = d.set_index("district_id").geometry.loc[frame["district_id"]].array
+        frame = gpd.GeoDataFrame(frame, geometry=geoms, crs=d.crs)
+    return frame.set_index(pd.Index(frame["district_id"].to_numpy()))

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def list_datasets() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "path", "description", "licence"])
 
 
-def resolve(path_or_name: str | Path) -> Path:
+def resolve(path_or_name: str | os.PathLike[str]) -> Path:
     """Return ``path_or_name`` as a path; a bundled dataset name resolves to its file."""
     text = str(path_or_name)
     if not Path(text).exists() and text in names():

@@ -289,3 +289,34 @@ def test_badghis_from_events_alone(afghanistan, seed_joined):
         control_from_events(seed_joined, afghanistan, as_of="2021-07-05").loc["1901", "status"]
         == "unknown"
     )
+
+
+def test_read_control_roundtrip_csv_and_gpkg(tmp_path, world):
+    from geofront.control import control_from_events, read_control
+    from geofront.io import write_table
+
+    ev = W.events_frame(
+        [{"x_km": 10, "y_km": 30, "sub_event_type": "Non-state actor overtakes territory"}]
+    )
+    from geofront.join import join_events
+
+    control = control_from_events(join_events(ev, world).joined, world, as_of="2021-07-02")
+    write_table(control, tmp_path / "c.gpkg")
+    write_table(control.drop(columns="geometry"), tmp_path / "c.csv")
+    for name in ("c.gpkg", "c.csv"):
+        back = read_control(tmp_path / name, world)
+        assert back.loc["101", "status"] == "insurgent"
+        assert list(back.index) == ["101", "102", "201", "202"]
+        assert back.geometry.area.round().tolist() == [400e6] * 4
+        assert back["since"].dtype.kind == "M"
+
+
+def test_read_control_bad_status(tmp_path, world):
+    from geofront.control import read_control
+
+    (tmp_path / "c.csv").write_text("district_id,status\n101,taliban-ish\n")
+    with pytest.raises(SchemaError, match="status 'taliban-ish' in row 1 is not one of"):
+        read_control(tmp_path / "c.csv", world)
+    (tmp_path / "d.csv").write_text("district_id,status\n999,insurgent\n")
+    with pytest.raises(SchemaError, match="district_id '999' is not in the boundaries"):
+        read_control(tmp_path / "d.csv", world)

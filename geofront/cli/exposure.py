@@ -20,7 +20,7 @@ from geofront.cli.options import (
     output_path,
 )
 from geofront.errors import SchemaError
-from geofront.io import check_input_file, read_vector, write_table
+from geofront.io import read_vector, write_table
 
 _MODES = ("zones", "control", "city", "events", "near")
 
@@ -149,6 +149,7 @@ def command(
       geofront exposure --near frontline.gpkg --radius 10km -o near_front.csv
     """
     from geofront import exposure as ex
+    from geofront.control import read_control
 
     chosen = [m for m, v in zip(_MODES, (zones, control, city, events, near), strict=True) if v]
     if len(chosen) != 1:
@@ -171,7 +172,12 @@ def command(
         table = ex.population_by_zone(frame, raster, **opts)
         what = f"{len(table):,} zones"
     elif control is not None:
-        table = ex.population_by_status(_read_control(control, kwargs), raster, by=by, **opts)
+        table = ex.population_by_status(
+            read_control(control, lambda: load_boundaries_from_options(kwargs)),
+            raster,
+            by=by,
+            **opts,
+        )
         what = f"{len(table):,} status rows"
     elif city is not None:
         from geofront.places import find_city, read_cities
@@ -208,33 +214,6 @@ def command(
     write_table(_for_output(table, output), output)
     people = _headline(table, by if (events is not None or near is not None) else None)
     summary(ctx, f"exposure: {what}, {people} -> {output}")
-
-
-def _read_control(path: Path, kwargs: dict[str, Any]) -> gpd.GeoDataFrame:
-    """A control table: a vector file with geometry, or a CSV joined to the boundaries."""
-    src = datasets.resolve(path)
-    if src.suffix.lower() != ".csv":
-        frame = read_vector(src, what="control")
-    else:
-        table = pd.read_csv(check_input_file(src, "control"), dtype={"district_id": str})
-        if "district_id" not in table.columns:
-            raise SchemaError(
-                f"control file {src} has no district_id column: give a table "
-                "written by geofront control"
-            )
-        d = load_boundaries_from_options(kwargs).districts.set_index("district_id")
-        unknown = ~table["district_id"].isin(d.index)
-        if unknown.any():
-            raise SchemaError(
-                f"control file {src}: district_id {table['district_id'][unknown].iloc[0]!r} "
-                "is not in the boundaries: pass the ones the table was made with (--boundaries)"
-            )
-        frame = gpd.GeoDataFrame(
-            table, geometry=d.geometry.loc[table["district_id"]].array, crs=d.crs
-        )
-    if "district_id" in frame.columns:
-        frame["district_id"] = frame["district_id"].astype(str)
-    return frame
 
 
 def _for_output(table: pd.DataFrame, output: Path) -> pd.DataFrame:

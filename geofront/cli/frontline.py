@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-import geopandas as gpd
 import pandas as pd
 
-from geofront import datasets
 from geofront.cli.main import summary
 from geofront.cli.options import (
     boundary_options,
@@ -17,39 +15,7 @@ from geofront.cli.options import (
     load_boundaries_from_options,
     output_path,
 )
-from geofront.errors import SchemaError
-from geofront.io import check_input_file, read_vector, write_table
-
-
-def read_control(path: Path, boundaries: Any) -> gpd.GeoDataFrame:
-    """Read a control table written by ``geofront control``.
-
-    GeoPackage, GeoParquet and GeoJSON carry their geometry; a CSV gets the district
-    geometry from ``boundaries`` (by ``district_id``), which must be loaded.
-    """
-    src = datasets.resolve(path)
-    if src.suffix.lower() != ".csv":
-        frame = read_vector(src, what="control")
-        frame["district_id"] = frame["district_id"].astype(str)
-        return frame.set_index(pd.Index(frame["district_id"].to_numpy()))
-    check_input_file(src, "control")
-    table = pd.read_csv(src, dtype={"district_id": str, "province_id": str})
-    missing = [c for c in ("district_id", "status") if c not in table.columns]
-    if missing:
-        raise SchemaError(
-            f"control file {src} lacks column(s) {', '.join(missing)}: give a table written "
-            "by geofront control"
-        )
-    d = boundaries().districts
-    unknown = ~table["district_id"].isin(d["district_id"])
-    if unknown.any():
-        raise SchemaError(
-            f"control file {src}: district_id {table['district_id'][unknown].iloc[0]!r} is not "
-            "in the boundaries: pass the boundaries the table was made with (--boundaries)"
-        )
-    geoms = d.set_index("district_id").geometry.loc[table["district_id"]].array
-    out = gpd.GeoDataFrame(table, geometry=geoms, crs=d.crs)
-    return out.set_index(pd.Index(out["district_id"].to_numpy()))
+from geofront.io import write_table
 
 
 @click.command("frontline")
@@ -118,6 +84,7 @@ def command(
     Example: geofront frontline control-07-07.gpkg --compare-to control-06-01.gpkg
     -o frontline.gpkg --shift shift.csv
     """
+    from geofront.control import read_control
     from geofront.frontline import frontline_lines, frontline_shift
 
     if compare_to is None and (shift_out or changes):
