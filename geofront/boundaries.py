@@ -86,8 +86,9 @@ def read_boundaries(
         ids are made from the parent id and the name (``"<province_id>/<name>"``).
     province_name, province_id : str or None
         Columns holding the parent unit (province) name and id. If ``province_name`` is
-        None, the file is treated as a single level: every unit is its own province.
-        If ``province_id`` is None, the province name is used as its id.
+        None, the file is treated as a single level: every unit is its own province,
+        with the unit's id and name. If ``province_id`` is None, the province name is used
+        as its id.
     provinces_path, provinces_layer : optional
         A separate province file whose ``province_id``/``province_name`` columns match.
         By default provinces are the dissolve of the districts.
@@ -209,13 +210,13 @@ def _normalise_districts(
         )
     name = _text(raw[district_name], src, district_name)
     pname = name if province_name is None else _text(raw[province_name], src, province_name)
-    pid = _text(raw[province_id], src, province_id) if province_id else pname
-    if district_id:
-        did = _text(raw[district_id], src, district_id)
-    elif province_name is None:
-        did = name
+    if province_name is None:
+        # a single level: each unit is its own province, with the unit's id
+        did = _text(raw[district_id], src, district_id) if district_id else name
+        pid = _text(raw[province_id], src, province_id) if province_id else did
     else:
-        did = pid + "/" + name
+        pid = _text(raw[province_id], src, province_id) if province_id else pname
+        did = _text(raw[district_id], src, district_id) if district_id else pid + "/" + name
     dup = did[did.duplicated()]
     if len(dup):
         raise SchemaError(

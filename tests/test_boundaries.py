@@ -101,3 +101,14 @@ def test_points_refused(tmp_path):
     ).to_file(path)
     with pytest.raises(SchemaError, match="not a polygon"):
         read_boundaries(path)
+
+
+def test_single_level_file_units_are_their_own_provinces(tmp_path):
+    path = tmp_path / "adm1.geojson"
+    f = w.districts_frame().rename(columns={"district": "ADM1_EN", "district_id": "ADM1_PCODE"})
+    f[["ADM1_EN", "ADM1_PCODE", "geometry"]].to_file(path)
+    b = read_boundaries(path, district_name="ADM1_EN", district_id="ADM1_PCODE", province_name=None)
+    d = b.districts
+    assert list(d["province_id"]) == list(d["district_id"]) == ["101", "102", "201", "202"]
+    assert list(d["province"]) == list(d["district"])
+    assert len(b.provinces) == 4
