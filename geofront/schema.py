@@ -53,6 +53,15 @@ CONTESTED: Final = "contested"
 #: Control statuses of a district, in legend order.
 CONTROL_STATUSES: Final = (GOVERNMENT, CONTESTED, INSURGENT, UNKNOWN)
 
+# --- sieges -----------------------------------------------------------------------
+FALLEN: Final = "fallen"
+UNDER_ASSAULT: Final = "under assault"
+BESIEGED: Final = "besieged"
+THREATENED: Final = "threatened"
+SECURE: Final = "secure"
+#: Siege statuses of a city (:func:`geofront.siege.assess_sieges`), most severe first.
+SIEGE_STATUSES: Final = (FALLEN, UNDER_ASSAULT, BESIEGED, THREATENED, SECURE)
+
 # --- precision scales -------------------------------------------------------------
 #: Location precision on one scale: the exact place, near it, only the region (a
 #: province) is known, or only the country. The join gives ``region`` events a province but

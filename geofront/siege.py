@@ -1,19 +1,7 @@
-"""Sieges: rings and sectors around cities in true metres, encirclement metrics, a status.
+"""Sieges: encirclement metrics and a status for every city, from events and control.
 
-Geometry
---------
-:func:`outskirt_rings` builds, around each city, concentric rings (default core 0-5 km,
-outskirts 5-20 km, approaches 20-50 km) split into ``sectors`` equal angular sectors. They
-are drawn once, as a template, in an azimuthal-equidistant projection centred on the city
-(:func:`geofront.crs.local_aeqd`), where distance and bearing from the centre are true
-(geodesic) everywhere; the template is then transformed to the caller's CRS city by city.
-No buffer is ever drawn in degrees.
-
-Sectors are numbered clockwise from north, **sector 0 centred on north**: with ``N``
-sectors of width ``w = 360/N`` degrees, sector ``k`` covers the bearings
-``[k*w - w/2, k*w + w/2)`` (mod 360). With 16 sectors these are the compass points
-N, NNE, NE, ... NNW (column ``compass``). A ring ``i`` covers distances
-``[radii_m[i-1], radii_m[i])`` from the city (``[0, radii_m[0])`` for the core).
+The rings and sectors around each city (true metres, sector 0 centred on north, numbered
+clockwise) are drawn by :mod:`geofront.rings`; :func:`outskirt_rings` is re-exported here.
 
 Siege assessment
 ----------------
@@ -47,7 +35,8 @@ from joined events and a control table (:data:`geofront.schema.CONTROL_COLUMNS`)
   sectors as ``from-to`` bearings, clockwise, ``;``-separated (``0-360`` if the ring is
   entirely open, empty if closed); ``nearest_hostile_m`` = geodesic distance to the
   nearest hostile event of the window, anywhere.
-* **status ladder**, first match wins (:data:`SIEGE_STATUSES`, most severe first):
+* **status ladder**, first match wins (:data:`geofront.schema.SIEGE_STATUSES`, most
+  severe first):
 
   1. ``fallen``: the city's district is held by the hostile side;
   2. ``under assault``: at least ``thresholds.core_events`` hostile events in the core
@@ -64,52 +53,77 @@ from joined events and a control table (:data:`geofront.schema.CONTROL_COLUMNS`)
 
 from __future__ import annotations
 
-import functools
 import logging
-import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Geod, Transformer
+from pyproj import CRS
 
-from geofront.crs import WGS84, local_aeqd, require_crs
+from geofront.crs import WGS84, require_crs
 from geofront.errors import InputError, SchemaError
-from geofront.schema import CONTESTED, GOVERNMENT, INSURGENT, UNKNOWN
+from geofront.rings import (
+    DEFAULT_RADII_M,
+    RING_COLUMNS,
+    RING_NAMES,
+    RingFrame,
+    check_ring_options,
+    city_lonlat,
+    city_ring_geometry,
+    outskirt_rings,
+    ring_frame,
+    rings_table,
+)
+from geofront.schema import (
+    BESIEGED,
+    CONTESTED,
+    FALLEN,
+    GOVERNMENT,
+    INSURGENT,
+    SECURE,
+    SIEGE_STATUSES,
+    THREATENED,
+    UNDER_ASSAULT,
+    UNKNOWN,
+)
+from geofront.sector_metrics import (
+    CityEvents,
+    EventWindow,
+    bin_events,
+    circular_runs,
+    control_shares,
+    corridor_text,
+    ids_per_cell,
+)
+
+__all__ = [
+    "BESIEGED",
+    "DEFAULT_RADII_M",
+    "FALLEN",
+    "RING_COLUMNS",
+    "RING_NAMES",
+    "SECTOR_METRIC_COLUMNS",
+    "SECURE",
+    "SIEGE_STATUSES",
+    "THREATENED",
+    "UNDER_ASSAULT",
+    "SiegeAssessment",
+    "SiegeThresholds",
+    "assess_sieges",
+    "check_ring_options",
+    "outskirt_rings",
+    "siege_status",
+]
 
 log = logging.getLogger(__name__)
 
-#: Default ring radii (outer edges, metres) and names.
-DEFAULT_RADII_M: tuple[float, ...] = (5000.0, 20000.0, 50000.0)
-RING_NAMES: tuple[str, ...] = ("core", "outskirts", "approaches")
-
-FALLEN = "fallen"
-UNDER_ASSAULT = "under assault"
-BESIEGED = "besieged"
-THREATENED = "threatened"
-SECURE = "secure"
-#: Siege statuses, most severe first; ``severity`` is 4 for ``fallen`` down to 0.
-SIEGE_STATUSES: tuple[str, ...] = (FALLEN, UNDER_ASSAULT, BESIEGED, THREATENED, SECURE)
+#: ``severity`` of each of :data:`SIEGE_STATUSES`: 4 for ``fallen`` down to 0 for ``secure``.
 _SEVERITY = {s: len(SIEGE_STATUSES) - 1 - i for i, s in enumerate(SIEGE_STATUSES)}
 _OPPOSITE = {GOVERNMENT: INSURGENT, INSURGENT: GOVERNMENT}
 
-#: Columns of :func:`outskirt_rings` output, in order (then ``geometry``).
-RING_COLUMNS = (
-    "city_index",
-    "city",
-    "ring",
-    "ring_index",
-    "inner_m",
-    "outer_m",
-    "sector",
-    "compass",
-    "bearing_from",
-    "bearing_to",
-    "area_km2",
-)
 #: Columns added to the ring/sector table by :func:`assess_sieges`.
 SECTOR_METRIC_COLUMNS = (
     "hostile_events",
@@ -121,12 +135,6 @@ SECTOR_METRIC_COLUMNS = (
     "hostile_event_ids",
     "hostile_districts",
 )
-
-_COMPASS16 = (
-    "N NNE NE ENE E ESE SE SSE S SSW SW WSW W WNW NW NNW".split()  # noqa: SIM905
-)
-_GEOD = Geod(ellps="WGS84")
-_EARTH_RADIUS_M = 6_371_008.8
 
 
 @dataclass(frozen=True)
@@ -172,217 +180,6 @@ class SiegeAssessment:
 
     status: pd.DataFrame
     sectors: gpd.GeoDataFrame
-
-
-# --------------------------------------------------------------------------- geometry
-def _check_geometry_options(
-    radii_m: Sequence[float], ring_names: Sequence[str] | None, sectors: int | None
-) -> tuple[np.ndarray, tuple[str, ...]]:
-    try:
-        radii = np.asarray([float(r) for r in radii_m], dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"radii {radii_m!r} are not numbers: give metres, e.g. 5000,20000"
-        ) from None
-    if radii.size == 0:
-        raise InputError("no ring radii given: give at least one, e.g. 5km,20km,50km")
-    if not (np.isfinite(radii).all() and (radii > 0).all()):
-        raise InputError(f"ring radii must be positive distances, got {_fmt_radii(radii)}")
-    if (np.diff(radii) <= 0).any():
-        raise InputError(
-            f"ring radii must increase strictly, got {_fmt_radii(radii)}: e.g. 5km,20km,50km"
-        )
-    if ring_names is None:
-        names = tuple(
-            RING_NAMES[i] if i < len(RING_NAMES) else f"ring{i}" for i in range(radii.size)
-        )
-    else:
-        names = tuple(str(n) for n in ring_names)
-        if len(names) != radii.size:
-            raise InputError(
-                f"{len(names)} ring names for {radii.size} radii: give one name per radius"
-            )
-        if len(set(names)) != len(names) or any(not n.strip() for n in names):
-            raise InputError(f"ring names must be unique and non-empty, got {', '.join(names)}")
-    if sectors is not None and (
-        isinstance(sectors, bool) or not isinstance(sectors, int | np.integer) or sectors < 1
-    ):
-        raise InputError(f"sectors must be a whole number of at least 1, got {sectors!r}")
-    return radii, names
-
-
-def _fmt_radii(radii: np.ndarray) -> str:
-    return ",".join(f"{r:g}m" for r in radii)
-
-
-def _compass(n: int) -> list[str]:
-    if 16 % n == 0:
-        return [_COMPASS16[k * (16 // n)] for k in range(n)]
-    return [""] * n
-
-
-def _template(
-    radii: np.ndarray, sectors: int | None, segments: int
-) -> tuple[np.ndarray, pd.DataFrame]:
-    """Ring/sector polygons in a city-centred AEQD (metres), and their attributes."""
-    inner = np.concatenate([[0.0], radii[:-1]])
-    geoms: list[shapely.Geometry] = []
-    rows: list[dict[str, object]] = []
-    if sectors is None:
-        n = max(int(segments), 8)
-        ang = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
-        unit = np.column_stack([np.sin(ang), np.cos(ang)])
-        for i, (r0, r1) in enumerate(zip(inner, radii, strict=True)):
-            shell = unit * r1
-            holes = [unit[::-1] * r0] if r0 > 0 else None
-            geoms.append(shapely.Polygon(shell, holes))
-            rows.append(
-                {
-                    "ring_index": i,
-                    "inner_m": r0,
-                    "outer_m": r1,
-                    "sector": pd.NA,
-                    "compass": "",
-                    "bearing_from": np.nan,
-                    "bearing_to": np.nan,
-                }
-            )
-        return np.array(geoms, dtype=object), pd.DataFrame(rows)
-    width = 360.0 / sectors
-    per = max(2, math.ceil(segments / sectors))
-    compass = _compass(sectors)
-    for i, (r0, r1) in enumerate(zip(inner, radii, strict=True)):
-        for k in range(sectors):
-            a = np.radians(np.linspace(k * width - width / 2, k * width + width / 2, per + 1))
-            arc = np.column_stack([np.sin(a), np.cos(a)])
-            if sectors == 1:  # a whole annulus: no radial edge
-                shell = arc[:-1] * r1
-                holes = [arc[:-1][::-1] * r0] if r0 > 0 else None
-                geoms.append(shapely.Polygon(shell, holes))
-            else:
-                back = arc[::-1] * r0 if r0 > 0 else np.zeros((1, 2))
-                geoms.append(shapely.Polygon(np.vstack([arc * r1, back])))
-            rows.append(
-                {
-                    "ring_index": i,
-                    "inner_m": r0,
-                    "outer_m": r1,
-                    "sector": k,
-                    "compass": compass[k],
-                    "bearing_from": (k * width - width / 2) % 360.0,
-                    "bearing_to": (k * width + width / 2) % 360.0,
-                }
-            )
-    return np.array(geoms, dtype=object), pd.DataFrame(rows)
-
-
-def _city_points(cities: gpd.GeoDataFrame, what: str = "cities") -> tuple[np.ndarray, np.ndarray]:
-    require_crs(cities, what)
-    if "city" not in cities.columns:
-        raise SchemaError(f"{what} table has no 'city' column: read it with read_cities")
-    if len(cities) == 0:
-        raise InputError(f"{what} table is empty: give at least one city")
-    geoms = cities.geometry.to_crs(WGS84)
-    if not (geoms.geom_type == "Point").all():
-        raise SchemaError(f"{what} must be points: give one point per city")
-    return np.asarray(geoms.x, dtype=float), np.asarray(geoms.y, dtype=float)
-
-
-@functools.lru_cache(maxsize=256)
-def _transformer(lon: float, lat: float, target_wkt: str) -> Transformer:
-    """Transformer from the AEQD centred on (lon, lat) to the target CRS (cached)."""
-    return Transformer.from_crs(local_aeqd(lon, lat), CRS.from_wkt(target_wkt), always_xy=True)
-
-
-def _mover(
-    lon: float, lat: float, target: CRS, *, inverse: bool = False
-) -> Callable[[np.ndarray], np.ndarray]:
-    """A coordinate function for :func:`shapely.transform`: AEQD(lon, lat) -> target.
-
-    With ``inverse=True``, target -> AEQD.
-    """
-    tr = _transformer(lon, lat, target.to_wkt())
-    direction = "INVERSE" if inverse else "FORWARD"
-
-    def fn(xy: np.ndarray) -> np.ndarray:
-        x, y = tr.transform(xy[:, 0], xy[:, 1], direction=direction)
-        return np.column_stack([x, y])
-
-    return fn
-
-
-def outskirt_rings(
-    cities: gpd.GeoDataFrame,
-    *,
-    radii_m: Sequence[float] = DEFAULT_RADII_M,
-    ring_names: Sequence[str] | None = None,
-    sectors: int | None = 16,
-    segments: int = 360,
-) -> gpd.GeoDataFrame:
-    """Concentric rings, split into angular sectors, around each city, in true metres.
-
-    Parameters
-    ----------
-    cities : GeoDataFrame
-        Points with a ``city`` column (e.g. from :func:`geofront.places.read_cities`), any
-        CRS.
-    radii_m : sequence of float
-        Outer radius of each ring in metres, strictly increasing. Ring ``i`` covers
-        ``[radii_m[i-1], radii_m[i])``; the first ring starts at the city.
-    ring_names : sequence of str, optional
-        One name per ring; default ``core``, ``outskirts``, ``approaches``, ``ring3``...
-    sectors : int or None
-        Number of equal angular sectors per ring, numbered clockwise from north with
-        sector 0 centred on north. ``None``: whole rings (one row per city x ring,
-        ``sector`` ``<NA>``).
-    segments : int
-        Vertices per full circle (rounded up to a multiple of ``sectors``); 360 keeps the
-        polygon area within 0.01 % of the circle's.
-
-    Returns
-    -------
-    GeoDataFrame
-        One row per city x ring x sector, ordered by city (input order), ring, sector,
-        with a fresh 0..n-1 index and :data:`RING_COLUMNS`: ``city_index`` (the city's
-        label in ``cities``), ``city``, ``ring`` (name), ``ring_index``, ``inner_m``,
-        ``outer_m``, ``sector``, ``compass`` (N, NNE... when 16 is a multiple of the
-        sector count, else ""), ``bearing_from``/``bearing_to`` (degrees clockwise from
-        north; ``bearing_to < bearing_from`` for the sector crossing north),
-        ``area_km2`` (true area, from the local AEQD polygon). Geometry in the CRS of
-        ``cities``.
-
-    Raises
-    ------
-    InputError
-        Radii not positive and strictly increasing, sectors < 1, no ``city`` column.
-    """
-    radii, names = _check_geometry_options(radii_m, ring_names, sectors)
-    lon, lat = _city_points(cities)
-    target = CRS.from_user_input(cities.crs)
-    key = (tuple(float(r) for r in radii), sectors, int(segments))
-    geoms = [
-        _city_geometry(float(x), float(y), target.to_wkt(), key)
-        for x, y in zip(lon, lat, strict=True)
-    ]
-    return _rings_table(cities, names, _frame(*key), geoms, target)
-
-
-def _rings_table(
-    cities: gpd.GeoDataFrame,
-    names: tuple[str, ...],
-    fr: _Frame,
-    geoms: list[np.ndarray],
-    target: CRS,
-) -> gpd.GeoDataFrame:
-    """The :data:`RING_COLUMNS` table of all cities, template repeated per city."""
-    n_tpl, n_city = len(fr.attrs), len(cities)
-    frame = fr.attrs.iloc[np.tile(np.arange(n_tpl), n_city)].reset_index(drop=True)
-    frame.insert(0, "city_index", np.repeat(np.asarray(cities.index, dtype=object), n_tpl))
-    frame.insert(1, "city", np.repeat(cities["city"].astype(str).to_numpy(), n_tpl))
-    frame.insert(2, "ring", np.asarray(names, dtype=object)[frame["ring_index"].to_numpy()])
-    frame["sector"] = frame["sector"].astype("Int64")
-    frame["area_km2"] = np.tile(fr.area / 1e6, n_city)
-    return gpd.GeoDataFrame(frame[list(RING_COLUMNS)], geometry=np.concatenate(geoms), crs=target)
 
 
 # --------------------------------------------------------------------------- events
@@ -448,13 +245,6 @@ def _event_arrays(
     )
 
 
-def _sphere_distance_m(lon0: float, lat0: float, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    p0, l0 = math.radians(lat0), math.radians(lon0)
-    p, lam = np.radians(lat), np.radians(lon)
-    h = np.sin((p - p0) / 2) ** 2 + math.cos(p0) * np.cos(p) * np.sin((lam - l0) / 2) ** 2
-    return 2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-
-
 # --------------------------------------------------------------------------- control
 def _control_wgs(control: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     missing = [c for c in ("district_id", "status") if c not in control.columns]
@@ -511,204 +301,19 @@ def _holders(
 
 
 # --------------------------------------------------------------------------- assessment
-_FrameKey = tuple[tuple[float, ...], int | None, int]
-
-
-@dataclass(frozen=True)
-class _Frame:
-    """The ring/sector template shared by all cities of one assessment."""
-
-    radii: np.ndarray
-    sectors: int | None
-    template: np.ndarray
-    attrs: pd.DataFrame
-    area: np.ndarray
-    ring_of: np.ndarray
-
-    @property
-    def width(self) -> float:
-        return 360.0 / (self.sectors or 1)
-
-
-@functools.lru_cache(maxsize=32)
-def _frame(radii: tuple[float, ...], sectors: int | None, segments: int) -> _Frame:
-    r = np.asarray(radii)
-    template, attrs = _template(r, sectors, segments)
-    return _Frame(
-        r,
-        sectors,
-        template,
-        attrs,
-        np.asarray(shapely.area(template)),
-        attrs["ring_index"].to_numpy(),
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def _overlaps(
-    lon: float, lat: float, frame_key: _FrameKey, pieces: tuple[bytes, ...]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Areas (m²) where sectors meet district pieces, in the AEQD centred on lon/lat.
-
-    ``pieces`` are the WKB of the districts near the city, clipped in lon/lat; the result
-    (sector index, piece index, area) depends only on geometry, so it is cached and
-    reused when the same city is judged on another day with another control status.
-    """
-    fr = _frame(*frame_key)
-    geoms = shapely.transform(shapely.from_wkb(list(pieces)), _mover(lon, lat, WGS84, inverse=True))
-    disk = shapely.Point(0, 0).buffer(float(fr.radii[-1]) * 1.01, 64)
-    geoms = shapely.intersection(geoms, disk)
-    t_idx, d_idx = shapely.STRtree(geoms).query(fr.template, predicate="intersects")
-    area = np.asarray(shapely.area(shapely.intersection(fr.template[t_idx], geoms[d_idx])))
-    for arr in (t_idx, d_idx, area):
-        arr.flags.writeable = False
-    return t_idx, d_idx, area
-
-
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """Circular runs of True as (start index, length), ordered by start index."""
-    n = flags.size
-    if n == 0 or not flags.any():
-        return []
-    if flags.all():
-        return [(0, n)]
-    shift = int(np.argmin(flags))  # a False position: no run crosses it
-    rolled = np.roll(flags, -shift).astype(np.int8)
-    d = np.diff(np.concatenate([[0], rolled, [0]]))
-    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
-    runs = [((int(s) + shift) % n, int(e - s)) for s, e in zip(starts, ends, strict=True)]
-    return sorted(runs)
-
-
-def _corridors(open_flags: np.ndarray, width: float) -> str:
-    runs = _runs(open_flags)
-    if len(runs) == 1 and runs[0][1] == open_flags.size:
-        return "0-360"
-    parts = []
-    for s, length in runs:
-        b0 = (s * width - width / 2) % 360.0
-        b1 = (b0 + length * width) % 360.0
-        parts.append(f"{b0:g}-{b1:g}")
-    return ";".join(parts)
-
-
-def _ids_per_cell(cells: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
-    """``;``-joined sorted unique ids per cell 0..n-1 ("" for none)."""
-    out = np.full(n, "", dtype=object)
-    if cells.size:
-        order = np.lexsort((ids.astype(str), cells))
-        cells, ids = cells[order], ids[order]
-        starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
-        for a, b in zip(starts, np.r_[starts[1:], cells.size], strict=True):
-            out[cells[a]] = ";".join(dict.fromkeys(map(str, ids[a:b])))
-    return out
 
 
 def _ids(values: np.ndarray | list[str]) -> str:
     return ";".join(sorted(set(map(str, values))))
 
 
-@dataclass
-class _Window:
-    """Events of the window as arrays."""
-
-    ids: np.ndarray
-    lon: np.ndarray
-    lat: np.ndarray
-    involves: dict[str, np.ndarray]  # side -> events with an actor on that side
-
-
-@dataclass
-class _CityEvents:
-    """Window events within the rings of one city, binned."""
-
-    pos: np.ndarray  # positions in the window
-    ring: np.ndarray
-    cell: np.ndarray  # ring * sectors + sector
-    hostile: np.ndarray  # bool, per binned event
-    friendly: np.ndarray
-    nearest_m: float
-    nearest_id: str
-
-
-def _bin_events(
-    x0: float, y0: float, win: _Window, fr: _Frame, hostile_side: str, defender: str
-) -> _CityEvents:
-    is_hostile = win.involves[hostile_side]
-    is_friendly = ~is_hostile & win.involves[defender]
-    # spherical prefilter (generous), then exact geodesic distance and azimuth
-    approx = _sphere_distance_m(x0, y0, win.lon, win.lat)
-    pos = np.flatnonzero(approx <= float(fr.radii[-1]) * 1.01 + 1000.0)
-    az, _, dist = _GEOD.inv(
-        np.full(pos.size, x0), np.full(pos.size, y0), win.lon[pos], win.lat[pos]
-    )
-    ring = np.searchsorted(fr.radii, np.asarray(dist, dtype=float), side="right")
-    inside = ring < fr.radii.size
-    pos, ring = pos[inside], ring[inside]
-    bearing = np.mod(np.asarray(az, dtype=float)[inside], 360.0)
-    n_sec = int(fr.sectors or 1)
-    sector = np.floor((bearing + fr.width / 2) / fr.width).astype(np.int64) % n_sec
-    nearest_m, nearest_id = np.nan, ""
-    h_all = np.flatnonzero(is_hostile)
-    if h_all.size:
-        # the spherical distance is within 0.5 % of the geodesic one: check all close calls
-        cand = h_all[approx[h_all] <= approx[h_all].min() * 1.01 + 100.0]
-        n = cand.size
-        _, _, dd = _GEOD.inv(np.full(n, x0), np.full(n, y0), win.lon[cand], win.lat[cand])
-        dd = np.asarray(dd, dtype=float)
-        best = int(np.lexsort((win.ids[cand], dd))[0])
-        nearest_m, nearest_id = float(dd[best]), str(win.ids[cand[best]])
-    return _CityEvents(
-        pos,
-        ring,
-        ring * n_sec + sector,
-        is_hostile[pos],
-        is_friendly[pos],
-        nearest_m,
-        nearest_id,
-    )
-
-
-def _control_shares(
-    x0: float,
-    y0: float,
-    fr: _Frame,
-    frame_key: _FrameKey,
-    ctrl: gpd.GeoDataFrame,
-    tree: shapely.STRtree,
-    sides: tuple[str, str, str],
-) -> tuple[np.ndarray, list[list[str]]]:
-    """Per template cell: area shares held by each of ``sides``; hostile districts."""
-    n_tpl = len(fr.template)
-    shares = np.zeros((n_tpl, 3))
-    hostile_districts: list[list[str]] = [[] for _ in range(n_tpl)]
-    r = float(fr.radii[-1]) * 1.02
-    disk_wgs = shapely.transform(shapely.Point(0, 0).buffer(r, 64), _mover(x0, y0, WGS84))
-    cand = np.sort(tree.query(disk_wgs, predicate="intersects"))
-    if cand.size == 0:
-        return shares, hostile_districts
-    # cut far parts off in lon/lat first (cheap), so few vertices are projected
-    clipped = shapely.clip_by_rect(ctrl.geometry.array[cand], *disk_wgs.bounds)
-    t_idx, d_idx, part = _overlaps(x0, y0, frame_key, tuple(shapely.to_wkb(clipped)))
-    status = ctrl["status"].to_numpy(dtype=object)[cand[d_idx]]
-    frac = part / fr.area[t_idx]
-    for j, side in enumerate(sides):
-        m = status == side
-        shares[:, j] = np.bincount(t_idx[m], weights=frac[m], minlength=n_tpl)
-    hm = (status == sides[0]) & (part > 1.0)  # ignore slivers under 1 m²
-    ids = ctrl["district_id"].to_numpy(dtype=object)[cand[d_idx[hm]]]
-    for t, d in zip(t_idx[hm], ids, strict=True):
-        hostile_districts[int(t)].append(str(d))
-    return np.clip(shares, 0.0, 1.0), hostile_districts
-
-
 def _ladder(
     *,
     thresholds: SiegeThresholds,
-    fr: _Frame,
+    fr: RingFrame,
     names: tuple[str, ...],
-    ev: _CityEvents,
-    win: _Window,
+    ev: CityEvents,
+    win: EventWindow,
     sector_hostile: np.ndarray,
     held_share: np.ndarray,
     hostile_districts: list[list[str]],
@@ -725,7 +330,7 @@ def _ladder(
     ring_mask = fr.ring_of == er
     flags = sector_hostile[ring_mask]
     index = float(flags.mean())
-    arc = float(max((n for _, n in _runs(flags)), default=0) * fr.width)
+    arc = float(max((n for _, n in circular_runs(flags)), default=0) * fr.width)
     core = ev.hostile & (ev.ring == 0)
     outer = ev.hostile & (ev.ring >= 1)
     held_outer = (fr.ring_of >= 1) & (held_share >= t.held_share)
@@ -769,30 +374,6 @@ def _ladder(
             _ids(d_ids),
         )
     return SECURE, f"no hostile event or hostile-held sector within {fr.radii[-1]:g} m", "", ""
-
-
-def check_ring_options(
-    radii_m: Sequence[float],
-    *,
-    ring_names: Sequence[str] | None = None,
-    sectors: int | None = 16,
-    thresholds: SiegeThresholds | None = None,
-) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Validate ring radii, names and sector count; return radii (array) and ring names.
-
-    With ``thresholds``, also require the core and the encirclement ring a siege
-    assessment needs. Raises a one-line :class:`InputError` (use it to fail fast before
-    reading large inputs).
-    """
-    radii, names = _check_geometry_options(radii_m, ring_names, sectors)
-    if thresholds is not None and (
-        radii.size < 2 or not 0 < thresholds.encirclement_ring < radii.size
-    ):
-        raise InputError(
-            f"need a core and an encirclement ring (ring {thresholds.encirclement_ring}): "
-            f"give at least two radii, e.g. 5km,20km; got {_fmt_radii(radii)}"
-        )
-    return radii, names
 
 
 def _defenders(cities: gpd.GeoDataFrame, defender: str) -> np.ndarray:
@@ -888,11 +469,11 @@ def assess_sieges(
         raise InputError(f"window must be a whole number of days >= 1, got {window_days!r}")
     defenders = _defenders(cities, defender)
     day = pd.Timestamp(as_of).normalize()
-    lon, lat = _city_points(cities)
+    lon, lat = city_lonlat(cities)
     w = _event_arrays(
         events, as_of=day, window_days=int(window_days), location_precisions=location_precisions
     )
-    win = _Window(
+    win = EventWindow(
         w["event_id"].to_numpy(dtype=object),
         w["lon"].to_numpy(dtype=float),
         w["lat"].to_numpy(dtype=float),
@@ -904,7 +485,7 @@ def assess_sieges(
     ctrl = _control_wgs(control)
     district_ids, holders, control_evidence = _holders(cities, lon, lat, ctrl)
     frame_key = (tuple(float(r) for r in radii), int(sectors), int(segments))
-    fr = _frame(*frame_key)
+    fr = ring_frame(*frame_key)
     n_tpl, n_ring = len(fr.template), radii.size
     ring_area = np.bincount(fr.ring_of, weights=fr.area, minlength=n_ring)
     target = CRS.from_user_input(cities.crs)
@@ -922,10 +503,10 @@ def assess_sieges(
         x0, y0 = float(lon[c]), float(lat[c])
         defend = str(defenders[c])
         hostile_side = _OPPOSITE[defend]
-        ev = _bin_events(x0, y0, win, fr, hostile_side, defend)
+        ev = bin_events(x0, y0, win, fr, hostile_side, defend)
         hostile_n = np.bincount(ev.cell[ev.hostile], minlength=n_tpl)
         friendly_n = np.bincount(ev.cell[ev.friendly], minlength=n_tpl)
-        shares, hostile_districts = _control_shares(
+        shares, hostile_districts = control_shares(
             x0, y0, fr, frame_key, ctrl, tree, (hostile_side, CONTESTED, defend)
         )
         sector_hostile = (hostile_n > 0) | (shares[:, 0] >= thresholds.held_share)
@@ -974,9 +555,9 @@ def assess_sieges(
                 "hostile_sectors": int(flags.sum()),
                 "encirclement_index": float(flags.mean()),
                 "max_hostile_arc_deg": float(
-                    max((n for _, n in _runs(flags)), default=0) * fr.width
+                    max((n for _, n in circular_runs(flags)), default=0) * fr.width
                 ),
-                "open_corridors": _corridors(~flags, fr.width),
+                "open_corridors": corridor_text(~flags, fr.width),
                 "nearest_hostile_m": ev.nearest_m,
                 "nearest_hostile_event": ev.nearest_id,
                 "reason": f"{status}: {reason}",
@@ -985,7 +566,7 @@ def assess_sieges(
             }
         )
         rows.append(row)
-        cell_ids = _ids_per_cell(ev.cell[ev.hostile], win.ids[ev.pos[ev.hostile]], n_tpl)
+        cell_ids = ids_per_cell(ev.cell[ev.hostile], win.ids[ev.pos[ev.hostile]], n_tpl)
         sector_parts.append(
             pd.DataFrame(
                 {
@@ -1000,7 +581,7 @@ def assess_sieges(
                 }
             )
         )
-        geoms.append(_city_geometry(x0, y0, target.to_wkt(), frame_key))
+        geoms.append(city_ring_geometry(x0, y0, target.to_wkt(), frame_key))
 
     status_frame = pd.DataFrame(rows, index=cities.index)
     order = np.lexsort(
@@ -1015,22 +596,15 @@ def assess_sieges(
     return SiegeAssessment(status_frame, sectors_frame)
 
 
-@functools.lru_cache(maxsize=1024)
-def _city_geometry(lon: float, lat: float, target_wkt: str, frame_key: _FrameKey) -> np.ndarray:
-    out = shapely.transform(_frame(*frame_key).template, _mover(lon, lat, CRS.from_wkt(target_wkt)))
-    out.flags.writeable = False
-    return out
-
-
 def _sector_frame(
     cities: gpd.GeoDataFrame,
     names: tuple[str, ...],
-    fr: _Frame,
+    fr: RingFrame,
     parts: list[pd.DataFrame],
     geoms: list[np.ndarray],
     target: CRS,
 ) -> gpd.GeoDataFrame:
-    table = _rings_table(cities, names, fr, geoms, target)
+    table = rings_table(cities, names, fr, geoms, target)
     metrics = pd.concat(parts, ignore_index=True)
     for col in SECTOR_METRIC_COLUMNS:
         table[col] = metrics[col].to_numpy()
