@@ -33,12 +33,10 @@ first-order unit (province) -- only the region is known; 6 the country and 7
 international waters or airspace -- only the country is known, so the join gives such
 events neither a district nor a province. Unknown precision codes give ``day`` / ``exact``.
 
-Coordinates ``(0, 0)`` ("Null Island", in the Gulf of Guinea) count as missing: ACLED
-and UCDP never code an event there, and it is what a blank cell becomes in many tools.
-
-Rows are checked in this order and rejected for the first problem found:
-``missing_coordinates``, ``invalid_coordinates`` (text, NaN, infinity, out of range,
-a non-point geometry, or coordinates that look swapped), ``unparseable_date``,
+Rows are checked (:mod:`geofront.event_checks`) in this order and rejected for the first
+problem found: ``missing_coordinates`` (coordinates ``(0, 0)``, "Null Island", count as
+missing), ``invalid_coordinates`` (text, NaN, infinity, out of range, a non-point
+geometry, or coordinates that look swapped), ``unparseable_date``,
 ``duplicate_event_id`` (the first good row with an id is kept; later good rows with the
 same id are rejected naming it).
 """
@@ -59,13 +57,20 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import shapely
 from tqdm.auto import tqdm
 
 from geofront import datasets, schema
 from geofront.errors import AccountingError, CRSError, DataFileError, InputError, SchemaError
+from geofront.event_checks import (
+    GeometryXY,
+    check_coordinates,
+    check_dates,
+    check_event_ids,
+    parse_numbers,
+    text_column,
+)
 from geofront.io import check_input_file, read_vector
 from geofront.sides import read_side_mapping, sides_for
 
@@ -149,9 +154,6 @@ _GUESS = {
     "event_type": ("event_type",),
     "fatalities": ("fatalities", "deaths"),
 }
-_OPTION = {"latitude": "latitude", "longitude": "longitude", "date": "date", "event_id": "event_id"}
-_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y")
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ def read_events(
     }
     rules = sides if isinstance(sides, pd.DataFrame) else read_side_mapping(sides)
     with tqdm(total=5, desc="events", unit="step", disable=not progress, delay=0.5) as bar:
-        geometry_xy: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        geometry_xy: GeometryXY | None = None
         if src.suffix.lower() in VECTOR_SUFFIXES:
             raw, geometry_xy = _read_vector_table(src)
             headerless = False
@@ -363,7 +365,7 @@ def _unique_names(header: list[str]) -> list[str]:
 
 def _read_vector_table(
     src: Path,
-) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+) -> tuple[pd.DataFrame, GeometryXY | None]:
     """Read a vector file: attributes as read, and (lon, lat, geometry type) per feature."""
     if src.suffix.lower() in (".parquet", ".geoparquet"):
         try:
@@ -525,7 +527,7 @@ def _normalise(
     f: dict[str, str | None],
     fmt: str,
     src: Path,
-    geometry_xy: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    geometry_xy: GeometryXY | None,
     rules: pd.DataFrame,
     bar: Any,
 ) -> EventsRead:
@@ -534,76 +536,11 @@ def _normalise(
     reason = np.full(n, "", dtype=object)
     detail = np.full(n, "", dtype=object)
 
-    # Coordinates.
-    if f["latitude"] is not None and f["longitude"] is not None:
-        lat_text, lat, lat_empty, lat_num = _numbers(raw[f["latitude"]])
-        lon_text, lon, lon_empty, lon_num = _numbers(raw[f["longitude"]])
-        kind = np.zeros(n, dtype=np.int64)
-    else:
-        assert geometry_xy is not None
-        lon, lat, kind = geometry_xy
-        lat_empty = lon_empty = np.zeros(n, dtype=bool)
-        lat_num = lon_num = np.ones(n, dtype=bool)
-        lat_text = pd.Series(lat, dtype="float64").astype("string")
-        lon_text = pd.Series(lon, dtype="float64").astype("string")
-    _check_coordinates(
-        reason, detail, lat, lon, lat_text, lon_text, lat_empty, lon_empty, lat_num, lon_num, kind
-    )
-    country = raw[f["country"]] if f.get("country") else None
-    _check_swapped(reason, detail, lat, lon, lat_text, lon_text, country)
-
-    # Dates.
-    date_text = _text(raw, f["date"], n)
-    day = _parse_dates(raw[f["date"]]) if f["date"] else np.full(n, np.datetime64("NaT", "us"))
-    bad = (reason == "") & np.isnat(day)
-    _reject(reason, detail, bad, schema.UNPARSEABLE_DATE, _date_detail("date", date_text, bad))
-    if f.get("date_end"):
-        end_text = _text(raw, f["date_end"], n)
-        end = _parse_dates(raw[f["date_end"]])
-        blank = (end_text.str.strip() == "").to_numpy(dtype=bool)
-        end = np.where(blank, day, end)
-        bad = (reason == "") & np.isnat(end)
-        _reject(
-            reason, detail, bad, schema.UNPARSEABLE_DATE, _date_detail("date_end", end_text, bad)
-        )
-        bad = (reason == "") & (end < day)
-        _reject(
-            reason,
-            detail,
-            bad,
-            schema.UNPARSEABLE_DATE,
-            ("date_end " + end_text[bad] + " is before date " + date_text[bad]).to_numpy(),
-        )
-    else:
-        end = day
+    lat, lon = check_coordinates(raw, f, geometry_xy, reason, detail)
+    day, end = check_dates(raw, f, reason, detail)
     bar.update()
 
-    # Event ids: from the file, or "row<N>" where there is none.
-    if f["event_id"]:
-        ids = _text(raw, f["event_id"], n).str.strip()
-        blank = (ids == "").to_numpy(dtype=bool)
-        if blank.any():
-            made = pd.Series("row" + rows[blank].astype(str), index=np.flatnonzero(blank))
-            ids = ids.where(~blank, made.reindex(ids.index)).astype("string")
-    else:
-        ids = pd.Series("row" + rows.astype(str), dtype="string")
-    ok = reason == ""
-    ok_ids = ids[ok]
-    dup = ok_ids.duplicated(keep="first").to_numpy(dtype=bool)
-    if dup.any():
-        shared = ok_ids.duplicated(keep=False).to_numpy(dtype=bool)  # every row of a dup id
-        group = pd.Series(rows[ok][shared]).groupby(ok_ids[shared].to_numpy())
-        first_row = np.zeros(len(ok_ids), dtype=np.int64)
-        first_row[shared] = group.transform("first").to_numpy()
-        where = np.flatnonzero(ok)[dup]
-        reason[where] = schema.DUPLICATE_EVENT_ID
-        detail[where] = (
-            "event id "
-            + ok_ids.iloc[np.flatnonzero(dup)].to_numpy().astype(object)
-            + " already used by source row "
-            + first_row[dup].astype(str).astype(object)
-            + " (kept)"
-        )
+    ids = check_event_ids(raw, f, rows, reason, detail)
     bar.update()
 
     keep = np.flatnonzero(reason == "")
@@ -662,7 +599,9 @@ def _events_frame(
     def text(key: str) -> pd.Series:
         col = f.get(key)
         return (
-            _text(sub, col, m).str.strip() if col else pd.Series("", index=range(m), dtype="string")
+            text_column(sub, col, m).str.strip()
+            if col
+            else pd.Series("", index=range(m), dtype="string")
         )
 
     if fmt == "ucdp":
@@ -684,7 +623,7 @@ def _events_frame(
     actor1, actor2 = text("actor1"), text("actor2")
     dates = pd.Series(day[keep])
     if f.get("fatalities"):
-        _, deaths, _, _ = _numbers(sub[f["fatalities"]])
+        _, deaths, _, _ = parse_numbers(sub[f["fatalities"]])
         fatalities = np.where(np.isfinite(deaths) & (deaths >= 0), deaths, 0).astype(np.int64)
     else:
         fatalities = np.zeros(m, dtype=np.int64)
@@ -711,223 +650,12 @@ def _events_frame(
     return out[list(schema.EVENT_COLUMNS)]
 
 
-def _text(frame: pd.DataFrame, col: str | None, n: int) -> pd.Series:
-    """A column as ``string`` dtype with missing values as "" (index 0..n-1)."""
-    if col is None:
-        return pd.Series("", index=range(n), dtype="string")
-    return frame[col].reset_index(drop=True).astype("string").fillna("")
-
-
-def _numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
-    """Parse a column to float64. Return (text, values, empty, is_number)."""
-    n = len(s)
-    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        values = s.to_numpy(dtype="float64", na_value=np.nan)
-        empty = np.isnan(values)
-        return pd.Series(s.to_numpy(), dtype="string").fillna(""), values, empty, ~empty
-    text = _text(pd.DataFrame({"c": s.reset_index(drop=True)}), "c", n)
-    arr = pc.utf8_trim_whitespace(pa.array(text.array, type=pa.string()))
-    empty = np.asarray(pc.equal(arr, ""), dtype=bool)
-    is_number = np.asarray(pc.match_substring_regex(arr, _NUMBER), dtype=bool)
-    cleaned = pc.if_else(pa.array(is_number), arr, pa.scalar(None, pa.string()))
-    values = np.asarray(pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
-    return text, values, empty, is_number
-
-
-def _reject(reason: np.ndarray, detail: np.ndarray, mask: np.ndarray, why: str, text: Any) -> None:
-    """Record ``why`` for rows in ``mask`` (``text`` aligned with mask's True rows)."""
-    if mask.any():
-        reason[mask] = why
-        detail[mask] = np.asarray(text, dtype=object)
-
-
-def _check_coordinates(
-    reason: np.ndarray,
-    detail: np.ndarray,
-    lat: np.ndarray,
-    lon: np.ndarray,
-    lat_text: pd.Series,
-    lon_text: pd.Series,
-    lat_empty: np.ndarray,
-    lon_empty: np.ndarray,
-    lat_num: np.ndarray,
-    lon_num: np.ndarray,
-    kind: np.ndarray,
-) -> None:
-    both = lat_empty & lon_empty
-    _reject(
-        reason,
-        detail,
-        both,
-        schema.MISSING_COORDINATES,
-        ["latitude and longitude are empty"] * int(both.sum()),
-    )
-    for empty, name in ((lat_empty, "latitude"), (lon_empty, "longitude")):
-        m = (reason == "") & empty
-        _reject(reason, detail, m, schema.MISSING_COORDINATES, [f"{name} is empty"] * int(m.sum()))
-    m = (reason == "") & (kind == -1)
-    _reject(
-        reason,
-        detail,
-        m,
-        schema.MISSING_COORDINATES,
-        ["no geometry (empty or null)"] * int(m.sum()),
-    )
-    m = (reason == "") & (kind > 0)
-    names = np.array(
-        [
-            "Point",
-            "LineString",
-            "LinearRing",
-            "Polygon",
-            "MultiPoint",
-            "MultiLineString",
-            "MultiPolygon",
-            "GeometryCollection",
-        ],
-        dtype=object,
-    )
-    _reject(
-        reason,
-        detail,
-        m,
-        schema.INVALID_COORDINATES,
-        "geometry is a " + names[np.clip(kind[m], 0, 7)] + ", not a point",
-    )
-    for num, text, name in ((lat_num, lat_text, "latitude"), (lon_num, lon_text, "longitude")):
-        m = (reason == "") & ~num
-        _reject(
-            reason,
-            detail,
-            m,
-            schema.INVALID_COORDINATES,
-            (name + " '" + text[m].str.strip() + "' is not a number").to_numpy(),
-        )
-    with np.errstate(invalid="ignore"):
-        for values, text, name in ((lat, lat_text, "latitude"), (lon, lon_text, "longitude")):
-            m = (reason == "") & ~np.isfinite(values)
-            _reject(
-                reason,
-                detail,
-                m,
-                schema.INVALID_COORDINATES,
-                (name + " '" + text[m].str.strip() + "' is not a finite number").to_numpy(),
-            )
-        null_island = (reason == "") & (lat == 0) & (lon == 0)
-        _reject(
-            reason,
-            detail,
-            null_island,
-            schema.MISSING_COORDINATES,
-            ["coordinates (0, 0) (Null Island) are treated as missing"] * int(null_island.sum()),
-        )
-        lat_bad = (reason == "") & (np.abs(lat) > 90)
-        lon_bad = (reason == "") & (np.abs(lon) > 180)
-        swapped = lat_bad & ~lon_bad & (np.abs(lat) <= 180) & (np.abs(lon) <= 90)
-        for m, text, name, lim in (
-            (lat_bad, lat_text, "latitude", 90),
-            (lon_bad & ~lat_bad, lon_text, "longitude", 180),
-        ):
-            msg = name + " " + text[m].str.strip() + f" out of range [-{lim}, {lim}]"
-            msg = msg.where(~pd.Series(swapped[m], index=msg.index), msg + "; " + _SWAPPED)
-            _reject(reason, detail, m, schema.INVALID_COORDINATES, msg.to_numpy())
-
-
-_SWAPPED = "looks like latitude and longitude are swapped"
-#: Fewest good points of a country (or of the file) to judge where its events lie.
-_MIN_POINTS_FOR_EXTENT = 10
-
-
-def _check_swapped(
-    reason: np.ndarray,
-    detail: np.ndarray,
-    lat: np.ndarray,
-    lon: np.ndarray,
-    lat_text: pd.Series,
-    lon_text: pd.Series,
-    country: pd.Series | None,
-) -> None:
-    """Reject in-range points that fall inside their country's extent only when swapped.
-
-    The extent of a country (the ``country`` column of ACLED and UCDP, else the whole
-    file) is the box between the 2nd and 98th percentiles of its good points, widened
-    by 1 degree (percentiles from every k-th point when there are more than 200,000);
-    judged only with at least :data:`_MIN_POINTS_FOR_EXTENT` points.
-    """
-    good = reason == ""
-    if good.sum() < _MIN_POINTS_FOR_EXTENT:
-        return
-    key = (
-        pd.Series(country.to_numpy(), dtype="string").fillna("")
-        if country is not None
-        else pd.Series("", index=range(len(lat)), dtype="string")
-    )
-    # Percentiles from at most ~200,000 good points (every k-th: deterministic and fast).
-    pick = np.flatnonzero(good)
-    pick = pick[:: max(1, len(pick) // 200_000)]
-    frame = pd.DataFrame({"key": key.to_numpy()[pick], "lat": lat[pick], "lon": lon[pick]})
-    grouped = frame.groupby("key", sort=True)
-    size = grouped.size()
-    q = grouped[["lat", "lon"]].quantile(np.array([0.02, 0.98])).unstack()
-    q = q[size.reindex(q.index) >= _MIN_POINTS_FOR_EXTENT]
-    if q.empty:
-        return
-    box = q.reindex(key.to_numpy())
-    lat_lo, lat_hi = box[("lat", 0.02)].to_numpy() - 1, box[("lat", 0.98)].to_numpy() + 1
-    lon_lo, lon_hi = box[("lon", 0.02)].to_numpy() - 1, box[("lon", 0.98)].to_numpy() + 1
-    with np.errstate(invalid="ignore"):
-        inside = (lat >= lat_lo) & (lat <= lat_hi) & (lon >= lon_lo) & (lon <= lon_hi)
-        inside_swapped = (lon >= lat_lo) & (lon <= lat_hi) & (lat >= lon_lo) & (lat <= lon_hi)
-    m = good & ~inside & inside_swapped
-    msg = (
-        "latitude "
-        + lat_text[m].str.strip()
-        + ", longitude "
-        + lon_text[m].str.strip()
-        + " lie outside the extent of the other events of this country; "
-        + _SWAPPED
-    )
-    _reject(reason, detail, m, schema.INVALID_COORDINATES, msg.to_numpy())
-
-
-def _parse_dates(s: pd.Series) -> np.ndarray:
-    """Parse dates (``YYYY-MM-DD``, ISO date-times, ``dd Month YYYY``) to datetime64[us] days.
-
-    Only the unique values are parsed. Unparseable or empty values give NaT.
-    """
-    if pd.api.types.is_datetime64_any_dtype(s):
-        d = pd.Series(s.to_numpy()) if getattr(s.dt, "tz", None) is None else s.dt.tz_localize(None)
-        return pd.Series(d).dt.floor("D").to_numpy(dtype="datetime64[us]")
-    text = _text(pd.DataFrame({"c": s.reset_index(drop=True)}), "c", len(s)).str.strip()
-    codes, uniques = pd.factorize(text, sort=False)
-    u = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
-    parsed = pd.Series(pd.to_datetime(u, format="%Y-%m-%d", errors="coerce"))
-    todo = parsed.isna() & u.str.match(r"^\d{4}-\d{2}-\d{2}[T ]\d").fillna(False)
-    if todo.any():
-        iso = pd.to_datetime(u[todo], format="ISO8601", errors="coerce", utc=True)
-        parsed[todo] = iso.dt.tz_localize(None).astype(parsed.dtype)
-    for fmt in _DATE_FORMATS:
-        todo = parsed.isna() & (u != "")
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(u[todo], format=fmt, errors="coerce")
-    days = parsed.dt.floor("D").to_numpy(dtype="datetime64[us]")
-    out = np.append(days, np.datetime64("NaT", "us"))[codes]  # code -1 (missing) -> NaT
-    return out
-
-
-def _date_detail(name: str, text: pd.Series, mask: np.ndarray) -> np.ndarray:
-    t = text[mask].str.strip()
-    msg = name + " '" + t + "' is not a date (expected YYYY-MM-DD or dd Month YYYY)"
-    return msg.where(t != "", name + " is empty").to_numpy()
-
-
 def _coded(sub: pd.DataFrame, col: str | None, codes: dict[int, str], default: str) -> pd.Series:
     """Map integer codes (as text or numbers) to labels; unknown or blank -> default."""
     m = len(sub)
     if col is None:
         return pd.Series(default, index=range(m), dtype="string")
-    _, values, _, _ = _numbers(sub[col])
+    _, values, _, _ = parse_numbers(sub[col])
     labels = [default, *codes.values()]
     idx = np.zeros(m, dtype=np.int64)
     for i, code in enumerate(codes, start=1):
