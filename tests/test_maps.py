@@ -18,18 +18,18 @@ from pyproj import CRS, Transformer
 
 import world as w
 from geofront.errors import InputError, OutputError
-from geofront.maps import furniture as fu
-from geofront.maps import layers as ly
-from geofront.maps import style
-from geofront.maps.figures import (
+from geofront.maps import (
     control_map,
     control_small_multiples,
     events_map,
     map_crs_for,
     save_figure,
     siege_map,
+    style,
     timeline_figure,
 )
+from geofront.maps import furniture as fu
+from geofront.maps import labels as lb
 
 STATUS = {"101": "government", "102": "insurgent", "201": "contested"}  # 202 missing
 
@@ -188,11 +188,11 @@ def test_labels_do_not_overlap():
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     specs = [
-        ly.LabelSpec(50, 50, "Alpha"),
-        ly.LabelSpec(50, 50, "Beta"),
-        ly.LabelSpec(52, 50, "Gamma"),
+        lb.LabelSpec(50, 50, "Alpha"),
+        lb.LabelSpec(50, 50, "Beta"),
+        lb.LabelSpec(52, 50, "Gamma"),
     ]
-    placed = ly.place_labels(ax, specs)
+    placed = lb.place_labels(ax, specs)
     r = fig.canvas.get_renderer()
     boxes = [a.get_window_extent(r) for a in placed]
     assert [a.get_text() for a in placed] == ["Alpha", "Beta", "Gamma"]
@@ -200,7 +200,7 @@ def test_labels_do_not_overlap():
         for j in range(i + 1, len(boxes)):
             assert not boxes[i].overlaps(boxes[j])
     # a label that cannot fit inside the frame is left out rather than clipped
-    assert ly.place_labels(ax, [ly.LabelSpec(50, 50, "X" * 200)]) == []
+    assert lb.place_labels(ax, [lb.LabelSpec(50, 50, "X" * 200)]) == []
 
 
 def test_capitals_marked_by_siege_status(world, control):
@@ -339,3 +339,23 @@ def test_small_multiples_one_panel_per_date(world, control):
     assert all(
         tuple(f) == pytest.approx(to_rgba(style.STATUS_COLORS["insurgent"])) for f in faces[:3]
     )
+
+
+def test_public_api_exports_every_figure():
+    import geofront.maps
+    import geofront.maps.figures
+
+    figures = {
+        "control_map",
+        "control_small_multiples",
+        "siege_map",
+        "events_map",
+        "timeline_figure",
+        "save_figure",
+    }
+    assert figures <= set(geofront.maps.__all__)
+    for name in geofront.maps.__all__:
+        assert callable(getattr(geofront.maps, name)), name
+    # the old module path keeps working, with the same objects
+    for name in figures:
+        assert getattr(geofront.maps.figures, name) is getattr(geofront.maps, name)

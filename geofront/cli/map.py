@@ -2,7 +2,7 @@
 
 Subcommands ``control``, ``siege``, ``events`` and ``timeline``: each reads its inputs,
 computes what the figure needs with the library functions (control, frontlines, sieges),
-draws it with :mod:`geofront.maps.figures` and writes it atomically.
+draws it with :mod:`geofront.maps` and writes it atomically.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _view_options(f: Any) -> Any:
 
 def _context(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Bundled neighbours and capitals, when the boundaries are the bundled ones."""
-    from geofront.maps.figures import bundled_context
+    from geofront.maps import bundled_context
 
     return bundled_context() if kwargs.get("boundaries") is None else {}
 
@@ -95,7 +95,7 @@ def _events(path: Path, boundaries: Any, ctx: click.Context) -> Any:
 
 
 def _save(ctx: click.Context, fig: Any, output: Path, dpi: float, what: str) -> None:
-    from geofront.maps.figures import save_figure
+    from geofront.maps import save_figure
 
     save_figure(fig, output, dpi=dpi)
     w, h = fig.get_size_inches()
@@ -158,7 +158,7 @@ def control_cmd(
     --as-of 2021-07-07 --province Badghis -o badghis.png
     """
     from geofront.frontline import frontline_lines
-    from geofront.maps.figures import check_figure_path, control_map, select_province
+    from geofront.maps import check_figure_path, control_map, select_province
     from geofront.maps.furniture import events_credit
 
     check_figure_path(output)
@@ -314,7 +314,7 @@ def siege_cmd(
     --assessments seed-assessments --as-of 2021-07-07 -o qala-i-naw.png
     """
     from geofront.control import control_from_events
-    from geofront.maps.figures import check_figure_path, siege_map
+    from geofront.maps import check_figure_path, siege_map
     from geofront.places import find_city, read_cities
     from geofront.siege import assess_sieges
 
@@ -389,7 +389,7 @@ def events_cmd(
 
     Example: geofront map events ucdp-ged-sample --hexbin -o events.png
     """
-    from geofront.maps.figures import check_figure_path, events_map, select_province
+    from geofront.maps import check_figure_path, events_map, select_province
 
     check_figure_path(output)
     context = _context(kwargs)
@@ -483,7 +483,7 @@ def timeline_cmd(
     Example: geofront map timeline --events seed-events --assessments seed-assessments
     --start 2021-07-01 --end 2021-07-07 --every 1d -o timeline.png
     """
-    from geofront.maps.figures import check_figure_path, timeline_figure
+    from geofront.maps import check_figure_path, timeline_figure
 
     check_figure_path(output)
     if (timeline_path is None) == (events is None):

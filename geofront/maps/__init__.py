@@ -1,25 +1,46 @@
 """Print-ready static maps: control, siege, events, timeline and small multiples.
 
-``geofront.maps.figures`` builds whole figures from frames that are already computed
-and returns ``(fig, ax)``; :func:`save_figure` writes PNG, SVG or PDF atomically and
-byte-stable. ``layers`` draws single layers on an Axes, ``furniture`` the scale bar,
-north arrow, legend, inset and source line, ``style`` the fixed palette and rcParams.
+Each figure function takes frames that are already computed and returns ``(fig, ax)``:
+:func:`control_map` and :func:`control_small_multiples` (``control_maps``),
+:func:`siege_map` (``siege_maps``), :func:`events_map` (``event_maps``),
+:func:`timeline_figure` (``timeline``). :func:`save_figure` writes PNG, SVG or PDF
+atomically and byte-stable (``view``, which also chooses the map projection and view).
+``layers`` and ``points`` draw single layers on an Axes, ``labels`` places labels without
+overlaps, ``furniture`` draws the scale bar, north arrow, legend, inset and source line,
+``style`` holds the fixed palette and rcParams.
+
+Examples
+--------
+>>> from geofront.maps import control_map, save_figure  # doctest: +SKIP
+>>> fig, ax = control_map(control, boundaries=b, province="Badghis")  # doctest: +SKIP
+>>> save_figure(fig, "badghis.png", dpi=200)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from geofront.maps.figures import (
+from geofront.maps.control_maps import control_map, control_small_multiples
+from geofront.maps.event_maps import events_map
+from geofront.maps.siege_maps import siege_map
+from geofront.maps.style import map_style
+from geofront.maps.timeline import timeline_figure
+from geofront.maps.view import (
     bundled_context,
-    control_map,
+    check_figure_path,
     map_crs_for,
     save_figure,
+    select_province,
 )
-from geofront.maps.style import map_style
 
 __all__ = [
     "bundled_context",
+    "check_figure_path",
     "control_map",
+    "control_small_multiples",
+    "events_map",
     "map_crs_for",
     "map_style",
     "save_figure",
+    "select_province",
+    "siege_map",
+    "timeline_figure",
 ]

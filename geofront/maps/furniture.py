@@ -34,7 +34,8 @@ from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation
 from pyproj import CRS, Proj, Transformer
 
 from geofront.maps import style
-from geofront.maps.layers import Z, line_segments, polygon_paths
+from geofront.maps.layers import line_segments, polygon_paths
+from geofront.maps.style import Z
 
 # --- attribution ------------------------------------------------------------------------
 
@@ -145,6 +146,26 @@ def as_of_text(as_of: Any) -> str:
     """Return ``"Data as of 7 July 2021"`` for a date-like value."""
     ts = pd.Timestamp(as_of)
     return f"Data as of {ts.day} {ts.strftime('%B %Y')}"
+
+
+def window_text(events: pd.DataFrame, start: Any, end: Any) -> str:
+    """Return the time window ``"2–5 July 2021"`` of ``start``..``end`` (default: the events'
+    first ``date`` and last ``date_end`` or ``date``); ``""`` when there is none."""
+    if start is None and "date" in events.columns and len(events):
+        start = pd.to_datetime(events["date"]).min()
+    if end is None and "date" in events.columns and len(events):
+        col = "date_end" if "date_end" in events.columns else "date"
+        end = pd.to_datetime(events[col]).max()
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return ""
+    a, b = pd.Timestamp(start), pd.Timestamp(end)
+    if a.year != b.year:
+        return f"{a.day} {a:%B %Y} – {b.day} {b:%B %Y}"
+    if a.month != b.month:
+        return f"{a.day} {a:%B} – {b.day} {b:%B %Y}"
+    if a.day != b.day:
+        return f"{a.day}–{b.day} {b:%B %Y}"
+    return f"{b.day} {b:%B %Y}"
 
 
 # --- scale bar and north arrow ----------------------------------------------------------

@@ -6,7 +6,9 @@ the frame to it (the input is never modified) and returns the artist(s) it added
 figures and tests can find them. Paths keep the order of the input rows.
 
 Colours come from :mod:`geofront.maps.style` by class name. Layers stack by fixed
-z-orders (:data:`Z`), so the order of calls does not change the picture.
+z-orders (:data:`geofront.maps.style.Z`), so the order of calls does not change the
+picture. Polygons, lines and rasters are here; point layers (capitals, events, hexbins)
+are in :mod:`geofront.maps.points`, label placement in :mod:`geofront.maps.labels`.
 
 Polygons and lines are turned into matplotlib paths through
 :func:`shapely.to_ragged_array` (one array pass, no per-vertex Python), after an optional
@@ -18,12 +20,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-import matplotlib.patheffects as pe
 import numpy as np
 import pandas as pd
 import shapely
@@ -32,33 +31,14 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import LinearSegmentedColormap, LogNorm, Normalize
 from matplotlib.image import AxesImage
 from matplotlib.path import Path as MplPath
-from matplotlib.text import Annotation
-from matplotlib.transforms import Bbox
 from pyproj import CRS
 
 from geofront.errors import SchemaError
 from geofront.maps import style
+from geofront.maps.labels import label_point, largest_part
+from geofront.maps.style import Z
 
 log = logging.getLogger(__name__)
-
-#: z-order of each layer, bottom to top.
-Z: dict[str, float] = {
-    "neighbours": 1.0,
-    "graticule": 1.2,
-    "population": 1.5,
-    "districts": 2.0,
-    "rings": 2.5,
-    "veil": 2.8,
-    "district_edges": 3.0,
-    "provinces": 3.2,
-    "country": 3.4,
-    "hexbin": 4.0,
-    "frontlines": 5.0,
-    "events": 6.0,
-    "capitals": 7.0,
-    "labels": 8.0,
-    "furniture": 9.0,
-}
 
 
 # --- geometry -> paths ----------------------------------------------------------------
@@ -290,23 +270,9 @@ def plot_neighbours(
     for i in np.argsort(-area, kind="stable"):
         if area[i] < 0.02 * view_area or not names[i]:
             continue
-        pt = label_point(_largest_part(inner[i]))
+        pt = label_point(largest_part(inner[i]))
         anchors.append((float(pt.x), float(pt.y), names[i]))
     return coll, anchors
-
-
-def label_point(geom: Any) -> Any:
-    """The best anchor for an area label: the centre of the largest inscribed circle."""
-    if geom is None or geom.is_empty:
-        return shapely.Point()
-    span = max(geom.bounds[2] - geom.bounds[0], geom.bounds[3] - geom.bounds[1])
-    circle = shapely.maximum_inscribed_circle(geom, span / 200.0)
-    return shapely.Point(circle.coords[0])
-
-
-def _largest_part(geom: Any) -> Any:
-    parts = shapely.get_parts(geom)
-    return parts[int(np.argmax(shapely.area(parts)))] if len(parts) else geom
 
 
 def plot_veil(
@@ -528,166 +494,7 @@ def _nice_step(raw: float) -> float:
     return 30.0
 
 
-# --- points -----------------------------------------------------------------------------
-
-
-def plot_capitals(
-    ax: Axes,
-    capitals: gpd.GeoDataFrame,
-    *,
-    crs: Any,
-    status_column: str = "status",
-    size_pt: float = 6.5,
-) -> PathCollection:
-    """Mark cities, filled by siege status when the frame has one.
-
-    Parameters
-    ----------
-    capitals : GeoDataFrame
-        Points; ``status_column`` (optional) holds :data:`geofront.maps.style.SIEGE_STATUSES`
-        values (output of ``geofront.siege.siege_status``); cities without a status get a
-        white marker.
-
-    Returns
-    -------
-    PathCollection
-        gid ``"capitals"``, one marker per row in input order.
-    """
-    pts = _in_crs(capitals, crs)
-    xy = shapely.get_coordinates(pts.array)
-    status = (
-        capitals[status_column].astype("string").to_numpy()
-        if status_column in capitals.columns
-        else np.full(len(capitals), None, dtype=object)
-    )
-    colors = [style.siege_color(None if pd.isna(s) else s) for s in status]
-    coll = ax.scatter(
-        xy[:, 0],
-        xy[:, 1],
-        s=size_pt**2,
-        c=colors,
-        marker="s",
-        edgecolors=style.TEXT,
-        linewidths=0.9,
-        zorder=Z["capitals"],
-        gid="capitals",
-    )
-    return coll
-
-
-#: Marker of each initiating side in event layers.
-SIDE_MARKERS: dict[str, str] = {
-    "government": "s",
-    "insurgent": "^",
-    "other": "D",
-    "civilians": "o",
-    "unknown": "o",
-}
-
-
-def fatality_marker_area(fatalities: Any, *, base_pt2: float = 14.0) -> np.ndarray:
-    """Marker area in pt² for fatalities: area grows linearly with deaths, capped at 500."""
-    f = np.clip(pd.to_numeric(pd.Series(fatalities), errors="coerce").fillna(0), 0, None)
-    return np.minimum(base_pt2 + 5.0 * f.to_numpy(dtype=float), 500.0)
-
-
-def plot_events(
-    ax: Axes,
-    events: gpd.GeoDataFrame,
-    *,
-    crs: Any,
-    color_by: str = "event_type",
-    marker_by: str | None = None,
-    size_by: str | None = "fatalities",
-    alpha: float = 0.85,
-) -> dict[str, PathCollection]:
-    """Draw event points coloured by event type or side, sized by fatalities.
-
-    Parameters
-    ----------
-    events : GeoDataFrame
-        Canonical events (:data:`geofront.schema.EVENT_COLUMNS`), any CRS.
-    color_by : {"event_type", "side1", "side2"}
-        Column naming the colour class (sides use :data:`geofront.maps.style.SIDE_COLORS`).
-    marker_by : str, optional
-        A side column giving the marker shape (:data:`SIDE_MARKERS`).
-    size_by : str or None
-        Numeric column scaled by :func:`fatality_marker_area`; None for equal sizes.
-
-    Returns
-    -------
-    dict
-        class -> PathCollection (gid ``"events:<class>"``), classes sorted. Within a class,
-        larger markers are drawn first so small ones stay visible.
-    """
-    if len(events) == 0:
-        return {}
-    if color_by not in events.columns:
-        raise SchemaError(f"events have no column {color_by!r} to colour by")
-    xy = shapely.get_coordinates(_in_crs(events, crs).array)
-    cls = events[color_by].astype("string").fillna("unknown").to_numpy()
-    sizes = (
-        fatality_marker_area(events[size_by].to_numpy())
-        if size_by and size_by in events.columns
-        else np.full(len(events), 18.0)
-    )
-    marks = (
-        events[marker_by].astype("string").fillna("unknown").to_numpy()
-        if marker_by and marker_by in events.columns
-        else np.full(len(events), "", dtype=object)
-    )
-    side_colours = color_by.startswith("side")
-    out: dict[str, PathCollection] = {}
-    for name in sorted(set(cls.tolist())):
-        colour = style.side_color(name) if side_colours else style.event_type_color(name)
-        for mark in sorted(set(marks[cls == name].tolist())):
-            pick = np.flatnonzero((cls == name) & (marks == mark))
-            order = pick[np.argsort(-sizes[pick], kind="stable")]
-            coll = ax.scatter(
-                xy[order, 0],
-                xy[order, 1],
-                s=sizes[order],
-                c=colour,
-                marker=SIDE_MARKERS.get(mark, "o"),
-                edgecolors="white",
-                linewidths=0.5,
-                alpha=alpha,
-                zorder=Z["events"],
-                gid=f"events:{name}" + (f":{mark}" if mark else ""),
-            )
-            out.setdefault(name, coll)
-    return out
-
-
-def plot_hexbin(
-    ax: Axes,
-    events: gpd.GeoDataFrame,
-    *,
-    crs: Any,
-    view: tuple[float, float, float, float],
-    hex_size_m: float,
-    cmap: str = "YlOrBr",
-) -> Any:
-    """Draw event density as hexagons ``hex_size_m`` across (flat-to-flat, map units).
-
-    Returns the PolyCollection (gid ``"hexbin"``); ``get_array()`` holds the counts.
-    """
-    xy = shapely.get_coordinates(_in_crs(events, crs).array)
-    nx = max(1, int(round((view[2] - view[0]) / hex_size_m)))
-    coll = ax.hexbin(
-        xy[:, 0],
-        xy[:, 1],
-        gridsize=nx,
-        extent=(view[0], view[2], view[1], view[3]),
-        mincnt=1,
-        cmap=cmap,
-        linewidths=0.2,
-        edgecolors="white",
-        alpha=0.85,
-        zorder=Z["hexbin"],
-        gid="hexbin",
-    )
-    return coll
+# --- rasters ---------------------------------------------------------------------------
 
 
 def plot_population(
@@ -773,148 +580,3 @@ def plot_population(
         gid="population",
     )
     return img
-
-
-# --- labels -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LabelSpec:
-    """One label to place: anchor (map coords), text, kind and priority (lower first)."""
-
-    x: float
-    y: float
-    text: str
-    kind: str = "point"  # "point" (beside a marker), "area" (centred), "region" (big, muted)
-    priority: float = 0.0
-    marker_pt: float = 6.5  # size of the marker a point label sits beside
-    fontsize: float | None = None  # overrides the kind's size (e.g. bigger for big cities)
-
-
-def _point_candidates(h: float) -> tuple[tuple[float, float, str, str], ...]:
-    """Offsets (points) and alignments around a marker of half-size ``h`` points, in the
-    cartographic order of preference (Imhof): upper right, right, lower right, upper
-    left, left, lower left, above, below."""
-    g = h + 1.2
-    return (
-        (g, h * 0.35, "left", "bottom"),
-        (g + 0.8, 0.0, "left", "center_baseline"),
-        (g, -h * 0.35, "left", "top"),
-        (-g, h * 0.35, "right", "bottom"),
-        (-g - 0.8, 0.0, "right", "center_baseline"),
-        (-g, -h * 0.35, "right", "top"),
-        (0.0, g, "center", "bottom"),
-        (0.0, -g, "center", "top"),
-    )
-
-
-_AREA_CANDIDATES: tuple[tuple[float, float, str, str], ...] = (
-    (0.0, 0.0, "center", "center"),
-    (0.0, 7.0, "center", "center"),
-    (0.0, -7.0, "center", "center"),
-    (0.0, 14.0, "center", "center"),
-    (0.0, -14.0, "center", "center"),
-)
-_KIND_STYLE: dict[str, dict[str, Any]] = {
-    "point": {"fontsize": 7.5, "color": style.TEXT, "fontweight": "bold"},
-    "area": {"fontsize": 6.5, "color": style.MUTED_TEXT, "fontstyle": "italic"},
-    "region": {"fontsize": 8.0, "color": style.NEIGHBOUR_TEXT},
-    "province": {"fontsize": 7.0, "color": "#7a7a7a"},
-}
-
-
-def place_labels(
-    ax: Axes,
-    labels: Sequence[LabelSpec],
-    *,
-    obstacles: Sequence[Bbox] = (),
-    markers: Sequence[Bbox] = (),
-    pad_px: float = 1.0,
-) -> list[Annotation]:
-    """Place labels greedily without overlaps; return the labels that were placed.
-
-    Labels are taken by priority (then input order). Each tries its candidate positions
-    in order (eight positions around a marker, :data:`_AREA_CANDIDATES` for
-    areas and regions) and takes the first whose box, in display coordinates, stays
-    inside the axes and overlaps no placed label, no obstacle (scale bar, north arrow)
-    and no marker other than its own (the marker box holding its anchor). A label with no free position is left out (logged at debug level):
-    on a map, a missing label is better than a wrong or unreadable one.
-
-    Written by hand because matplotlib has no label-collision avoidance and the allowed
-    dependencies have none; greedy placement over fixed candidates is the classic
-    cartographic heuristic, deterministic and fast (a few hundred labels in well under a
-    second).
-
-    Returns
-    -------
-    list of Annotation
-        gid ``"label:<kind>"``, in placement order.
-    """
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    frame = ax.get_window_extent(renderer)
-    taken: list[Bbox] = [b.padded(pad_px) for b in obstacles]
-    marks: list[Bbox] = [b.padded(pad_px) for b in markers]
-    placed: list[Annotation] = []
-    order = sorted(range(len(labels)), key=lambda i: (labels[i].priority, i))
-    halo = [pe.withStroke(linewidth=2.2, foreground=style.HALO)]
-    for i in order:
-        spec = labels[i]
-        kw = dict(_KIND_STYLE.get(spec.kind, _KIND_STYLE["point"]))
-        if spec.fontsize is not None:
-            kw["fontsize"] = spec.fontsize
-        text = spec.text.upper() if spec.kind in ("region", "province") else spec.text
-        cands = (
-            _point_candidates(spec.marker_pt / 2.0) if spec.kind == "point" else _AREA_CANDIDATES
-        )
-        ann = ax.annotate(
-            text,
-            (spec.x, spec.y),
-            xytext=(0, 0),
-            textcoords="offset points",
-            zorder=Z["labels"],
-            gid=f"label:{spec.kind}",
-            path_effects=halo,
-            annotation_clip=False,
-            **kw,
-        )
-        if spec.kind in ("region", "province"):
-            ann.set_fontfamily("DejaVu Sans")
-            ann.set_text(" ".join(text))  # letter-spaced capitals, as on atlas maps
-        ok = False
-        ax_x, ax_y = ax.transData.transform((spec.x, spec.y))
-        for dx, dy, ha, va in cands:
-            ann.set_position((dx, dy))
-            ann.set_horizontalalignment(ha)  # type: ignore[arg-type]
-            ann.set_verticalalignment(va)  # type: ignore[arg-type]
-            box = ann.get_window_extent(renderer).padded(pad_px)
-            inside = (
-                box.x0 >= frame.x0
-                and box.x1 <= frame.x1
-                and box.y0 >= frame.y0
-                and box.y1 <= frame.y1
-            )
-            # A label never collides with its own marker (the box holding its anchor).
-            if (
-                inside
-                and not any(box.overlaps(t) for t in taken)
-                and not any(box.overlaps(m) and not m.contains(ax_x, ax_y) for m in marks)
-            ):
-                taken.append(box)
-                placed.append(ann)
-                ok = True
-                break
-        if not ok:
-            log.debug("label %r left out: no free position", spec.text)
-            ann.remove()
-    return placed
-
-
-def marker_boxes(ax: Axes, collection: PathCollection, *, size_pt: float) -> list[Bbox]:
-    """Display-space boxes of scatter markers (obstacles for :func:`place_labels`)."""
-    offsets = np.asarray(collection.get_offsets())
-    if len(offsets) == 0:
-        return []
-    disp = ax.transData.transform(np.asarray(offsets))
-    half = size_pt / 2.0 * ax.figure.dpi / 72.0
-    return [Bbox.from_extents(x - half, y - half, x + half, y + half) for x, y in disp]

@@ -109,6 +109,25 @@ FRONTLINE_LABELS: Final[dict[str, str]] = {
     f"{CONTESTED}-{GOVERNMENT}": "Edge of contested area (government side)",
 }
 
+#: z-order of each layer, bottom to top.
+Z: dict[str, float] = {
+    "neighbours": 1.0,
+    "graticule": 1.2,
+    "population": 1.5,
+    "districts": 2.0,
+    "rings": 2.5,
+    "veil": 2.8,
+    "district_edges": 3.0,
+    "provinces": 3.2,
+    "country": 3.4,
+    "hexbin": 4.0,
+    "frontlines": 5.0,
+    "events": 6.0,
+    "capitals": 7.0,
+    "labels": 8.0,
+    "furniture": 9.0,
+}
+
 # --- neutral ink -------------------------------------------------------------------
 WATER: Final = "#f4f6f7"  # axes background: outside any land polygon
 NEIGHBOUR_FILL: Final = "#f1f0ec"
@@ -211,6 +230,7 @@ __all__ = [
     "STATUS_COLORS",
     "STATUS_LABELS",
     "STATUS_ORDER",
+    "Z",
     "event_type_color",
     "frontline_label",
     "frontline_style",

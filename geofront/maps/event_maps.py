@@ -1,0 +1,204 @@
+"""The events map: points by event type or side over a neutral base, optional hexbins.
+
+The legend sections for events (colour by type or side, shape by initiating side, size
+by fatalities) are built here and shared with the siege map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from geofront.boundaries import AdminBoundaries
+from geofront.maps import furniture as fu
+from geofront.maps import labels as lb
+from geofront.maps import points as pn
+from geofront.maps import style
+from geofront.maps.control_maps import _capital_layer, _control_scene, _draw_control
+from geofront.maps.style import Z
+from geofront.maps.view import (
+    _graticule_labels,
+    _page,
+    _sources_line,
+    _units_per_px,
+)
+
+
+def _event_sections(
+    events: pd.DataFrame, *, color_by: str, marker_by: str | None
+) -> list[fu.LegendSection]:
+    classes = sorted(set(events[color_by].astype("string").fillna("unknown")))
+    side = color_by.startswith("side")
+    colour_entries = tuple(
+        fu.LegendEntry(
+            c,
+            "marker",
+            {
+                "marker": "o",
+                "facecolor": style.side_color(c) if side else style.event_type_color(c),
+                "edgecolor": "white",
+            },
+        )
+        for c in classes
+    )
+    out = [fu.LegendSection("Events by side" if side else "Events by type", colour_entries)]
+    if marker_by and marker_by in events.columns:
+        sides = sorted(set(events[marker_by].astype("string").fillna("unknown")))
+        out.append(
+            fu.LegendSection(
+                "Initiating side (shape)",
+                tuple(
+                    fu.LegendEntry(
+                        s,
+                        "marker",
+                        {
+                            "marker": pn.SIDE_MARKERS.get(s, "o"),
+                            "facecolor": "#bdbdbd",
+                            "edgecolor": style.TEXT,
+                        },
+                    )
+                    for s in sides
+                ),
+            )
+        )
+    if "fatalities" in events.columns:
+        sizes = []
+        for f in (0, 10, 50):
+            area = float(pn.fatality_marker_area([f])[0])
+            sizes.append(
+                fu.LegendEntry(
+                    f"{f} fatalities",
+                    "marker",
+                    {
+                        "marker": "o",
+                        "facecolor": "#bdbdbd",
+                        "edgecolor": "white",
+                        "markersize": np.sqrt(area),
+                    },
+                )
+            )
+        out.append(fu.LegendSection("Size: reported fatalities", tuple(sizes)))
+    return out
+
+
+def events_map(
+    events: gpd.GeoDataFrame,
+    *,
+    boundaries: AdminBoundaries,
+    neighbours: gpd.GeoDataFrame | None = None,
+    capitals: gpd.GeoDataFrame | None = None,
+    color_by: str = "event_type",
+    hexbin: bool = False,
+    hex_size_m: float | None = None,
+    province: str | None = None,
+    bbox: Sequence[float] | None = None,
+    start: Any = None,
+    end: Any = None,
+    title: str | None = None,
+    sources: Sequence[str] = ("boundaries", "outlines", "places"),
+    width_in: float = 10.0,
+    dpi: float = 200.0,
+) -> tuple[Figure, Axes]:
+    """Map events as points coloured by type or side (optionally a hexbin density).
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        Events with point geometry (canonical columns), any CRS; filter them to the time
+        window first: ``start``/``end`` only label it (default: the events' dates).
+    boundaries : AdminBoundaries
+        Districts and provinces drawn as a neutral base.
+    color_by : {"event_type", "side1", "side2"}
+    hexbin : bool
+        Draw event counts per hexagon under the points; hexagons ``hex_size_m`` across
+        (default 1/30 of the view width, rounded).
+    province, bbox
+        Zoom as in :func:`control_map`.
+
+    Returns
+    -------
+    (Figure, Axes)
+        Gids ``events:<class>``, ``hexbin``, ``districts``...; title carries the window.
+    """
+    base = boundaries.districts.assign(status="unknown")
+    with style.map_style():
+        scene = _control_scene(base, boundaries, province, bbox)
+        zoomed = scene.focus is not None or scene.bbox is not None
+        page = _page(scene.view, width_in=width_in, inset=zoomed)
+        ax, view = page.ax, page.view
+        ax.geofront_crs = scene.crs  # type: ignore[attr-defined]
+        tol = 0.5 * _units_per_px(page, dpi)
+        drawn = _draw_control(
+            ax,
+            scene,
+            view,
+            frontlines=None,
+            neighbours=neighbours,
+            boundaries=boundaries,
+            tol=tol,
+            graticule=True,
+        )
+        drawn["districts"].set_facecolor("#fafaf8")
+        drawn["districts"].set_edgecolor("#dddddd")
+        if hexbin and len(events):
+            size = hex_size_m or float(fu.nice_length_km((view[2] - view[0]) / 30000.0) * 1000.0)
+            hb = pn.plot_hexbin(ax, events, crs=scene.crs, view=view, hex_size_m=size)
+            cax = page.fig.add_axes((0, 0, 0.01, 0.01))
+            cax.set_visible(False)
+            hb.geofront_size_m = size  # type: ignore[attr-defined]
+        pn.plot_events(ax, events, crs=scene.crs, color_by=color_by, alpha=0.6 if hexbin else 0.85)
+        caps, cap_specs, _ = _capital_layer(ax, capitals, scene.crs, view)
+        if caps is not None:  # events stay visible above the capitals' markers
+            caps.set_zorder(Z["events"] - 0.1)
+        bar = fu.add_scale_bar(ax, crs=scene.crs)
+        arrow = fu.add_north_arrow(ax, crs=scene.crs)
+        _graticule_labels(ax, drawn["graticule"])
+        renderer = page.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        obstacles = [bar.window_extent(renderer)] + [a.get_window_extent(renderer) for a in arrow]
+        specs = list(cap_specs) + [
+            lb.LabelSpec(x, y, n, "region", 1e12 + i)
+            for i, (x, y, n) in enumerate(drawn["region_labels"])
+        ]
+        lb.place_labels(
+            ax,
+            specs,
+            obstacles=obstacles,
+            markers=lb.marker_boxes(ax, caps, size_pt=6.5) if caps is not None else [],
+        )
+        sections = _event_sections(events, color_by=color_by, marker_by=None) if len(events) else []
+        if hexbin and len(events):
+            sections.append(
+                fu.LegendSection(
+                    "Density",
+                    notes=(
+                        f"Hexagons {hb.geofront_size_m / 1000:g} km across;",
+                        "darker = more events",
+                    ),
+                )
+            )
+        sections.append(fu.LegendSection("Events shown", notes=(f"{len(events):,} events",)))
+        fu.build_legend(page.panel, sections)
+        if page.inset is not None:
+            fu.add_inset_locator(page.inset, boundaries.provinces, crs=scene.crs, view=view)
+        window = fu.window_text(events, start, end)
+        fu.add_title_block(
+            page.fig,
+            title or f"Conflict events, {scene.place}",
+            window or None,
+            x_in=page.left_in,
+            top_in=0.2,
+        )
+        fu.add_attribution(
+            page.fig,
+            _sources_line(list(sources) + fu.events_credit(events), scene.crs),
+            x_in=page.left_in,
+            y_in=page.bottom_in - 0.2,
+            width_in=page.width_in - 2 * page.left_in,
+        )
+    return page.fig, ax

@@ -1,0 +1,317 @@
+"""The siege map of one city: rings and sectors, events, control shading, population.
+
+Drawn in an azimuthal-equidistant projection centred on the city, so distances from the
+city (the rings) are true.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from geofront.crs import WGS84, local_aeqd
+from geofront.errors import InputError
+from geofront.maps import furniture as fu
+from geofront.maps import labels as lb
+from geofront.maps import layers as ly
+from geofront.maps import points as pn
+from geofront.maps import style
+from geofront.maps.event_maps import _event_sections
+from geofront.maps.style import Z
+from geofront.maps.view import (
+    BBox,
+    _page,
+    _sources_line,
+    _units_per_px,
+)
+
+
+def _hostility_section(max_events: int) -> fu.LegendSection:
+    cmap = ly.hostility_cmap()
+    bins = _event_bins(max_events)
+    entries = [
+        fu.LegendEntry(label, "patch", {"facecolor": cmap(v), "edgecolor": "#4d4d4d"})
+        for label, v in bins
+    ]
+    entries.append(
+        fu.LegendEntry(
+            "Hostile sectors (hostile events, or\nmostly held by the hostile side)",
+            "patch",
+            {"facecolor": "none", "edgecolor": "#3f007d", "linewidth": 1.6},
+        )
+    )
+    return fu.LegendSection("Rings and sectors", tuple(entries))
+
+
+def _event_bins(max_events: int) -> list[tuple[str, float]]:
+    del max_events
+    return [
+        ("No hostile event", 0.0),
+        ("1 hostile event", 0.3),
+        ("2-4 hostile events", 0.65),
+        ("5 or more", 1.0),
+    ]
+
+
+def _sector_level(counts: np.ndarray) -> np.ndarray:
+    c = np.nan_to_num(np.asarray(counts, dtype=float))
+    return np.select([c <= 0, c < 2, c < 5], [0.0, 0.3, 0.65], 1.0)
+
+
+def siege_map(
+    city: gpd.GeoDataFrame,
+    *,
+    sectors: gpd.GeoDataFrame | None = None,
+    status: Mapping[str, Any] | pd.Series | None = None,
+    events: gpd.GeoDataFrame | None = None,
+    control: gpd.GeoDataFrame | None = None,
+    population: str | os.PathLike[str] | None = None,
+    radius_m: float | None = None,
+    as_of: Any = None,
+    title: str | None = None,
+    sources: Sequence[str] = ("boundaries", "population", "places"),
+    width_in: float = 10.0,
+    dpi: float = 200.0,
+) -> tuple[Figure, Axes]:
+    """Map the siege of one city: rings and sectors, events, control, population.
+
+    Parameters
+    ----------
+    city : GeoDataFrame
+        One point with a ``city`` column (e.g. a row of :func:`geofront.places.read_cities`).
+    sectors : GeoDataFrame, optional
+        The city's ring x sector table: :func:`geofront.siege.assess_sieges` ``.sectors``
+        (shaded by ``hostile_events``, hostile sectors hatched) or plain
+        :func:`geofront.siege.outskirt_rings` (outlines only). Rows of other cities are
+        ignored (matched on ``city``).
+    status : mapping or Series, optional
+        The city's row of :func:`geofront.siege.siege_status`: ``status``,
+        ``encirclement_index``, ``max_hostile_arc_deg``, ``open_corridors``,
+        ``nearest_hostile_m`` are shown in the legend box.
+    events : GeoDataFrame, optional
+        Events (canonical columns) coloured by ``event_type``, shaped by ``side1``, sized
+        by ``fatalities``.
+    control : GeoDataFrame, optional
+        Control table with district polygons, shown as light status shading and borders.
+    population : path, optional
+        Population raster (e.g. ``datasets.get_path("afg-population")``) drawn as a muted
+        backdrop, read only over the view.
+    radius_m : float, optional
+        Half-width of the view; default 8 % beyond the outermost ring (30 km without rings).
+
+    Returns
+    -------
+    (Figure, Axes)
+        Artists with gids ``rings``, ``rings:hostile``, ``population``, ``districts``,
+        ``events:<type>``, ``city``; legend in the panel.
+    """
+    if len(city) != 1:
+        raise InputError(f"siege_map needs exactly one city, got {len(city)}: select one row")
+    name_col = next((c for c in ("city", "capital", "name") if c in city.columns), None)
+    name = str(city[name_col].iloc[0]) if name_col else "city"
+    pt = city.to_crs(WGS84).geometry.iloc[0]
+    crs = local_aeqd(pt.x, pt.y)
+    secs = None
+    if sectors is not None and len(sectors):
+        secs = (
+            sectors[sectors["city"].astype(str) == name] if "city" in sectors.columns else sectors
+        )
+        if len(secs) == 0:
+            raise InputError(f"no ring/sector rows for city {name!r}: pass its sectors")
+    if radius_m is None:
+        radius_m = float(secs["outer_m"].max()) * 1.08 if secs is not None else 30000.0
+    view0: BBox = (-radius_m, -radius_m, radius_m, radius_m)
+    with style.map_style():
+        page = _page(view0, width_in=width_in, inset=False, min_height_in=6.4, max_aspect=1.0)
+        ax, view = page.ax, page.view
+        ax.geofront_crs = crs  # type: ignore[attr-defined]
+        tol = 0.5 * _units_per_px(page, dpi)
+        if population is not None:
+            ly.plot_population(ax, population, crs=crs, view=view)
+        if control is not None and len(control):
+            m = 0.2 * (view[2] - view[0])
+            clip = (view[0] - m, view[1] - m, view[2] + m, view[3] + m)
+            coll = ly.plot_districts(ax, control, crs=crs, simplify_m=tol, clip=clip, linewidth=0.0)
+            coll.set_alpha(0.42)
+            ly.plot_outlines(
+                ax,
+                control,
+                crs=crs,
+                gid="district_edges",
+                color="#7a7a7a",
+                linewidth=0.6,
+                simplify_m=tol,
+                clip=clip,
+            )
+            dm = control.to_crs(crs)
+            box = shapely.box(*view)
+            inner = shapely.intersection(np.asarray(dm.geometry.array, dtype=object), box)
+            area_specs = [
+                lb.LabelSpec(p.x, p.y, str(n), "area", 1e6 + i)
+                for i, (n, g) in enumerate(zip(dm["district"].astype(str), inner, strict=True))
+                if shapely.area(g) > 0.03 * (view[2] - view[0]) ** 2
+                for p in [lb.label_point(lb.largest_part(g))]
+            ]
+        else:
+            area_specs = []
+        n_hostile_max = 0
+        if secs is not None:
+            rings = secs.copy()
+            if "hostile_events" in rings.columns:
+                counts = pd.to_numeric(rings["hostile_events"], errors="coerce").to_numpy()
+                rings["level"] = _sector_level(counts)
+                n_hostile_max = int(np.nanmax(counts)) if len(counts) else 0
+            coll = ly.plot_rings(ax, rings, crs=crs, value_column="level")
+            if "hostile" in rings.columns:
+                hostile = rings[rings["hostile"].astype(bool).to_numpy()].to_crs(crs)
+                if len(hostile):
+                    merged = [
+                        shapely.union_all(np.asarray(g.geometry.array, dtype=object))
+                        for _, g in hostile.groupby("ring_index", sort=True)
+                    ]
+                    ly.plot_outlines(
+                        ax,
+                        gpd.GeoSeries(merged, crs=crs),
+                        crs=crs,
+                        gid="rings:hostile",
+                        color="#3f007d",
+                        linewidth=1.6,
+                        zorder=Z["rings"] + 0.05,
+                    )
+            del coll
+            _ring_labels(ax, secs)
+        if events is not None and len(events):
+            pn.plot_events(ax, events, crs=crs, color_by="event_type", marker_by="side1")
+        ax.scatter(
+            [0.0],
+            [0.0],
+            s=110,
+            marker="s",
+            c=style.siege_color(None if status is None else str(status.get("status"))),
+            edgecolors=style.TEXT,
+            linewidths=1.2,
+            zorder=Z["events"] - 0.1,
+            gid="city",
+        )
+        bar = fu.add_scale_bar(ax, crs=crs)
+        arrow = fu.add_north_arrow(ax, crs=crs)
+        renderer = page.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        obstacles = [bar.window_extent(renderer)] + [a.get_window_extent(renderer) for a in arrow]
+        cx, cy = ax.transData.transform((0.0, 0.0))
+        half = 7.0 * page.fig.dpi / 72.0
+        from matplotlib.transforms import Bbox
+
+        lb.place_labels(
+            ax,
+            [lb.LabelSpec(0.0, 0.0, name, "point", 0.0, marker_pt=9.0, fontsize=10.0), *area_specs],
+            obstacles=obstacles,
+            markers=[Bbox.from_extents(cx - half, cy - half, cx + half, cy + half)],
+        )
+        sections = []
+        if status is not None:
+            sections.append(_siege_notes(status))
+        if secs is not None:
+            sections.append(_hostility_section(n_hostile_max))
+        if events is not None and len(events):
+            sections.extend(_event_sections(events, color_by="event_type", marker_by="side1"))
+        if control is not None and len(control):
+            sections.append(
+                fu.status_section(include_no_data=False, title="District control (shading)")
+            )
+        if population is not None:
+            sections.append(
+                fu.LegendSection(
+                    "Population (WorldPop 2020)",
+                    (
+                        fu.LegendEntry("Few people", "patch", {"facecolor": "#f0f0f0"}),
+                        fu.LegendEntry("Many people per km²", "patch", {"facecolor": "#5c5c5c"}),
+                    ),
+                )
+            )
+        fu.build_legend(page.panel, sections)
+        stamp = (
+            as_of if as_of is not None else (status.get("as_of") if status is not None else None)
+        )
+        fu.add_title_block(
+            page.fig,
+            title or f"Siege of {name}",
+            fu.as_of_text(stamp) if stamp is not None else None,
+            x_in=page.left_in,
+            top_in=0.2,
+        )
+        srcs = list(sources) + fu.events_credit(events)
+        fu.add_attribution(
+            page.fig,
+            _sources_line(srcs, crs),
+            x_in=page.left_in,
+            y_in=page.bottom_in - 0.2,
+            width_in=page.width_in - 2 * page.left_in,
+        )
+    return page.fig, ax
+
+
+def _ring_labels(ax: Axes, secs: gpd.GeoDataFrame) -> None:
+    import matplotlib.patheffects as pe
+
+    for r in sorted(set(pd.to_numeric(secs["outer_m"]).tolist())):
+        ax.text(
+            r * np.sin(np.radians(45)),
+            r * np.cos(np.radians(45)),
+            f"{r / 1000:g} km",
+            fontsize=6.5,
+            color="#4d4d4d",
+            ha="left",
+            va="bottom",
+            zorder=Z["labels"],
+            path_effects=[pe.withStroke(linewidth=2.0, foreground="white")],
+            gid="ring-label",
+        )
+
+
+def _siege_notes(status: Mapping[str, Any] | pd.Series) -> fu.LegendSection:
+    st = str(status.get("status", "unknown"))
+    notes = []
+    ei = status.get("encirclement_index")
+    if ei is not None and pd.notna(ei):
+        notes.append(f"Encirclement index: {float(ei):.2f}")
+    arc = status.get("max_hostile_arc_deg")
+    if arc is not None and pd.notna(arc):
+        notes.append(f"Longest hostile arc: {float(arc):.0f}°")
+    cor = status.get("open_corridors")
+    if cor is not None and pd.notna(cor):
+        notes.append(f"Open corridors: {_corridors_text(str(cor))}")
+    near = status.get("nearest_hostile_m")
+    if near is not None and pd.notna(near):
+        notes.append(f"Nearest hostile event: {float(near) / 1000:.1f} km")
+    entry = fu.LegendEntry(
+        f"Status: {st}",
+        "marker",
+        {
+            "marker": "s",
+            "facecolor": style.siege_color(st),
+            "edgecolor": style.TEXT,
+            "markersize": 8,
+        },
+    )
+    return fu.LegendSection("Siege assessment", (entry,), tuple(notes))
+
+
+def _corridors_text(text: str) -> str:
+    if not text:
+        return "none"
+    parts = []
+    for run in text.split(";"):
+        a, _, b = run.partition("-")
+        try:
+            parts.append(f"{float(a):.0f}°–{float(b):.0f}°")
+        except ValueError:
+            parts.append(run)
+    return ", ".join(parts) + " (bearing)"
