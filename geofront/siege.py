@@ -199,7 +199,10 @@ def _event_arrays(
             "(read_events / join_events output)"
         )
     if len(events) == 0:
-        raise InputError("events table is empty: give a file with events in it")
+        raise InputError(
+            "events table is empty: give at least one event (a file whose rows were all "
+            "rejected gives none: check its rejected rows)"
+        )
     date = pd.to_datetime(events["date"], errors="coerce").to_numpy(dtype="datetime64[ns]")
     if "date_end" in events.columns:
         end = pd.to_datetime(events["date_end"], errors="coerce").to_numpy(dtype="datetime64[ns]")

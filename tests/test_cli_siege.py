@@ -94,8 +94,16 @@ def test_quiet(tmp_path):
     ("extra", "message"),
     [
         (["Paris"], "unknown city 'Paris'"),
+        # close matches among the 34 bundled capitals: Qala-i-Naw and Qalat start with Qala
+        (["Qala"], "closest names are Qalat, Qala-i-Naw"),
         (["--all", "--radii", "20km,5km"], "must increase strictly"),
+        (["--all", "--radii", "5km,5km,50km"], "must increase strictly"),
+        (["--all", "--radii", "0km,5km"], "must be positive"),
+        (["--all", "--radii", "5km"], "give at least two radii"),
         (["--all", "--sectors", "0"], "sectors must be"),
+        (["--all", "--sectors", "-4"], "sectors must be"),
+        (["--all", "--window", "0d"], "window must be"),
+        (["--all", "--cities", "no-such-towns.csv"], "does not exist"),
     ],
 )
 def test_bad_input_one_line(tmp_path, extra, message):
@@ -108,21 +116,18 @@ def test_bad_input_one_line(tmp_path, extra, message):
     assert out.read_text() == "keep me\n"  # a failed run leaves outputs untouched
 
 
-def test_as_of_outside_data(tmp_path):
-    result = run(
-        [
-            "siege",
-            "Kabul",
-            "--events",
-            "seed-events",
-            "--as-of",
-            "2021-09-01",
-            "-o",
-            str(tmp_path / "s.csv"),
-        ]
-    )
-    assert result.exit_code == 1
-    assert "outside the events' dates 2021-07-02 to 2021-07-07" in result.stderr
+@pytest.mark.parametrize("as_of", ["2021-09-01", "2021-07-01"])
+def test_as_of_outside_data(tmp_path, as_of):
+    # the seed events run from 2 to 7 July 2021: the day after the last and the day
+    # before the first are both outside
+    out = tmp_path / "s.csv"
+    result = run(["siege", "Kabul", "--events", "seed-events", "--as-of", as_of, "-o", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip().splitlines() == [
+        f"Error: as-of date {as_of} is outside the events' dates 2021-07-02 to 2021-07-07: "
+        "choose a date in that range"
+    ]
+    assert not out.exists()
 
 
 def test_empty_events(tmp_path):
@@ -142,6 +147,36 @@ def test_empty_events(tmp_path):
         ]
     )
     assert result.exit_code == 1 and "no data rows" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_every_event_rejected(tmp_path):
+    # both rows are bad (text latitude, no coordinates): nothing is left to judge
+    path = tmp_path / "bad.csv"
+    path.write_text("id,lat,lon,date\na,abc,63.1,2021-07-07\nb,,,2021-07-07\n")
+    args = ["siege", "--all", "--events", str(path), "--as-of", "2021-07-07"]
+    result = run(["-q", *args, "-o", str(tmp_path / "s.csv")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: events table is empty")
+    # without -q the join's warning comes first and says why; still one error line
+    result = run([*args, "-o", str(tmp_path / "s.csv")])
+    assert result.exit_code == 1
+    assert "2 of 2 rows rejected" in result.stderr
+    assert [ln for ln in result.stderr.splitlines() if ln.startswith("Error:")] == [lines[0]]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--all", "--radii", "abc"], "'abc' is not a distance"),
+        (["--all", "--sectors", "x"], "'x' is not a valid integer"),
+        (["--all", "--window", "two weeks"], "is not a duration"),
+    ],
+)
+def test_unparseable_options_are_usage_errors(tmp_path, extra, message):
+    result = run([*BASE, *extra, "-o", str(tmp_path / "s.csv")])
+    assert result.exit_code == 2 and message in result.stderr
     assert "Traceback" not in result.output
 
 
