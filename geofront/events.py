@@ -44,6 +44,7 @@ same id are rejected naming it).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import logging
@@ -59,7 +60,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import shapely
-from tqdm.auto import tqdm
 
 from geofront import datasets, schema
 from geofront.errors import AccountingError, CRSError, DataFileError, InputError, SchemaError
@@ -266,7 +266,7 @@ def read_events(
         "fatalities": fatalities,
     }
     rules = sides if isinstance(sides, pd.DataFrame) else read_side_mapping(sides)
-    with tqdm(total=5, desc="events", unit="step", disable=not progress, delay=0.5) as bar:
+    with _steps_bar(progress, total=5, desc="events") as bar:
         geometry_xy: GeometryXY | None = None
         if src.suffix.lower() in VECTOR_SUFFIXES:
             raw, geometry_xy = _read_vector_table(src)
@@ -520,6 +520,23 @@ _COORDS = ["latitude", "longitude"]
 
 
 # --- normalisation ----------------------------------------------------------------
+
+
+class _NoBar:
+    """Stands in for a progress bar when progress is off."""
+
+    def update(self, n: int = 1) -> None:
+        return None
+
+
+def _steps_bar(progress: bool, *, total: int, desc: str) -> Any:
+    """A tqdm bar when ``progress`` is on, else a no-op (tqdm.auto is imported lazily:
+    importing it in a notebook without ipywidgets prints a warning)."""
+    if not progress:
+        return contextlib.nullcontext(_NoBar())
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="step", delay=0.5)
 
 
 def _normalise(
