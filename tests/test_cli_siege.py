@@ -185,3 +185,28 @@ def test_city_or_all_required(tmp_path):
     assert result.exit_code == 2 and "--all" in result.stderr
     result = run([*BASE, "Kabul", "--all", "-o", str(tmp_path / "s.csv")])
     assert result.exit_code == 2
+
+
+def test_geometry_out_extension_checked_before_work(tmp_path):
+    from click.testing import CliRunner
+
+    from geofront.cli.main import cli
+
+    res = CliRunner().invoke(
+        cli,
+        [
+            "siege",
+            "--all",
+            "--events",
+            "seed-events",
+            "--as-of",
+            "2021-07-07",
+            "-o",
+            str(tmp_path / "s.csv"),
+            "--geometry-out",
+            str(tmp_path / "r.xlsx"),
+        ],
+    )
+    assert res.exit_code == 2
+    assert "--geometry-out" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "s.csv").exists()

@@ -133,6 +133,16 @@ def command(
         raise click.UsageError("name one or more cities, or give --all (not both)")
     if output.suffix.lower() not in (".csv", ".parquet"):
         raise click.BadParameter("use a .csv or .parquet file", param_hint="-o/--output")
+    if geometry_out is not None and geometry_out.suffix.lower() not in (
+        ".gpkg",
+        ".geojson",
+        ".json",
+        ".parquet",
+        ".shp",
+    ):
+        raise click.BadParameter(
+            "use a .gpkg, .geojson, .parquet or .shp file", param_hint="--geometry-out"
+        )
     check_ring_options(radii_m, sectors=sectors, thresholds=SiegeThresholds())  # fail fast
     boundaries = load_boundaries_from_options(kwargs)
     towns = read_cities(cities_file, name_column=city_name, boundaries=boundaries)
