@@ -133,60 +133,54 @@ def join_events(
         )
 
     unit = np.full(n, -1, dtype=np.int64)  # position in districts, -1 = none
-    method = np.full(n, "", dtype=object)
+    method = np.zeros(n, dtype=np.int8)  # code into JOIN_METHODS
     snap = np.zeros(n)
     x, y = _to_crs(lon, lat, boundaries.crs)
     geoms = districts.geometry.array
     for start, stop in _chunks(n, progress=progress, desc="join"):
         u, border = _covering(geoms, x[start:stop], y[start:stop])
         unit[start:stop] = u
-        method[start:stop] = np.where(border, "border", "within")
+        method[start:stop] = np.where(border, _BORDER, _WITHIN)
 
     outside = np.flatnonzero(unit < 0)
-    nearest_m = np.full(len(outside), np.inf)
     if len(outside):
         near_unit, nearest_m = _nearest(districts, lon[outside], lat[outside], snap_distance_m)
         ok = nearest_m <= snap_distance_m
         unit[outside[ok]] = near_unit[ok]
-        method[outside[ok]] = "snapped"
+        method[outside[ok]] = _SNAPPED
         snap[outside[ok]] = np.round(nearest_m[ok], 1)
 
     keep = unit >= 0
-    d = districts.iloc[np.where(keep, unit, 0)]
-    precision = events["location_precision"].astype(str).to_numpy()
-    region = (precision == "region") & keep
-    country = (precision == "country") & keep
-    joined = gpd.GeoDataFrame(
-        events.loc[keep].copy()
-        if isinstance(events, gpd.GeoDataFrame)
-        else pd.DataFrame(events.loc[keep]),
-        geometry=gpd.points_from_xy(lon[keep], lat[keep], crs=WGS84),
-    )
-    if isinstance(events, gpd.GeoDataFrame) and events.geometry.name != "geometry":
-        joined = joined.drop(columns=[events.geometry.name])
-    province_id = np.where(country, None, d["province_id"].to_numpy().astype(object))
-    province = np.where(country, None, d["province"].to_numpy().astype(object))
-    joined["province_id"] = pd.array(province_id[keep], dtype="string")
-    joined["province"] = pd.array(province[keep], dtype="string")
-    district_id = d["district_id"].to_numpy().astype(object)
-    district = d["district"].to_numpy().astype(object)
+    k = unit[keep]
+    precision = events["location_precision"].astype(str).to_numpy()[keep]
+    country = precision == "country"
+    no_district = country | ((precision == "region") & (not region_districts))
+    method_k = method[keep]
     if not region_districts:
-        district_id = np.where(region, None, district_id)
-        district = np.where(region, None, district)
-        method = np.where(region, "region", method)
-    district_id = np.where(country, None, district_id)
-    district = np.where(country, None, district)
-    method = np.where(country, "country", method)
-    joined["district_id"] = pd.array(district_id[keep], dtype="string")
-    joined["district"] = pd.array(district[keep], dtype="string")
-    joined["join_method"] = pd.Categorical(method[keep], categories=list(_METHODS))
+        method_k[precision == "region"] = _REGION
+    method_k[country] = _COUNTRY
+    frame = events.loc[keep]
+    if isinstance(events, gpd.GeoDataFrame):
+        frame = pd.DataFrame(frame.drop(columns=[events.geometry.name]))
+    joined = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon[keep], lat[keep], crs=WGS84))
+    # ids and names by position: each column is an index into the 398 (or so) units
+    for col, empty in (
+        ("province_id", country),
+        ("province", country),
+        ("district_id", no_district),
+        ("district", no_district),
+    ):
+        values = pd.array(districts[col].to_numpy(dtype=object)[k], dtype="string")
+        values[empty] = pd.NA
+        joined[col] = values
+    joined["join_method"] = pd.Categorical.from_codes(method_k, categories=pd.Index(_METHODS))
     joined["snap_distance_m"] = snap[keep]
-    joined = joined.set_geometry("geometry")
 
     rejected = _outside_rejects(events, outside, unit, snap_distance_m, boundaries, lon, lat)
     counts = {"events": n, "joined": int(keep.sum())}
-    for m in _METHODS:
-        counts[m] = int((joined["join_method"] == m).sum())
+    per_method = np.bincount(method_k, minlength=len(_METHODS))
+    for code, m in enumerate(_METHODS):
+        counts[m] = int(per_method[code])
     counts["rejected"] = len(rejected)
     counts[f"rejected_{OUTSIDE_BOUNDARIES}"] = len(rejected)
     if counts["joined"] + counts["rejected"] != n:
@@ -198,6 +192,7 @@ def join_events(
 
 
 _METHODS = JOIN_METHODS
+_WITHIN, _BORDER, _SNAPPED, _REGION, _COUNTRY = range(len(JOIN_METHODS))
 
 
 def _chunks(n: int, *, progress: bool, desc: str) -> Iterator[tuple[int, int]]:
