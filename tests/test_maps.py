@@ -359,3 +359,252 @@ def test_public_api_exports_every_figure():
     # the old module path keeps working, with the same objects
     for name in figures:
         assert getattr(geofront.maps.figures, name) is getattr(geofront.maps, name)
+
+
+# --- event colours, stacked events, timeline axis, small-multiples layout --------------
+
+#: Machado, Oliveira & Fernandes (2009) full-severity colour-vision-deficiency matrices, on
+#: linear RGB; with the identity, the four ways a reader may see the palette.
+_CVD = {
+    "normal": np.eye(3),
+    "protanopia": np.array(
+        [
+            [0.152286, 1.052583, -0.204868],
+            [0.114503, 0.786281, 0.099216],
+            [-0.003882, -0.048116, 1.051998],
+        ]
+    ),
+    "deuteranopia": np.array(
+        [
+            [0.367322, 0.860646, -0.227968],
+            [0.280085, 0.672501, 0.047413],
+            [-0.011820, 0.042940, 0.968881],
+        ]
+    ),
+    "tritanopia": np.array(
+        [
+            [1.255528, -0.076749, -0.178779],
+            [-0.078411, 0.930809, 0.147602],
+            [0.004733, 0.691367, 0.303900],
+        ]
+    ),
+}
+
+
+def _lab(hexes, matrix):
+    """CIELAB (D65) of sRGB colours seen through a CVD matrix."""
+    c = np.array([to_rgba(h)[:3] for h in hexes])
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    lin = np.clip(lin @ matrix.T, 0, 1)
+    xyz = (
+        lin
+        @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    )
+    xyz /= np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.column_stack(
+        [116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])]
+    )
+
+
+def test_event_types_have_distinct_colour_blind_safe_colours():
+    acled = [
+        "Battles",
+        "Violence against civilians",
+        "Explosions/Remote violence",
+        "Riots",
+        "Protests",
+        "Strategic developments",
+    ]
+    ucdp = ["State-based conflict", "Non-state conflict", "One-sided violence"]
+    assert list(style.EVENT_TYPE_ORDER) == acled + ucdp
+    colours = [style.event_type_color(t) for t in acled + ucdp]
+    assert len(set(colours)) == 9
+    # any two of the nine stay apart (CIELAB distance >= 15, well above the ~2.3 of a
+    # just-noticeable difference) for normal vision and the three dichromacies
+    for kind, matrix in _CVD.items():
+        lab = _lab(colours, matrix)
+        d = np.linalg.norm(lab[:, None] - lab[None], axis=-1) + np.eye(9) * 1e9
+        assert d.min() >= 15, kind
+    # unknown types never take a known type's colour, and two of them on one map differ
+    made_up = style.event_type_colors(["Battles", "Type A", "Type B", "Type C"])
+    assert made_up["Battles"] == style.EVENT_TYPE_COLORS["Battles"]
+    others = [made_up[n] for n in ("Type A", "Type B", "Type C")]
+    assert len(set(others)) == 3 and not set(others) & set(colours)
+    assert list(made_up) == ["Battles", "Type A", "Type B", "Type C"]
+
+
+def _legend(fig, ax_index=1):
+    return next(a for a in fig.axes[ax_index].artists if a.get_gid() == "legend")
+
+
+def _city_and_rings():
+    from geofront.siege import outskirt_rings
+
+    city = w.cities().rename(columns={"name": "city"}).iloc[[0]]
+    rings = outskirt_rings(city, radii_m=(5000.0, 15000.0), sectors=4)
+    return city, rings
+
+
+def test_siege_legend_gives_battles_and_state_based_conflict_their_own_colours():
+    city, rings = _city_and_rings()
+    types = ["Battles", "State-based conflict", "One-sided violence", "Explosions/Remote violence"]
+    events = w.events_frame(
+        [{"x_km": 12 + i, "y_km": 14, "event_type": t} for i, t in enumerate(types)]
+    )
+    fig, ax = siege_map(city, sectors=rings, events=events, width_in=6, dpi=40)
+    swatches = dict(fu.legend_swatches(_legend(fig)))
+    faces = {t: to_rgba(swatches[t].get_markerfacecolor()) for t in types}
+    assert len(set(faces.values())) == 4
+    for t in types:
+        assert faces[t] == pytest.approx(to_rgba(style.EVENT_TYPE_COLORS[t]))
+        (coll,) = [c for c in ax.collections if c.get_gid() == f"events:{t}:insurgent"]
+        assert tuple(coll.get_facecolors()[0]) == pytest.approx(faces[t][:3] + (0.85,))
+    # legend rows in the fixed order: ACLED's types first, then UCDP's
+    texts = fu.legend_texts(_legend(fig))
+    assert [x for x in texts if x in types] == [
+        "Battles",
+        "Explosions/Remote violence",
+        "State-based conflict",
+        "One-sided violence",
+    ]
+
+
+def _point_axes():
+    """A 4 x 4 inch axes whose UTM metres are typographic points (288 pt = 288 m)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 4))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(w.X0, w.X0 + 288)
+    ax.set_ylim(w.Y0, w.Y0 + 288)
+    return fig, ax
+
+
+def _events_at(xy_list, **cols):
+    n = len(xy_list)
+    data = {"event_type": ["Battles"] * n, "fatalities": [0] * n, **cols}
+    return gpd.GeoDataFrame(
+        data, geometry=[shapely.Point(w.X0 + x, w.Y0 + y) for x, y in xy_list], crs=w.UTM
+    )
+
+
+def test_stacked_events_are_spread_on_a_ring_around_their_place():
+    from geofront.maps import points as pn
+
+    fig, ax = _point_axes()
+    types = ["Riots", "Explosions/Remote violence", "Battles", "Violence against civilians"]
+    events = _events_at([(144, 144)] * 4 + [(40, 40)], event_type=types + ["Battles"])
+    pn.plot_events(ax, events, crs=w.UTM)
+    # 0-fatality markers are 14 pt² (radius 1.87 pt); 4 on a ring of radius
+    # max(0.9 * 1.87 / sin(45°), 1.87 + 2.5) = 4.37 pt, clockwise from north in legend
+    # order: Battles north, Violence against civilians east, Explosions south, Riots west
+    r = math.sqrt(14.0) / 2 + 2.5
+    want = {
+        "Battles": [(144, 144 + r), (40, 40)],
+        "Violence against civilians": [(144 + r, 144)],
+        "Explosions/Remote violence": [(144, 144 - r)],
+        "Riots": [(144 - r, 144)],
+    }
+    for t, pts in want.items():
+        (coll,) = _by_gid(ax, f"events:{t}")
+        got = sorted(map(tuple, np.asarray(coll.get_offsets()) - [w.X0, w.Y0]))
+        np.testing.assert_allclose(got, sorted(pts), atol=1e-6)
+    (dot,) = _by_gid(ax, "events:stack-places")
+    np.testing.assert_allclose(np.asarray(dot.get_offsets()) - [w.X0, w.Y0], [[144, 144]])
+    (lines,) = _by_gid(ax, "events:stack-lines")
+    assert len(lines.get_segments()) == 4
+    assert not [t for t in ax.texts if t.get_gid() == "events:stack-count"]
+    # the input is not modified, and the same call draws the same ring
+    assert events.geometry.iloc[0].equals(shapely.Point(w.X0 + 144, w.Y0 + 144))
+
+
+def test_a_big_stack_stays_in_place_with_a_count_label():
+    from geofront.maps import points as pn
+
+    fig, ax = _point_axes()
+    events = _events_at([(100, 100)] * 10 + [(200, 200)] * 3)
+    pn.plot_events(ax, events, crs=w.UTM, max_spread=8)
+    counts = [t.get_text() for t in ax.texts if t.get_gid() == "events:stack-count"]
+    assert counts == ["×10"]
+    offsets = np.asarray(_by_gid(ax, "events:Battles")[0].get_offsets()) - [w.X0, w.Y0]
+    assert int((np.hypot(*(offsets - 100).T) < 1e-9).sum()) == 10  # in place
+    d200 = np.hypot(*(offsets - 200).T)
+    assert int(((d200 > 1) & (d200 < 10)).sum()) == 3  # spread around (200, 200)
+    fig2, ax2 = _point_axes()
+    pn.plot_events(ax2, events, crs=w.UTM, spread_stacks=False)
+    assert not [t for t in ax2.texts if t.get_gid() == "events:stack-count"]
+
+
+def test_siege_map_spreads_events_at_the_city_around_its_marker():
+    city, rings = _city_and_rings()  # city at (10, 10) km
+    events = w.events_frame(
+        [
+            {"x_km": 10, "y_km": 10, "date": pd.Timestamp("2021-07-01")},
+            {"x_km": 10, "y_km": 10, "date": pd.Timestamp("2021-07-02")},
+            {"x_km": 10, "y_km": 10, "event_type": "Riots", "date": pd.Timestamp("2021-07-03")},
+            {"x_km": 14, "y_km": 10, "date": pd.Timestamp("2021-06-01")},  # outside the window
+        ]
+    )
+    fig, ax = siege_map(
+        city, sectors=rings, events=events, as_of="2021-07-03", window_days=7, width_in=6, dpi=40
+    )
+    (dot,) = _by_gid(ax, "events:stack-places")
+    np.testing.assert_allclose(np.asarray(dot.get_offsets()), [[0.0, 0.0]], atol=1e-6)
+    xy = np.vstack(
+        [np.asarray(c.get_offsets()) for c in ax.collections if c.get_gid().startswith("events:B")]
+        + [np.asarray(_by_gid(ax, "events:Riots:insurgent")[0].get_offsets())]
+    )
+    assert len(xy) == 3  # the June event is outside the 7-day window
+    # each marker clears the city's square (half-diagonal 7.4 pt): ring radius >= 7.9 pt
+    m_per_pt = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (ax.get_window_extent().width * 72 / fig.dpi)
+    assert np.hypot(xy[:, 0], xy[:, 1]).min() / m_per_pt > 7.9
+    texts = fu.legend_texts(_legend(fig))
+    assert "Events at one place" in texts
+    assert "3 events, 27 June – 3 July 2021" in texts
+
+
+def test_events_map_legend_explains_capital_markers(world):
+    events = w.events_frame([{"x_km": 12, "y_km": 12}])
+    caps = w.cities().rename(columns={"name": "city"})
+    fig, ax = events_map(events, boundaries=world, capitals=caps, width_in=6, dpi=40)
+    texts = fu.legend_texts(_legend(fig))
+    assert "Provincial capital" in texts
+
+
+def test_timeline_dates_without_offset_and_unknown_left_out_when_it_dominates():
+    dates = pd.date_range("2021-05-01", "2021-08-28", freq="7D")
+    rows = [
+        (d, s, n)
+        for d in dates
+        for s, n in zip(
+            ("government", "contested", "insurgent", "unknown"), (1, 2, 3, 390), strict=True
+        )
+    ]
+    tl = pd.DataFrame(rows, columns=["date", "status", "districts"])
+    fig, ax = timeline_figure(tl)
+    gids = [c.get_gid() for c in ax.collections if str(c.get_gid()).startswith("timeline:")]
+    assert gids == ["timeline:government", "timeline:contested", "timeline:insurgent"]
+    assert 6 <= ax.get_ylim()[1] < 10  # 1 + 2 + 3 districts stacked, not 396
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.xaxis.get_ticklabels() if t.get_text()]
+    assert ax.xaxis.get_offset_text().get_text() == ""
+    assert labels[0].endswith("\n2021") and "Jun" in labels and "Aug" in labels
+    assert not any("2021-" in s for s in labels)
+    legend = next(a for a in fig.axes[-1].artists if a.get_gid() == "legend")
+    assert "390 districts" in fu.legend_texts(legend)
+    # asked for, unknown is stacked on top
+    fig, ax = timeline_figure(tl, stack_unknown=True)
+    assert ax.get_ylim()[1] >= 396
+
+
+def test_small_multiples_put_the_legend_in_the_empty_cells(world, control):
+    controls = {f"2021-07-0{d}": control for d in (1, 2, 3, 4)}
+    fig, axes = control_small_multiples(controls, boundaries=world, width_in=10, dpi=30)
+    (panel,) = [a for a in fig.axes if a.get_gid() == "legend-panel"]
+    last = axes[3].get_position()
+    box = panel.get_position()
+    # beside the fourth map, on its row, not in a row of its own below the maps
+    assert box.x0 > last.x1 and box.y0 == pytest.approx(last.y0, abs=0.02)

@@ -340,6 +340,7 @@ def siege_cmd(
         population=raster,
         radius_m=radius_m,
         as_of=as_of,
+        window_days=window_days,
         title=title,
         width_in=width_in,
         dpi=dpi,

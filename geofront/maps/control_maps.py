@@ -486,13 +486,25 @@ def control_small_multiples(
         n = len(keys)
         ncols = max(1, min(ncols, n))
         nrows = int(np.ceil(n / ncols))
-        gap, left, top, bottom, legend_h = 0.15, 0.3, 0.75, 0.55, 1.15
+        gap, left, top, bottom, legend_h = 0.15, 0.3, 0.62, 0.55, 1.15
         cell_w = (width_in - 2 * left - (ncols - 1) * gap) / ncols
         aspect = min(
             max((first.view[3] - first.view[1]) / (first.view[2] - first.view[0]), 0.55), 1.3
         )
         view = _fit_view(first.view, aspect)
         cell_h = cell_w * aspect
+        sections = _multiples_legend(frontlines)
+        # The legend goes into the empty cells of the last row when it fits there (side by
+        # side, else stacked), so the page has no empty cells; else in a row below the maps.
+        empty = nrows * ncols - n
+        free_w = empty * (cell_w + gap) - gap
+        side_by_side = free_w >= 2.7 * len(sections) and cell_h >= max(
+            fu.legend_height_in([s]) for s in sections
+        )
+        stacked = free_w >= 2.7 and cell_h >= fu.legend_height_in(sections)
+        in_cells = empty > 0 and (side_by_side or stacked)
+        if in_cells:
+            legend_h = 0.0
         height = top + nrows * (cell_h + 0.3) + legend_h + bottom
         fig = Figure(figsize=(width_in, height))
         FigureCanvasAgg(fig)
@@ -524,20 +536,20 @@ def control_small_multiples(
             ax.set_title(f"{pd.Timestamp(k).day} {pd.Timestamp(k):%B %Y}", fontsize=9, loc="left")
             axes.append(ax)
         fu.add_scale_bar(axes[0], crs=first.crs)
-        legend_ax = fig.add_axes(
-            (left / width_in, bottom / height, (width_in - 2 * left) / width_in, legend_h / height)
-        )
+        if in_cells:
+            x = left + (ncols - empty) * (cell_w + gap) + 0.1
+            y = height - top - nrows * (cell_h + 0.3) + 0.05
+            box = (x / width_in, y / height, (free_w - 0.1) / width_in, cell_h / height)
+        else:
+            w = (width_in - 2 * left) / width_in
+            box = (left / width_in, bottom / height, w, legend_h / height)
+        legend_ax = fig.add_axes(box)
         legend_ax.set_axis_off()
-        sections = [fu.status_section(title="District control")]
-        if frontlines:
-            classes = {
-                str(c)
-                for f in frontlines.values()
-                if len(f) and ly.frontline_class_column(f) in f.columns
-                for c in f[ly.frontline_class_column(f)]
-            }
-            sections.append(fu.frontline_section(sorted(classes | set(style.FRONTLINE_STYLES))))
-        _legend_row(legend_ax, sections)
+        legend_ax.set_gid("legend-panel")
+        if in_cells and not side_by_side:
+            fu.build_legend(legend_ax, sections)
+        else:
+            _legend_row(legend_ax, sections)
         fu.add_title_block(
             fig, title or f"District control over time, {first.place}", None, x_in=left, top_in=0.15
         )
@@ -549,6 +561,21 @@ def control_small_multiples(
             width_in=width_in - 2 * left,
         )
     return fig, axes
+
+
+def _multiples_legend(
+    frontlines: Mapping[Any, gpd.GeoDataFrame] | None,
+) -> list[fu.LegendSection]:
+    sections = [fu.status_section(title="District control")]
+    if frontlines:
+        classes = {
+            str(c)
+            for f in frontlines.values()
+            if len(f) and ly.frontline_class_column(f) in f.columns
+            for c in f[ly.frontline_class_column(f)]
+        }
+        sections.append(fu.frontline_section(sorted(classes | set(style.FRONTLINE_STYLES))))
+    return sections
 
 
 def _legend_row(ax: Axes, sections: Sequence[fu.LegendSection]) -> None:

@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
 from geofront.boundaries import AdminBoundaries
@@ -20,7 +21,12 @@ from geofront.maps import furniture as fu
 from geofront.maps import labels as lb
 from geofront.maps import points as pn
 from geofront.maps import style
-from geofront.maps.control_maps import _capital_layer, _control_scene, _draw_control
+from geofront.maps.control_maps import (
+    _capital_layer,
+    _control_scene,
+    _draw_control,
+    _plain_capital_section,
+)
 from geofront.maps.style import Z
 from geofront.maps.view import (
     _graticule_labels,
@@ -30,26 +36,31 @@ from geofront.maps.view import (
 )
 
 
+def _side_order(values: pd.Series) -> list[str]:
+    present = set(values.astype("string").fillna("unknown"))
+    return [s for s in style.SIDE_ORDER if s in present] + sorted(present - set(style.SIDE_ORDER))
+
+
 def _event_sections(
-    events: pd.DataFrame, *, color_by: str, marker_by: str | None
+    events: pd.DataFrame,
+    *,
+    color_by: str,
+    marker_by: str | None,
+    max_spread: int = pn.MAX_SPREAD,
 ) -> list[fu.LegendSection]:
-    classes = sorted(set(events[color_by].astype("string").fillna("unknown")))
+    """Legend sections of an event layer drawn by :func:`geofront.maps.points.plot_events`:
+    colour classes (in the layer's legend order and colours), shapes, sizes, stacks."""
     side = color_by.startswith("side")
+    if side:
+        colours = {c: style.side_color(c) for c in _side_order(events[color_by])}
+    else:
+        colours = style.event_type_colors(events[color_by].astype("string").fillna("unknown"))
     colour_entries = tuple(
-        fu.LegendEntry(
-            c,
-            "marker",
-            {
-                "marker": "o",
-                "facecolor": style.side_color(c) if side else style.event_type_color(c),
-                "edgecolor": "white",
-            },
-        )
-        for c in classes
+        fu.LegendEntry(c, "marker", {"marker": "o", "facecolor": f, "edgecolor": "white"})
+        for c, f in colours.items()
     )
     out = [fu.LegendSection("Events by side" if side else "Events by type", colour_entries)]
     if marker_by and marker_by in events.columns:
-        sides = sorted(set(events[marker_by].astype("string").fillna("unknown")))
         out.append(
             fu.LegendSection(
                 "Initiating side (shape)",
@@ -63,7 +74,7 @@ def _event_sections(
                             "edgecolor": style.TEXT,
                         },
                     )
-                    for s in sides
+                    for s in _side_order(events[marker_by])
                 ),
             )
         )
@@ -84,6 +95,16 @@ def _event_sections(
                 )
             )
         out.append(fu.LegendSection("Size: reported fatalities", tuple(sizes)))
+    if isinstance(events, gpd.GeoDataFrame):
+        _, count = pn.event_stacks(events)
+        notes = []
+        if ((count >= 2) & (count <= max_spread)).any():
+            notes.append("Events at the same place are spread")
+            notes.append("around a dot that marks the place")
+        if (count > max_spread).any():
+            notes.append(f"×n: n events at one place (over {max_spread})")
+        if notes:
+            out.append(fu.LegendSection("Events at one place", notes=tuple(notes)))
     return out
 
 
@@ -149,10 +170,15 @@ def events_map(
         if hexbin and len(events):
             size = hex_size_m or float(fu.nice_length_km((view[2] - view[0]) / 30000.0) * 1000.0)
             hb = pn.plot_hexbin(ax, events, crs=scene.crs, view=view, hex_size_m=size)
-            cax = page.fig.add_axes((0, 0, 0.01, 0.01))
-            cax.set_visible(False)
             hb.geofront_size_m = size  # type: ignore[attr-defined]
-        pn.plot_events(ax, events, crs=scene.crs, color_by=color_by, alpha=0.6 if hexbin else 0.85)
+        pn.plot_events(
+            ax,
+            events,
+            crs=scene.crs,
+            color_by=color_by,
+            alpha=0.6 if hexbin else 0.85,
+            stack_clear_pt=5.0 if capitals is not None else 2.5,  # clear a capital's marker
+        )
         caps, cap_specs, _ = _capital_layer(ax, capitals, scene.crs, view)
         if caps is not None:  # events stay visible above the capitals' markers
             caps.set_zorder(Z["events"] - 0.1)
@@ -169,7 +195,13 @@ def events_map(
             ax,
             specs,
             obstacles=obstacles,
-            markers=lb.marker_boxes(ax, caps, size_pt=6.5) if caps is not None else [],
+            markers=(lb.marker_boxes(ax, caps, size_pt=6.5) if caps is not None else [])
+            + [
+                box
+                for c in ax.collections
+                if isinstance(c, PathCollection) and str(c.get_gid()).startswith("events:")
+                for box in lb.marker_boxes(ax, c)
+            ],
         )
         sections = _event_sections(events, color_by=color_by, marker_by=None) if len(events) else []
         if hexbin and len(events):
@@ -183,6 +215,11 @@ def events_map(
                 )
             )
         sections.append(fu.LegendSection("Events shown", notes=(f"{len(events):,} events",)))
+        if caps is not None:
+            assert capitals is not None
+            sections.append(
+                fu.siege_section() if "status" in capitals.columns else _plain_capital_section()
+            )
         fu.build_legend(page.panel, sections)
         if page.inset is not None:
             fu.add_inset_locator(page.inset, boundaries.provinces, crs=scene.crs, view=view)

@@ -559,6 +559,31 @@ def legend_texts(artist: Any) -> list[str]:
     return out
 
 
+def legend_swatches(artist: Any) -> list[tuple[str, Any]]:
+    """``(label, swatch artist)`` of each row of a legend built by :func:`build_legend`.
+
+    The swatch is the Rectangle (patches), or Line2D (lines and markers) drawn beside the
+    label: tests read its colours.
+    """
+    out: list[tuple[str, Any]] = []
+
+    def walk(a: Any) -> None:
+        kids = a.get_children()
+        if (
+            isinstance(a, HPacker)
+            and len(kids) == 2
+            and isinstance(kids[0], DrawingArea)
+            and isinstance(kids[1], TextArea)
+        ):
+            out.append((kids[1].get_text(), kids[0].get_children()[0]))
+            return
+        for c in kids:
+            walk(c)
+
+    walk(artist)
+    return out
+
+
 # --- inset locator map ------------------------------------------------------------------
 
 

@@ -180,11 +180,24 @@ def place_labels(
     return placed
 
 
-def marker_boxes(ax: Axes, collection: PathCollection, *, size_pt: float) -> list[Bbox]:
-    """Display-space boxes of scatter markers (obstacles for :func:`place_labels`)."""
+def marker_boxes(
+    ax: Axes, collection: PathCollection, *, size_pt: float | None = None
+) -> list[Bbox]:
+    """Display-space boxes of scatter markers (obstacles for :func:`place_labels`).
+
+    ``size_pt`` is the markers' width in points; by default each marker's own (the square
+    root of its scatter size).
+    """
     offsets = np.asarray(collection.get_offsets())
     if len(offsets) == 0:
         return []
     disp = ax.transData.transform(np.asarray(offsets))
-    half = size_pt / 2.0 * ax.figure.dpi / 72.0
-    return [Bbox.from_extents(x - half, y - half, x + half, y + half) for x, y in disp]
+    if size_pt is None:
+        sizes = np.broadcast_to(np.sqrt(np.asarray(collection.get_sizes(), float)), len(disp))
+    else:
+        sizes = np.full(len(disp), float(size_pt))
+    half = sizes / 2.0 * ax.figure.dpi / 72.0
+    return [
+        Bbox.from_extents(x - h, y - h, x + h, y + h)
+        for (x, y), h in zip(disp.tolist(), half.tolist(), strict=True)
+    ]

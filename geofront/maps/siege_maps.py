@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -28,15 +28,16 @@ from geofront.maps.event_maps import _event_sections
 from geofront.maps.style import Z
 from geofront.maps.view import (
     BBox,
+    _map_width_in,
     _page,
     _sources_line,
     _units_per_px,
 )
 
 
-def _hostility_section(max_events: int) -> fu.LegendSection:
+def _hostility_section() -> fu.LegendSection:
     cmap = ly.hostility_cmap()
-    bins = _event_bins(max_events)
+    bins = _event_bins()
     entries = [
         fu.LegendEntry(label, "patch", {"facecolor": cmap(v), "edgecolor": "#4d4d4d"})
         for label, v in bins
@@ -51,8 +52,7 @@ def _hostility_section(max_events: int) -> fu.LegendSection:
     return fu.LegendSection("Rings and sectors", tuple(entries))
 
 
-def _event_bins(max_events: int) -> list[tuple[str, float]]:
-    del max_events
+def _event_bins() -> list[tuple[str, float]]:
     return [
         ("No hostile event", 0.0),
         ("1 hostile event", 0.3),
@@ -76,6 +76,7 @@ def siege_map(
     population: str | os.PathLike[str] | None = None,
     radius_m: float | None = None,
     as_of: Any = None,
+    window_days: int | None = None,
     title: str | None = None,
     sources: Sequence[str] = ("boundaries", "population", "places"),
     width_in: float = 10.0,
@@ -98,7 +99,10 @@ def siege_map(
         ``nearest_hostile_m`` are shown in the legend box.
     events : GeoDataFrame, optional
         Events (canonical columns) coloured by ``event_type``, shaped by ``side1``, sized
-        by ``fatalities``.
+        by ``fatalities``. Events at one place are spread around it
+        (:func:`geofront.maps.points.plot_events`); so are events under the city's marker.
+        Only events within ``radius_m`` east-west and north-south of the city are drawn;
+        the legend lists their types and gives how many are shown and their dates.
     control : GeoDataFrame, optional
         Control table with district polygons, shown as light status shading and borders.
     population : path, optional
@@ -106,6 +110,11 @@ def siege_map(
         backdrop, read only over the view.
     radius_m : float, optional
         Half-width of the view; default 8 % beyond the outermost ring (30 km without rings).
+    as_of : date-like, optional
+        Date of the assessment, stamped under the title (default: ``status["as_of"]``).
+    window_days : int, optional
+        Draw only the events of the siege window ``(as_of - window_days, as_of]`` (the
+        window of :func:`geofront.siege.assess_sieges`); default: every event given.
 
     Returns
     -------
@@ -129,8 +138,29 @@ def siege_map(
     if radius_m is None:
         radius_m = float(secs["outer_m"].max()) * 1.08 if secs is not None else 30000.0
     view0: BBox = (-radius_m, -radius_m, radius_m, radius_m)
+    stamp = as_of if as_of is not None else (status.get("as_of") if status is not None else None)
+    shown = None
+    if events is not None and len(events):
+        shown = _window_events(events, as_of=stamp, window_days=window_days)
+        # the map is square or taller, so its width spans 2 * radius_m
+        m_per_pt = 2.0 * radius_m / (_map_width_in(width_in) * 72.0)
+        shown = _snap_to_city(shown, crs=crs, within_m=_CITY_HALF_PT * m_per_pt)
+        geo = np.asarray(shown.geometry.array, dtype=object)
+        inside = (np.abs(shapely.get_x(geo)) <= radius_m) & (np.abs(shapely.get_y(geo)) <= radius_m)
+        shown = shown[inside]
+    sections = _siege_sections(
+        status=status,
+        secs=secs,
+        events=shown,
+        window=(stamp, window_days),
+        control=control is not None and len(control) > 0,
+        population=population is not None,
+    )
+    need = fu.legend_height_in(sections) + 1.5
     with style.map_style():
-        page = _page(view0, width_in=width_in, inset=False, min_height_in=6.4, max_aspect=1.0)
+        page = _page(
+            view0, width_in=width_in, inset=False, min_height_in=max(6.4, need), max_aspect=1.45
+        )
         ax, view = page.ax, page.view
         ax.geofront_crs = crs  # type: ignore[attr-defined]
         tol = 0.5 * _units_per_px(page, dpi)
@@ -162,13 +192,11 @@ def siege_map(
             ]
         else:
             area_specs = []
-        n_hostile_max = 0
         if secs is not None:
             rings = secs.copy()
             if "hostile_events" in rings.columns:
                 counts = pd.to_numeric(rings["hostile_events"], errors="coerce").to_numpy()
                 rings["level"] = _sector_level(counts)
-                n_hostile_max = int(np.nanmax(counts)) if len(counts) else 0
             coll = ly.plot_rings(ax, rings, crs=crs, value_column="level")
             if "hostile" in rings.columns:
                 hostile = rings[rings["hostile"].astype(bool).to_numpy()].to_crs(crs)
@@ -188,8 +216,15 @@ def siege_map(
                     )
             del coll
             _ring_labels(ax, secs)
-        if events is not None and len(events):
-            pn.plot_events(ax, events, crs=crs, color_by="event_type", marker_by="side1")
+        if shown is not None:
+            pn.plot_events(
+                ax,
+                shown,
+                crs=crs,
+                color_by="event_type",
+                marker_by="side1",
+                stack_clear_pt=_CITY_HALF_PT + 0.5,
+            )
         ax.scatter(
             [0.0],
             [0.0],
@@ -206,40 +241,22 @@ def siege_map(
         renderer = page.fig.canvas.get_renderer()  # type: ignore[attr-defined]
         obstacles = [bar.window_extent(renderer)] + [a.get_window_extent(renderer) for a in arrow]
         cx, cy = ax.transData.transform((0.0, 0.0))
-        half = 7.0 * page.fig.dpi / 72.0
+        reach_pt = _city_reach_pt(ax)
+        half = reach_pt * page.fig.dpi / 72.0
         from matplotlib.transforms import Bbox
 
         lb.place_labels(
             ax,
-            [lb.LabelSpec(0.0, 0.0, name, "point", 0.0, marker_pt=9.0, fontsize=10.0), *area_specs],
+            [
+                lb.LabelSpec(
+                    0.0, 0.0, name, "point", 0.0, marker_pt=2.0 * reach_pt - 5.0, fontsize=10.0
+                ),
+                *area_specs,
+            ],
             obstacles=obstacles,
             markers=[Bbox.from_extents(cx - half, cy - half, cx + half, cy + half)],
         )
-        sections = []
-        if status is not None:
-            sections.append(_siege_notes(status))
-        if secs is not None:
-            sections.append(_hostility_section(n_hostile_max))
-        if events is not None and len(events):
-            sections.extend(_event_sections(events, color_by="event_type", marker_by="side1"))
-        if control is not None and len(control):
-            sections.append(
-                fu.status_section(include_no_data=False, title="District control (shading)")
-            )
-        if population is not None:
-            sections.append(
-                fu.LegendSection(
-                    "Population (WorldPop 2020)",
-                    (
-                        fu.LegendEntry("Few people", "patch", {"facecolor": "#f0f0f0"}),
-                        fu.LegendEntry("Many people per km²", "patch", {"facecolor": "#5c5c5c"}),
-                    ),
-                )
-            )
         fu.build_legend(page.panel, sections)
-        stamp = (
-            as_of if as_of is not None else (status.get("as_of") if status is not None else None)
-        )
         fu.add_title_block(
             page.fig,
             title or f"Siege of {name}",
@@ -247,7 +264,7 @@ def siege_map(
             x_in=page.left_in,
             top_in=0.2,
         )
-        srcs = list(sources) + fu.events_credit(events)
+        srcs = list(sources) + fu.events_credit(shown)
         fu.add_attribution(
             page.fig,
             _sources_line(srcs, crs),
@@ -256,6 +273,97 @@ def siege_map(
             width_in=page.width_in - 2 * page.left_in,
         )
     return page.fig, ax
+
+
+def _siege_sections(
+    *,
+    status: Mapping[str, Any] | pd.Series | None,
+    secs: gpd.GeoDataFrame | None,
+    events: gpd.GeoDataFrame | None,
+    window: tuple[Any, int | None],
+    control: bool,
+    population: bool,
+) -> list[fu.LegendSection]:
+    sections = []
+    if status is not None:
+        sections.append(_siege_notes(status))
+    if secs is not None:
+        sections.append(_hostility_section())
+    if events is not None:
+        if len(events):
+            sections.extend(_event_sections(events, color_by="event_type", marker_by="side1"))
+        stamp, days = window
+        if days is not None and stamp is not None:
+            end = pd.Timestamp(stamp).normalize()
+            text = fu.window_text(events, end - pd.Timedelta(days=days - 1), end)
+        else:
+            text = fu.window_text(events, None, None)
+        sections.append(
+            fu.LegendSection(
+                "Events shown",
+                notes=(f"{len(events):,} events" + (f", {text}" if text else ""),),
+            )
+        )
+    if control:
+        sections.append(
+            fu.status_section(include_no_data=False, title="District control (shading)")
+        )
+    if population:
+        sections.append(
+            fu.LegendSection(
+                "Population (WorldPop 2020)",
+                (
+                    fu.LegendEntry("Few people", "patch", {"facecolor": "#f0f0f0"}),
+                    fu.LegendEntry("Many people per km²", "patch", {"facecolor": "#5c5c5c"}),
+                ),
+            )
+        )
+    return sections
+
+
+def _window_events(
+    events: gpd.GeoDataFrame, *, as_of: Any, window_days: int | None
+) -> gpd.GeoDataFrame:
+    """The events overlapping ``(as_of - window_days, as_of]`` (all without a window)."""
+    if window_days is None:
+        return events
+    if as_of is None:
+        raise InputError("siege_map: window_days needs as_of (or a status with as_of)")
+    if "date" not in events.columns:
+        raise InputError("siege_map: events have no date column to select the window")
+    day = pd.Timestamp(as_of).normalize()
+    start = day - pd.Timedelta(days=int(window_days))
+    date = pd.to_datetime(events["date"], errors="coerce")
+    end = pd.to_datetime(events["date_end"], errors="coerce") if "date_end" in events else date
+    end = end.fillna(date)
+    return events[((date <= day) & (end > start)).to_numpy()]
+
+
+#: Half-diagonal in points of the city's square marker (110 pt² area).
+_CITY_HALF_PT: Final = float(np.sqrt(110.0) / 2.0 * np.sqrt(2.0))
+
+
+def _snap_to_city(events: gpd.GeoDataFrame, *, crs: Any, within_m: float) -> gpd.GeoDataFrame:
+    """Events in ``crs`` (centred on the city); those within ``within_m`` of it moved onto it."""
+    ev = events.to_crs(crs)
+    geo = np.asarray(ev.geometry.array, dtype=object)
+    near = np.hypot(shapely.get_x(geo), shapely.get_y(geo)) <= within_m
+    if near.any():
+        ev = ev.set_geometry(np.where(near, shapely.Point(0.0, 0.0), geo), crs=crs)
+    return ev
+
+
+def _city_reach_pt(ax: Axes) -> float:
+    """How far (points) the city's marker, and events spread around it, reach from it."""
+    reach = 7.0
+    places = next((c for c in ax.collections if c.get_gid() == "events:stack-places"), None)
+    if places is not None:
+        off = np.asarray(places.get_offsets())
+        at_city = np.hypot(off[:, 0], off[:, 1]) < 1.0
+        if at_city.any():
+            extent = np.asarray(places.geofront_extent_pt)  # type: ignore[attr-defined]
+            reach = max(reach, float(extent[at_city].max()))
+    return reach
 
 
 def _ring_labels(ax: Axes, secs: gpd.GeoDataFrame) -> None:

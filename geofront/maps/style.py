@@ -9,7 +9,8 @@ Palettes are colour-blind safe:
 * control statuses use the ColorBrewer ``RdYlBu`` diverging scheme (blue government,
   pale yellow contested, red-orange insurgent), rated safe for deuteranopia,
   protanopia and tritanopia, plus neutral greys for ``unknown`` and ``no data``;
-* sides and event types use the Okabe-Ito qualitative palette;
+* sides and ACLED event types use the Okabe-Ito qualitative palette, UCDP's types of
+  violence three more colours distinct from those (Paul Tol's wine and olive, black);
 * siege statuses use a light-to-dark purple ramp (ColorBrewer ``Purples``) ending in
   black, so they read by lightness alone and never clash with the control fills.
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 import matplotlib as mpl
@@ -63,20 +64,26 @@ SIDE_COLORS: Final[dict[str, str]] = {
 }
 SIDE_ORDER: Final = SIDES
 
-#: Okabe-Ito colour of known event types (ACLED and UCDP vocabularies).
+#: Colour of each known event type, in legend order: ACLED's six types (Okabe-Ito, in
+#: ACLED's own order), then UCDP GED's three types of violence (Paul Tol's wine, black and
+#: Tol's dark olive). All nine differ, also under simulated protanopia, deuteranopia and
+#: tritanopia (CIELAB distance >= 16 between any two; see tests/test_maps.py).
 EVENT_TYPE_COLORS: Final[dict[str, str]] = {
     "Battles": "#D55E00",
-    "Explosions/Remote violence": "#E69F00",
     "Violence against civilians": "#CC79A7",
-    "Strategic developments": "#0072B2",
-    "Protests": "#009E73",
+    "Explosions/Remote violence": "#E69F00",
     "Riots": "#56B4E9",
-    "State-based conflict": "#D55E00",
-    "Non-state conflict": "#E69F00",
-    "One-sided violence": "#CC79A7",
+    "Protests": "#009E73",
+    "Strategic developments": "#0072B2",
+    "State-based conflict": "#882255",
+    "Non-state conflict": "#666633",
+    "One-sided violence": "#000000",
 }
-#: Colours given, in a fixed order keyed by a hash of the name, to event types not above.
-_FALLBACK: Final = ("#56B4E9", "#009E73", "#F0E442", "#0072B2", "#E69F00", "#000000")
+#: Legend order of the known event types (other types follow, sorted by name).
+EVENT_TYPE_ORDER: Final = tuple(EVENT_TYPE_COLORS)
+#: Colours for event types not above, none of them used by a known type; a type's first
+#: choice is fixed by a hash of its name (:func:`event_type_color`).
+_FALLBACK: Final = ("#F0E442", "#88CCEE", "#44AA99", "#DDCC77", "#332288", "#999933", "#117733")
 
 #: Siege statuses of a city, from safest to worst (output of ``geofront.siege``).
 SIEGE_STATUSES: Final = ("secure", "threatened", "besieged", "under assault", "fallen")
@@ -152,11 +159,46 @@ def side_color(side: str) -> str:
 
 
 def event_type_color(event_type: str) -> str:
-    """Return the colour of an event type; unknown types get a stable colour by name."""
+    """Return the colour of an event type; unknown types get a stable colour by name.
+
+    Two unknown types may hash to the same colour: a figure showing several types uses
+    :func:`event_type_colors`, which keeps them apart.
+    """
     name = str(event_type)
     if name in EVENT_TYPE_COLORS:
         return EVENT_TYPE_COLORS[name]
     return _FALLBACK[zlib.crc32(name.encode("utf-8")) % len(_FALLBACK)]
+
+
+def event_type_order(event_types: Iterable[str]) -> list[str]:
+    """Sort event types in legend order: known types as in :data:`EVENT_TYPE_ORDER`,
+    then the others by name."""
+    rank = {n: i for i, n in enumerate(EVENT_TYPE_ORDER)}
+    names = {str(n) for n in event_types}
+    return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
+
+
+def event_type_colors(event_types: Iterable[str]) -> dict[str, str]:
+    """Return a distinct colour for each of ``event_types``, in legend order.
+
+    Known types always get their colour of :data:`EVENT_TYPE_COLORS`. Unknown types get
+    :func:`event_type_color` unless another type shown already has it; then the next free
+    fallback colour (in a fixed cycle), so every type on one map has its own colour as long
+    as there are fewer than 8 unknown types (beyond that, colours repeat).
+    """
+    out: dict[str, str] = {}
+    names = event_type_order(event_types)
+    used = {EVENT_TYPE_COLORS[n] for n in names if n in EVENT_TYPE_COLORS}
+    for name in names:
+        if name in EVENT_TYPE_COLORS:
+            out[name] = EVENT_TYPE_COLORS[name]
+            continue
+        first = _FALLBACK.index(event_type_color(name))
+        cycle = [_FALLBACK[(first + k) % len(_FALLBACK)] for k in range(len(_FALLBACK))]
+        colour = next((c for c in cycle if c not in used), cycle[0])
+        used.add(colour)
+        out[name] = colour
+    return out
 
 
 def siege_color(status: str | None) -> str:
@@ -231,7 +273,11 @@ __all__ = [
     "STATUS_LABELS",
     "STATUS_ORDER",
     "Z",
+    "EVENT_TYPE_COLORS",
+    "EVENT_TYPE_ORDER",
     "event_type_color",
+    "event_type_colors",
+    "event_type_order",
     "frontline_label",
     "frontline_style",
     "map_style",

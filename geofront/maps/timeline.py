@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -15,7 +16,7 @@ from geofront import __version__
 from geofront.errors import InputError, SchemaError
 from geofront.maps import furniture as fu
 from geofront.maps import style
-from geofront.schema import CONTROL_STATUSES
+from geofront.schema import CONTROL_STATUSES, UNKNOWN
 
 
 def timeline_figure(
@@ -26,6 +27,7 @@ def timeline_figure(
     measure: str = "districts",
     width_in: float = 9.0,
     sources: Sequence[str] = ("boundaries",),
+    stack_unknown: bool | None = None,
 ) -> tuple[Figure, Axes]:
     """Stacked area of districts per status over time, and frontline length below.
 
@@ -38,12 +40,20 @@ def timeline_figure(
         ``date`` and ``length_km`` columns: drawn as a line in a second panel.
     measure : {"districts", "area_km2", "people"}
         Column stacked.
+    stack_unknown : bool, optional
+        Stack ``unknown`` (no evidence) on top of the other statuses. By default it is
+        stacked unless it is more than three quarters of the total at every date: then it
+        would flatten the statuses that carry information into a sliver, so it is left
+        out of the stack and its range given in the legend instead.
+
+    The date axis is labelled ``May``, ``15 May``, ``Jun``... with the year under the
+    first label (no separate offset text).
 
     Returns
     -------
     (Figure, Axes)
         The stacked-area axes; its PolyCollections have gid ``timeline:<status>`` in legend
-        order (bottom: government).
+        order (bottom: government), ``timeline:unknown`` only when unknown is stacked.
     """
     for col in ("date", "status", measure):
         if col not in timeline.columns:
@@ -55,18 +65,22 @@ def timeline_figure(
         .pivot_table(index="date", columns="status", values=measure, aggfunc="sum", fill_value=0)
         .sort_index()
     )
-    order = list(CONTROL_STATUSES)
-    wide = wide.reindex(columns=order, fill_value=0)
+    wide = wide.reindex(columns=list(CONTROL_STATUSES), fill_value=0)
+    total = wide.sum(axis=1).to_numpy(dtype=float)
+    unknown = wide[UNKNOWN].to_numpy(dtype=float)
+    if stack_unknown is None:
+        stack_unknown = not bool(np.all(unknown > 0.75 * total))
+    order = [s for s in CONTROL_STATUSES if stack_unknown or s != UNKNOWN]
     with style.map_style():
         two = frontline_length is not None and len(frontline_length) > 0
         height = 5.6 if two else 4.0
         fig = Figure(figsize=(width_in, height))
         FigureCanvasAgg(fig)
         if two:
-            ax = fig.add_axes((0.08, 0.42, 0.66, 0.44))
-            ax2 = fig.add_axes((0.08, 0.12, 0.66, 0.22), sharex=ax)
+            ax = fig.add_axes((0.08, 0.44, 0.66, 0.42))
+            ax2 = fig.add_axes((0.08, 0.16, 0.66, 0.21), sharex=ax)
         else:
-            ax = fig.add_axes((0.08, 0.16, 0.66, 0.66))
+            ax = fig.add_axes((0.08, 0.22, 0.66, 0.6))
             ax2 = None
         x = wide.index.to_numpy()
         polys = ax.stackplot(
@@ -106,14 +120,22 @@ def timeline_figure(
             for sp in ("top", "right"):
                 ax2.spines[sp].set_visible(False)
             ax.tick_params(labelbottom=False)
-        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-
-        loc = AutoDateLocator()
-        (ax2 or ax).xaxis.set_major_locator(loc)
-        (ax2 or ax).xaxis.set_major_formatter(ConciseDateFormatter(loc))
+        _date_axis((ax2 or ax), x)
         panel = fig.add_axes((0.77, 0.16, 0.21, 0.7))
         panel.set_axis_off()
-        fu.build_legend(panel, [fu.status_section(include_no_data=False)])
+        legend = fu.status_section(include_no_data=False)
+        if not stack_unknown:
+            unit = {"districts": "districts", "area_km2": "km²", "people": "people"}.get(
+                measure, measure
+            )
+            lo, hi = float(unknown.min()), float(unknown.max())
+            span = f"{lo:,.0f}" if lo == hi else f"{lo:,.0f}–{hi:,.0f}"
+            legend = fu.LegendSection(
+                legend.title,
+                tuple(e for e in legend.entries if e.label != style.STATUS_LABELS[UNKNOWN]),
+                ("Not stacked: unknown (no evidence),", f"{span} {unit}"),
+            )
+        fu.build_legend(panel, [legend])
         start, end = wide.index.min(), wide.index.max()
         fu.add_title_block(
             fig,
@@ -126,7 +148,30 @@ def timeline_figure(
             fig,
             fu.attribution_text(sources, extra=[f"Chart: geofront {__version__}"]),
             x_in=0.3,
-            y_in=0.3,
+            y_in=0.22,
             width_in=width_in - 0.6,
         )
     return fig, ax
+
+
+def _date_axis(ax: Axes, dates: np.ndarray) -> None:
+    """Day-month tick labels (``May``, ``15 May``), the year under the first one only."""
+    from matplotlib.dates import DAILY, AutoDateLocator, DayLocator, num2date
+    from matplotlib.ticker import FuncFormatter
+
+    span_days = (pd.Timestamp(dates.max()) - pd.Timestamp(dates.min())).days if len(dates) else 0
+    if span_days <= 12:
+        ax.xaxis.set_major_locator(DayLocator(interval=max(1, int(np.ceil(span_days / 6)))))
+    else:
+        loc = AutoDateLocator(minticks=4, maxticks=10)
+        loc.intervald[DAILY] = [1, 7, 14]  # days 1, 7 or 14 apart, never odd steps
+        ax.xaxis.set_major_locator(loc)
+
+    def label(value: float, pos: int | None) -> str:
+        d = num2date(value)
+        text = f"{d:%b}" if d.day == 1 else f"{d.day} {d:%b}"
+        if pos == 0 or (d.month == 1 and d.day == 1):
+            text += f"\n{d.year}"
+        return text
+
+    ax.xaxis.set_major_formatter(FuncFormatter(label))

@@ -124,6 +124,16 @@ def _fit_view(view: BBox, aspect: float) -> BBox:
     return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
+#: Page margins in inches: left, right, gap map-panel, top (title block), bottom (sources).
+_MARGINS_IN = (0.3, 0.3, 0.25, 0.8, 0.62)
+
+
+def _map_width_in(width_in: float, *, panel_in: float = 2.45) -> float:
+    """Width of the map on a page ``width_in`` wide with a legend panel ``panel_in`` wide."""
+    left, right, gap, _, _ = _MARGINS_IN
+    return width_in - left - right - gap - panel_in
+
+
 def _page(
     view: BBox,
     *,
@@ -134,8 +144,8 @@ def _page(
     min_height_in: float = 5.6,
     max_aspect: float = 1.3,
 ) -> _Page:
-    left, right, gap, top, bottom = 0.3, 0.3, 0.25, 0.8, 0.62
-    map_w = width_in - left - right - gap - panel_in
+    left, right, gap, top, bottom = _MARGINS_IN
+    map_w = _map_width_in(width_in, panel_in=panel_in)
     aspect = (view[3] - view[1]) / (view[2] - view[0])
     aspect = min(max(aspect, (min_height_in - top - bottom) / map_w), max_aspect)
     view = _fit_view(view, aspect)
