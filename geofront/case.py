@@ -74,11 +74,12 @@ class Case:
     small_multiples: tuple[pd.Timestamp, ...] = ()
 
     def timeline_dates(self) -> list[pd.Timestamp]:
-        """The timeline's dates: start to end every ``timeline_every_days``, plus as_of."""
+        """The timeline's dates: start to end every ``timeline_every_days`` (end always
+        included), plus as_of."""
         start = self.timeline_start or self.as_of
         end = self.timeline_end or self.as_of
         days = pd.date_range(start, end, freq=f"{self.timeline_every_days}D")
-        return sorted({*days, self.as_of})
+        return sorted({*days, end, self.as_of})
 
 
 def read_case(name_or_path: str | Path) -> Case:

@@ -274,7 +274,7 @@ def _step_exposure(state: dict[str, Any]) -> None:
 
 
 def _step_maps(state: dict[str, Any]) -> None:
-    from geofront.maps.figures import (
+    from geofront.maps import (
         bundled_context,
         control_map,
         control_small_multiples,
@@ -328,6 +328,7 @@ def _step_maps(state: dict[str, Any]) -> None:
             control=state["control"],
             population=case.population,
             as_of=case.as_of,
+            window_days=case.siege_window_days,
             sources=("boundaries", "population", "places", *sources[3:]),
             dpi=dpi,
         )

@@ -24,6 +24,7 @@ def test_bundled_case_reads():
     assert case.siege_radii_m == (5000.0, 20000.0, 50000.0)
     dates = case.timeline_dates()
     assert dates[0] == pd.Timestamp("2021-05-01") and case.as_of in dates
+    assert dates[-1] == pd.Timestamp("2021-08-31")  # the end is always included
 
 
 def test_bad_case_reports_every_problem_at_once(tmp_path):
