@@ -19,6 +19,7 @@ from geofront.cli.control import assessment_options, load_assessments_from_optio
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
     boundary_options,
+    control_window_option,
     date_option,
     days_option,
     distance_option,
@@ -27,6 +28,7 @@ from geofront.cli.options import (
     load_boundaries_from_options,
     output_path,
 )
+from geofront.control import read_control
 from geofront.errors import GeofrontWarning, InputError
 
 
@@ -124,13 +126,7 @@ def command() -> None:
     help="Events (raw, joined or bundled name): control is computed as of --as-of.",
 )
 @date_option("--as-of", "as_of", default=None, help="Day of the control (needed with --events).")
-@days_option(
-    "--window",
-    "window_days",
-    default="30d",
-    show_default=True,
-    help="Armed-activity window of the control rules.",
-)
+@control_window_option
 @click.option("--no-frontlines", is_flag=True, help="Do not draw frontlines.")
 @_view_options
 @_figure_options
@@ -174,7 +170,7 @@ def control_cmd(
     capitals = context.get("capitals")
     joined = None
     if control_path is not None:
-        control = _read_control(control_path, boundaries)
+        control = read_control(control_path, boundaries)
         stamp = as_of
     else:
         from geofront.control import control_from_events
@@ -204,28 +200,6 @@ def control_cmd(
         dpi=dpi,
     )
     _save(ctx, fig, output, dpi, "control map")
-
-
-def _read_control(path: Path, boundaries: Any) -> Any:
-    from geofront.io import check_input_file, read_vector
-
-    src = check_input_file(datasets.resolve(path), "control")
-    if src.suffix.lower() == ".csv":
-        table = pd.read_csv(src, dtype={"district_id": str, "province_id": str})
-        if "district_id" not in table.columns or "status" not in table.columns:
-            raise InputError(
-                f"control file {src} lacks district_id/status: write it with `geofront control`"
-            )
-        d = boundaries.districts[["district_id", boundaries.districts.geometry.name]]
-        return d.merge(table, on="district_id", how="inner")
-    frame = read_vector(src, what="control")
-    for col in ("district_id", "status"):
-        if col not in frame.columns:
-            raise InputError(
-                f"control file {src} has no {col!r} column: write it with `geofront control`"
-            )
-    frame["district_id"] = frame["district_id"].astype(str)
-    return frame
 
 
 def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Timestamp) -> Any:
@@ -447,13 +421,7 @@ def events_cmd(
 @date_option("--start", default=None, help="First day (with --events).")
 @date_option("--end", default=None, help="Last day (with --events).")
 @days_option("--every", "every_days", default="7d", show_default=True, help="Step of the series.")
-@days_option(
-    "--window",
-    "window_days",
-    default="30d",
-    show_default=True,
-    help="Armed-activity window of the control rules.",
-)
+@control_window_option
 @click.option(
     "--measure",
     type=click.Choice(["districts", "area_km2", "people"]),
