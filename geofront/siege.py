@@ -213,10 +213,16 @@ def _event_arrays(
     if np.isnat(first):
         raise InputError("events have no usable date: check the date column")
     day = as_of.normalize().to_datetime64().astype("datetime64[ns]")
-    if day < first or day > last:
+    # the window (as_of - window_days, as_of] must overlap the events' dates: an as-of
+    # day a little after the last event is a fair question, one whose window holds no
+    # event at all, or that comes before the first, is a mistake
+    latest = last + np.timedelta64(int(window_days) - 1, "D")
+    if day < first or day > latest:
         raise InputError(
             f"as-of date {as_of.date()} is outside the events' dates "
-            f"{pd.Timestamp(first).date()} to {pd.Timestamp(last).date()}: choose a date in that range"
+            f"{pd.Timestamp(first).date()} to {pd.Timestamp(last).date()} (with a "
+            f"{int(window_days)}-day window: up to {pd.Timestamp(latest).date()}): "
+            "choose a date in that range"
         )
     start = day - np.timedelta64(int(window_days), "D")
     keep = (date <= day) & (end > start)

@@ -116,16 +116,16 @@ def test_bad_input_one_line(tmp_path, extra, message):
     assert out.read_text() == "keep me\n"  # a failed run leaves outputs untouched
 
 
-@pytest.mark.parametrize("as_of", ["2021-09-01", "2021-07-01"])
+@pytest.mark.parametrize("as_of", ["2021-07-21", "2021-07-01"])
 def test_as_of_outside_data(tmp_path, as_of):
-    # the seed events run from 2 to 7 July 2021: the day after the last and the day
-    # before the first are both outside
+    # the seed events run from 2 to 7 July 2021: the day before the first is outside, and
+    # so is 21 July, whose 14-day window (8-21 July) holds no event
     out = tmp_path / "s.csv"
     result = run(["siege", "Kabul", "--events", "seed-events", "--as-of", as_of, "-o", str(out)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.strip().splitlines() == [
-        f"Error: as-of date {as_of} is outside the events' dates 2021-07-02 to 2021-07-07: "
-        "choose a date in that range"
+        f"Error: as-of date {as_of} is outside the events' dates 2021-07-02 to 2021-07-07 "
+        "(with a 14-day window: up to 2021-07-20): choose a date in that range"
     ]
     assert not out.exists()
 
@@ -210,3 +210,24 @@ def test_geometry_out_extension_checked_before_work(tmp_path):
     assert res.exit_code == 2
     assert "--geometry-out" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "s.csv").exists()
+
+
+def test_as_of_within_window_after_last_event(tmp_path):
+    # 20 July: the window 7-20 July still holds the 7 July events at Qala-i-Naw
+    out = tmp_path / "s.csv"
+    result = run(
+        [
+            "siege",
+            "Qala-i-Naw",
+            "--events",
+            "seed-events",
+            "--assessments",
+            "seed-assessments",
+            "--as-of",
+            "2021-07-20",
+            "-o",
+            str(out),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(out)["status"].iloc[0] == "under assault"
