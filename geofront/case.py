@@ -7,7 +7,11 @@ bundled ``afghanistan-2021`` case (``data/cases/afghanistan-2021.toml``) is the 
 copy. Sections and keys (all optional except ``[case] name`` and ``[data] events``):
 
 ``[case]`` name, title, description · ``[data]`` boundaries (omit for the bundled set),
-events (list), assessments (list), population, cities, neighbours · ``[join]``
+events (list), assessments (list), population, cities, neighbours, sides (actor -> side
+rules) · ``[boundaries]`` path, layer, district_name, district_id, province_name ("" for a
+single-level file), province_id, crs (as :func:`geofront.read_boundaries`) · ``[events]``
+format, latitude, longitude, date, event_id (column options of
+:func:`geofront.read_events`, for every events file) · ``[join]``
 snap_distance_m · ``[control]`` as_of, window_days · ``[timeline]`` start, end, every_days ·
 ``[siege]`` window_days, radii_m, sectors, focus (a city name) · ``[exposure]``
 event_radius_m, frontline_distance_m · ``[maps]`` dpi, focus_province, small_multiples
@@ -33,7 +37,17 @@ log = logging.getLogger(__name__)
 
 _KNOWN = {
     "case": {"name", "title", "description"},
-    "data": {"boundaries", "events", "assessments", "population", "cities", "neighbours"},
+    "data": {"boundaries", "events", "assessments", "population", "cities", "neighbours", "sides"},
+    "boundaries": {
+        "path",
+        "layer",
+        "district_name",
+        "district_id",
+        "province_name",
+        "province_id",
+        "crs",
+    },
+    "events": {"format", "latitude", "longitude", "date", "event_id"},
     "join": {"snap_distance_m"},
     "control": {"as_of", "window_days"},
     "timeline": {"start", "end", "every_days"},
@@ -52,7 +66,10 @@ class Case:
     title: str = ""
     description: str = ""
     boundaries: Path | None = None
+    boundary_options: dict[str, str | None] = field(default_factory=dict)
     events: tuple[Path, ...] = ()
+    event_options: dict[str, str] = field(default_factory=dict)
+    sides: Path | None = None
     assessments: tuple[Path, ...] = ()
     population: Path | None = None
     cities: Path | None = None
@@ -112,8 +129,13 @@ def read_case(name_or_path: str | Path) -> Case:
         source=path,
         title=get.text("case", "title") or "",
         description=(get.text("case", "description") or "").strip(),
-        boundaries=get.path("data", "boundaries"),
+        boundaries=get.path("data", "boundaries") or get.path("boundaries", "path"),
+        boundary_options=_boundary_options(get),
         events=get.paths("data", "events", required=True),
+        event_options={
+            k: v for k in sorted(_KNOWN["events"]) if (v := get.text("events", k)) is not None
+        },
+        sides=get.path("data", "sides"),
         assessments=get.paths("data", "assessments"),
         population=get.path("data", "population"),
         cities=get.path("data", "cities"),
@@ -136,11 +158,28 @@ def read_case(name_or_path: str | Path) -> Case:
         focus_province=get.text("maps", "focus_province"),
         small_multiples=tuple(get.dates("maps", "small_multiples")),
     )
+    if raw.get("data", {}).get("boundaries") and raw.get("boundaries", {}).get("path"):
+        problems.append("give boundaries once: data.boundaries or boundaries.path")
+    fmt = case.event_options.get("format", "auto")
+    if fmt not in ("auto", "acled", "ucdp", "csv"):
+        problems.append(f"events.format {fmt!r} is not auto, acled, ucdp or csv")
     if case.timeline_start and case.timeline_end and case.timeline_start > case.timeline_end:
         problems.append("timeline.start is after timeline.end")
     if problems:
         raise InputError(f"case file {path}: " + "; ".join(problems) + "; fix the file")
     return case
+
+
+def _boundary_options(get: _Getter) -> dict[str, str | None]:
+    """Keyword options of read_boundaries from the [boundaries] section."""
+    out: dict[str, str | None] = {}
+    for key in ("layer", "district_name", "district_id", "province_name", "province_id", "crs"):
+        value = get.text("boundaries", key)
+        if value is not None:
+            out[key] = value
+    if out.get("province_name") == "":
+        out["province_name"] = None  # a single-level file
+    return out
 
 
 class _Getter:
@@ -281,6 +320,8 @@ def _toml(value: Any) -> str:
         return f'"{value.date().isoformat()}"'
     if isinstance(value, tuple | list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in sorted(value.items())) + "}"
     if isinstance(value, Path):
         value = _portable(value)
     text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

@@ -32,12 +32,16 @@ def run(case: Case, out: Path, *, progress: bool = False) -> list[Path]:
     from geofront.boundaries import read_boundaries
 
     state: dict[str, Any] = {"case": case, "out": out, "written": [], "progress": progress}
-    state["boundaries"] = read_boundaries(case.boundaries)
+    state["boundaries"] = (
+        read_boundaries(case.boundaries, **case.boundary_options)  # type: ignore[arg-type]
+        if case.boundaries is not None
+        else read_boundaries()
+    )
     steps = _STEPS
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(steps, desc=f"case {case.name}", unit="step")
+        bar = tqdm(steps, desc=f"case {case.name}", unit="step", delay=0.5)
         for name in bar:
             bar.set_postfix_str(name)
             globals()[f"_step_{name}"](state)
@@ -68,7 +72,7 @@ def _step_events(state: dict[str, Any]) -> None:
     case, b = state["case"], state["boundaries"]
     frames, rejects, n_read = [], [], 0
     for path in case.events:
-        read = read_events(path)
+        read = read_events(path, sides=case.sides, **case.event_options)
         n_read += read.n_read
         frames.append(read.events.assign(source_file=Path(path).name))
         rejects.append(read.rejected.assign(source_file=Path(path).name))

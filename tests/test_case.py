@@ -123,3 +123,71 @@ def test_cli_run_output_is_a_file(tmp_path):
     f.write_text("x")
     res = CliRunner().invoke(cli, ["run", "-o", str(f)])
     assert res.exit_code != 0 and "Traceback" not in res.output
+
+
+def test_any_country_case_runs(tmp_path):
+    """A case with its own boundaries, events, cities and sides (the synthetic world)."""
+    import world as w
+    from geofront.events import read_events
+
+    units = w.districts_frame().rename(columns={"district": "NAME_2", "district_id": "ID_2"})
+    units.to_file(tmp_path / "units.gpkg")
+    rows = []
+    spec = [
+        (10, 30, "Battles", "Armed clash", "Rebels", "Army of Testland", "2021-07-01"),
+        (
+            12,
+            31,
+            "Battles",
+            "Non-state actor overtakes territory",
+            "Rebels",
+            "Army of Testland",
+            "2021-07-02",
+        ),
+        (30, 10, "Battles", "Armed clash", "Army of Testland", "Rebels", "2021-07-03"),
+    ]
+    for i, (x, y, etype, sub, a1, a2, day) in enumerate(spec):
+        lon, lat = w.lonlat(x, y)
+        rows.append(
+            {
+                "uid": f"t{i}",
+                "Y": lat,
+                "X": lon,
+                "when": day,
+                "event_type": etype,
+                "sub_event_type": sub,
+                "actor1": a1,
+                "actor2": a2,
+                "fatalities": 1,
+            }
+        )
+    pd.DataFrame(rows).to_csv(tmp_path / "events.csv", index=False)
+    cities = w.cities().to_crs(4326)
+    pd.DataFrame(
+        {"name": cities["name"], "lat": cities.geometry.y, "lon": cities.geometry.x}
+    ).to_csv(tmp_path / "cities.csv", index=False)
+    (tmp_path / "sides.csv").write_text(
+        "pattern,match,side,note\nRebels,exact,insurgent,test\nArmy of Testland,exact,government,test\n"
+    )
+    (tmp_path / "case.toml").write_text(
+        '[case]\nname = "testland"\ntitle = "Testland"\n'
+        '[data]\nevents = ["events.csv"]\ncities = "cities.csv"\nsides = "sides.csv"\n'
+        'population = "afg-population"\n'
+        '[boundaries]\npath = "units.gpkg"\ndistrict_name = "NAME_2"\ndistrict_id = "ID_2"\n'
+        'province_id = "province_id"\n'
+        '[events]\nlatitude = "Y"\nlongitude = "X"\ndate = "when"\nevent_id = "uid"\n'
+        '[control]\nas_of = "2021-07-07"\n[siege]\nfocus = "Capital"\n'
+        '[maps]\nfocus_province = "North"\n'
+    )
+    case = read_case(tmp_path / "case.toml")
+    assert case.sides == tmp_path / "sides.csv"
+    assert read_events(tmp_path / "events.csv", sides=case.sides, **case.event_options).n_read == 3
+    out = tmp_path / "out"
+    written = run_case(case, out)
+    control = pd.read_csv(out / "tables/control_2021-07-07.csv", dtype=str).set_index("district_id")
+    # 101: taken on 2 July; 202: fighting between both sides within 30 days -> contested
+    assert control.loc["101", "status"] == "insurgent"
+    assert control.loc["202", "status"] == "contested"
+    assert control.loc["102", "status"] == "unknown"
+    assert (out / "maps/control_north_2021-07-07.png").exists()
+    assert any(p.name.startswith("siege_capital") for p in written)
