@@ -170,6 +170,35 @@ def parse_numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.n
     return text, values, empty, is_number
 
 
+#: A whole number written with thousands separators: ``1,060``, ``12 500``, ``1'200``.
+_GROUPED = "^\\d{1,3}([, '\u00a0\u202f]\\d{3})+$"
+
+
+def parse_counts(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a count column (fatalities) to float64, thousands separators allowed.
+
+    ``1,060``, ``12 500`` (also with a no-break space) and ``1'200`` are read as whole
+    numbers. Return (values, unreadable): ``values`` is NaN where the cell is blank or not
+    a number; ``unreadable`` marks the non-blank cells that are not numbers.
+    """
+    text, values, empty, is_number = parse_numbers(s)
+    if is_number.all() or pd.api.types.is_numeric_dtype(s):
+        return values, ~empty & ~is_number
+    arr = pc.utf8_trim_whitespace(pa.array(text.array, type=pa.string()))
+    grouped = np.asarray(pc.match_substring_regex(arr, _GROUPED), dtype=bool) & ~is_number
+    if grouped.any():
+        digits = pc.replace_substring_regex(arr, r"[^0-9]", "")
+        as_int = np.asarray(
+            pc.cast(
+                pc.if_else(pa.array(grouped), digits, pa.scalar(None, pa.string())), pa.float64()
+            ).to_numpy(zero_copy_only=False),
+            dtype=float,
+        )
+        values = np.where(grouped, as_int, values)
+        is_number = is_number | grouped
+    return values, ~empty & ~is_number
+
+
 def _reject(reason: np.ndarray, detail: np.ndarray, mask: np.ndarray, why: str, text: Any) -> None:
     """Record ``why`` for rows in ``mask`` (``text`` aligned with mask's True rows)."""
     if mask.any():

@@ -68,6 +68,7 @@ from geofront.event_checks import (
     check_coordinates,
     check_dates,
     check_event_ids,
+    parse_counts,
     parse_numbers,
     text_column,
 )
@@ -233,7 +234,8 @@ def read_events(
         ``event_id`` string, ``date`` and ``date_end`` datetime64[us] (day),
         ``date_precision`` string, ``event_type`` string, ``sub_event_type`` string,
         ``actor1``/``actor2`` string ("" if none), ``side1``/``side2`` string (one of
-        SIDES), ``fatalities`` int64 (blank or non-numeric -> 0), ``location_precision``
+        SIDES), ``fatalities`` int64 (thousands separators such as ``1,060`` read; blank -> 0;
+        non-numeric or negative -> 0 with a logged warning that counts them), ``location_precision``
         string, ``latitude``/``longitude`` float64, ``source_dataset`` string,
         ``source_row`` int64, then ``src_<original>`` columns (strings exactly as
         written for CSV; as read for vector files) and ``geometry``.
@@ -640,8 +642,20 @@ def _events_frame(
     actor1, actor2 = text("actor1"), text("actor2")
     dates = pd.Series(day[keep])
     if f.get("fatalities"):
-        _, deaths, _, _ = parse_numbers(sub[f["fatalities"]])
-        fatalities = np.where(np.isfinite(deaths) & (deaths >= 0), deaths, 0).astype(np.int64)
+        deaths, unreadable = parse_counts(sub[f["fatalities"]])
+        with np.errstate(invalid="ignore"):
+            negative = deaths < 0
+        fatalities = np.where(np.isfinite(deaths) & ~negative, deaths, 0).astype(np.int64)
+        if unreadable.any() or negative.any():
+            bad = np.flatnonzero(unreadable | negative)
+            logger.warning(
+                "%d row(s) have no count in column %s (first: source row %d, %r): "
+                "counted as 0 fatalities",
+                len(bad),
+                f["fatalities"],
+                int(rows[keep][bad[0]]),
+                str(text_column(sub, f["fatalities"], m).iloc[bad[0]]),
+            )
     else:
         fatalities = np.zeros(m, dtype=np.int64)
     out = pd.DataFrame(

@@ -561,3 +561,28 @@ def test_49_unknown_columns_with_a_header_are_not_taken_for_ucdp(tmp_path: Path)
     p = write_csv(tmp_path / "wide.csv", header, [["1"] * 49])
     with pytest.raises(SchemaError, match="cannot find the latitude column"):
         read_events(p)
+
+
+def test_fatalities_with_thousands_separators_and_unreadable_counts(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Excel writes big counts with separators ("1,060" quoted in a comma CSV); they are
+    # counts, not text: reading them as 0 would lose the deaths silently.
+    p = write_csv(
+        tmp_path / "f.csv",
+        ["id", "date", "lat", "lon", "fatalities"],
+        [
+            ["a", "2021-07-01", 34.5, 69.2, "1,060"],
+            ["b", "2021-07-01", 34.5, 69.2, "12 500"],
+            ["c", "2021-07-01", 34.5, 69.2, " 7 "],
+            ["d", "2021-07-01", 34.5, 69.2, ""],
+            ["e", "2021-07-01", 34.5, 69.2, "dozens"],
+            ["f", "2021-07-01", 34.5, 69.2, "1,06"],  # not a thousands group
+        ],
+    )
+    with caplog.at_level("WARNING", logger="geofront.events"):
+        r = read_events(p)
+    assert r.events["fatalities"].tolist() == [1060, 12500, 7, 0, 0, 0]
+    warned = [rec.getMessage() for rec in caplog.records if rec.levelname == "WARNING"]
+    assert len(warned) == 1
+    assert "2 row(s)" in warned[0] and "source row 5" in warned[0] and "'dozens'" in warned[0]
