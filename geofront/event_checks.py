@@ -10,7 +10,9 @@ reason from :data:`geofront.schema.REJECT_REASONS` and a one-sentence ``detail``
 2. ``invalid_coordinates``: text, NaN or infinity, a non-point geometry, out of range
    (flagged "looks like latitude and longitude are swapped" when swapping them would
    fit), or in range but outside the extent of the other events of the same country
-   while the swapped point lies inside it (:func:`_check_swapped`);
+   while the swapped point lies inside it (:func:`_check_swapped`). A decimal comma
+   (``34,5``) is read as a decimal point in files separated by ``;`` or tabs (Excel in
+   many locales); in comma-separated files it is rejected with a hint;
 3. ``unparseable_date``: an empty or unparseable ``date`` (``YYYY-MM-DD``, ISO date-times,
    ``dd Month YYYY``), an unparseable ``date_end``, or ``date_end`` before ``date``;
 4. ``duplicate_event_id``: the first good row with an id is kept; later good rows with
@@ -32,6 +34,7 @@ import pyarrow.compute as pc
 from geofront import schema
 
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_DECIMAL_COMMA = r"^([+-]?\d+),(\d+)$"
 _DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y")
 _SWAPPED = "looks like latitude and longitude are swapped"
 #: Fewest good points of a country (or of the file) to judge where its events lie.
@@ -47,16 +50,24 @@ def check_coordinates(
     geometry_xy: GeometryXY | None,
     reason: np.ndarray,
     detail: np.ndarray,
+    *,
+    decimal_comma: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Parse and check coordinates; return latitude and longitude (float, NaN if bad).
 
     From the ``latitude``/``longitude`` columns named in ``f`` when there are both, else
     from ``geometry_xy``. ``f["country"]`` (optional) groups rows for the swap check.
+    ``decimal_comma``: read ``34,5`` as 34.5 (files separated by ``;`` or tabs); else such
+    a value is rejected with a hint to write a decimal point.
     """
     n = len(raw)
     if f["latitude"] is not None and f["longitude"] is not None:
-        lat_text, lat, lat_empty, lat_num = parse_numbers(raw[f["latitude"]])
-        lon_text, lon, lon_empty, lon_num = parse_numbers(raw[f["longitude"]])
+        lat_text, lat, lat_empty, lat_num = parse_numbers(
+            raw[f["latitude"]], decimal_comma=decimal_comma
+        )
+        lon_text, lon, lon_empty, lon_num = parse_numbers(
+            raw[f["longitude"]], decimal_comma=decimal_comma
+        )
         kind = np.zeros(n, dtype=np.int64)
     else:
         assert geometry_xy is not None
@@ -154,8 +165,14 @@ def text_column(frame: pd.DataFrame, col: str | None, n: int) -> pd.Series:
     return frame[col].reset_index(drop=True).astype("string").fillna("")
 
 
-def parse_numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
-    """Parse a column to float64. Return (text, values, empty, is_number)."""
+def parse_numbers(
+    s: pd.Series, *, decimal_comma: bool = False
+) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    """Parse a column to float64. Return (text, values, empty, is_number).
+
+    With ``decimal_comma``, a number written with one decimal comma (``34,5``, as Excel
+    writes in locales whose CSV separator is ``;``) is read as ``34.5``.
+    """
     n = len(s)
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         values = s.to_numpy(dtype="float64", na_value=np.nan)
@@ -163,6 +180,8 @@ def parse_numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.n
         return pd.Series(s.to_numpy(), dtype="string").fillna(""), values, empty, ~empty
     text = text_column(pd.DataFrame({"c": s.reset_index(drop=True)}), "c", n)
     arr = pc.utf8_trim_whitespace(pa.array(text.array, type=pa.string()))
+    if decimal_comma:
+        arr = pc.replace_substring_regex(arr, _DECIMAL_COMMA, "\\1.\\2")
     empty = np.asarray(pc.equal(arr, ""), dtype=bool)
     is_number = np.asarray(pc.match_substring_regex(arr, _NUMBER), dtype=bool)
     cleaned = pc.if_else(pa.array(is_number), arr, pa.scalar(None, pa.string()))
@@ -266,7 +285,7 @@ def _coordinate_rejects(
             detail,
             m,
             schema.INVALID_COORDINATES,
-            (name + " '" + text[m].str.strip() + "' is not a number").to_numpy(),
+            _not_a_number(name, text[m].str.strip()),
         )
     with np.errstate(invalid="ignore"):
         for values, text, name in ((lat, lat_text, "latitude"), (lon, lon_text, "longitude")):
@@ -296,6 +315,13 @@ def _coordinate_rejects(
             msg = name + " " + text[m].str.strip() + f" out of range [-{lim}, {lim}]"
             msg = msg.where(~pd.Series(swapped[m], index=msg.index), msg + "; " + _SWAPPED)
             _reject(reason, detail, m, schema.INVALID_COORDINATES, msg.to_numpy())
+
+
+def _not_a_number(name: str, text: pd.Series) -> np.ndarray:
+    msg = name + " '" + text + "' is not a number"
+    comma = text.str.fullmatch(_DECIMAL_COMMA).fillna(False).to_numpy(dtype=bool)
+    hint = msg + " (a decimal comma? write " + text.str.replace(",", ".", regex=False) + ")"
+    return np.where(comma, hint.to_numpy(dtype=object), msg.to_numpy(dtype=object))
 
 
 def _check_swapped(

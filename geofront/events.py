@@ -348,6 +348,7 @@ def _read_csv_strings(src: Path, *, allow_headerless: bool) -> tuple[pd.DataFram
         )
     frame = table.to_pandas()
     frame.columns = names
+    frame.attrs["delimiter"] = delimiter
     return frame, headerless
 
 
@@ -555,7 +556,8 @@ def _normalise(
     reason = np.full(n, "", dtype=object)
     detail = np.full(n, "", dtype=object)
 
-    lat, lon = check_coordinates(raw, f, geometry_xy, reason, detail)
+    decimal_comma = raw.attrs.get("delimiter") in (";", "\t")
+    lat, lon = check_coordinates(raw, f, geometry_xy, reason, detail, decimal_comma=decimal_comma)
     day, end = check_dates(raw, f, reason, detail)
     bar.update()
 

@@ -490,8 +490,44 @@ def test_utf8_bom_and_semicolons(tmp_path: Path) -> None:
         "\ufeffid;date;lat;lon\nq1;2021-07-01;34,5;69.2\nq2;2021-07-01;34.5;69.2\n".encode()
     )
     r = read_events(p)
-    assert r.events["event_id"].tolist() == ["q2"]
-    assert r.rejected["detail"].tolist() == ["latitude '34,5' is not a number"]
+    # Excel in locales whose list separator is ';' writes decimal commas: 34,5 is 34.5.
+    assert r.events["event_id"].tolist() == ["q1", "q2"]
+    assert r.events["latitude"].tolist() == [34.5, 34.5]
+    assert r.events["src_lat"].tolist() == ["34,5", "34.5"]  # the original kept
+
+
+def test_excel_export_bom_semicolons_crlf_decimal_commas(tmp_path: Path) -> None:
+    # The seed file as Excel (German/French locale) saves it: BOM, ';', CRLF, 34,98735.
+    rows = raw_rows(SEED)
+    for row in rows:
+        row["latitude"] = row["latitude"].replace(".", ",")
+        row["longitude"] = row["longitude"].replace(".", ",")
+    p = tmp_path / "excel.csv"
+    with open(p, "w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), delimiter=";", lineterminator="\r\n")
+        w.writeheader()
+        w.writerows(rows)
+    r = read_events(p)
+    check_accounting(r)
+    assert (r.format, len(r.events), len(r.rejected)) == ("acled", 6, 0)
+    seed = read_events(SEED).events
+    assert r.events["latitude"].tolist() == seed["latitude"].tolist()
+    assert r.events["longitude"].tolist() == seed["longitude"].tolist()
+    assert r.events["src_notes"].tolist() == seed["src_notes"].tolist()  # no stray \r
+
+
+def test_decimal_comma_in_a_comma_separated_file_is_rejected_with_a_hint(
+    tmp_path: Path,
+) -> None:
+    # In a comma-separated file "34,5" is ambiguous to other tools: reject, say how to fix.
+    p = write_csv(
+        tmp_path / "c.csv", ["id", "date", "lat", "lon"], [["a", "2021-07-01", "34,5", 69.2]]
+    )
+    r = read_events(p)
+    assert r.rejected["reason"].tolist() == [schema.INVALID_COORDINATES]
+    assert r.rejected["detail"].tolist() == [
+        "latitude '34,5' is not a number (a decimal comma? write 34.5)"
+    ]
 
 
 # --- bad files ----------------------------------------------------------------------
