@@ -14,7 +14,10 @@ reason from :data:`geofront.schema.REJECT_REASONS` and a one-sentence ``detail``
    (``34,5``) is read as a decimal point in files separated by ``;`` or tabs (Excel in
    many locales); in comma-separated files it is rejected with a hint;
 3. ``unparseable_date``: an empty or unparseable ``date`` (``YYYY-MM-DD``, ISO date-times,
-   ``dd Month YYYY``), an unparseable ``date_end``, or ``date_end`` before ``date``;
+   ``dd Month YYYY``, spreadsheet dates ``dd.mm.yyyy`` and ``dd/mm/yyyy`` or
+   ``mm/dd/yyyy`` -- the order of the latter decided for the whole column by a day above
+   12, and rejected as ambiguous when no value tells or both orders occur), an
+   unparseable ``date_end``, or ``date_end`` before ``date``;
 4. ``duplicate_event_id``: the first good row with an id is kept; later good rows with
    the same id are rejected naming it.
 
@@ -397,12 +400,61 @@ def _parse_dates(s: pd.Series) -> np.ndarray:
         if not todo.any():
             break
         parsed[todo] = pd.to_datetime(u[todo], format=fmt, errors="coerce")
+    todo = parsed.isna() & (u != "")
+    if todo.any():
+        parsed[todo] = _parse_numeric_dates(u[todo], slash_order(u))
     days = parsed.dt.floor("D").to_numpy(dtype="datetime64[us]")
     out = np.append(days, np.datetime64("NaT", "us"))[codes]  # code -1 (missing) -> NaT
     return out
 
 
+#: Day, month and year written with numbers, as spreadsheets do: ``07/07/2021``,
+#: ``7.7.2021``, optionally followed by a time (``07/07/2021 00:00``).
+_NUMERIC_DATE = r"^(\d{1,2})([/.])(\d{1,2})[/.](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+
+
+def slash_order(values: pd.Series) -> str:
+    """Order of day and month in the ``dd/mm/yyyy``-like values of a column.
+
+    ``dmy`` or ``mdy`` when the column tells (some first field above 12 and no second
+    one, or the reverse), ``ambiguous`` when no field is above 12, ``mixed`` when both
+    orders occur, ``""`` when there are no such values. Dotted dates (``7.7.2021``) are
+    always day first.
+    """
+    parts = values.str.extract(_NUMERIC_DATE)
+    slash = (parts[1] == "/").fillna(False).to_numpy(dtype=bool)
+    if not slash.any():
+        return ""
+    first = pd.to_numeric(parts[0][slash]).to_numpy()
+    second = pd.to_numeric(parts[2][slash]).to_numpy()
+    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
+    if day_first and month_first:
+        return "mixed"
+    return "dmy" if day_first else "mdy" if month_first else "ambiguous"
+
+
+def _parse_numeric_dates(values: pd.Series, order: str) -> pd.Series:
+    """Parse ``dd/mm/yyyy`` (in the column's ``order``) and ``dd.mm.yyyy``; else NaT."""
+    parts = values.str.extract(_NUMERIC_DATE)
+    slash = parts[1] == "/"
+    day = parts[0].where(~slash | (order == "dmy"), parts[2] if order == "mdy" else None)
+    month = parts[2].where(~slash | (order == "dmy"), parts[0] if order == "mdy" else None)
+    text = parts[3] + "-" + month.str.zfill(2) + "-" + day.str.zfill(2)
+    return pd.Series(pd.to_datetime(text, format="%Y-%m-%d", errors="coerce"), index=values.index)
+
+
 def _date_detail(name: str, text: pd.Series, mask: np.ndarray) -> np.ndarray:
+    if not mask.any():
+        return np.array([], dtype=object)
     t = text[mask].str.strip()
     msg = name + " '" + t + "' is not a date (expected YYYY-MM-DD or dd Month YYYY)"
+    order = slash_order(pd.Series(text.str.strip().unique(), dtype="string"))
+    if order in ("ambiguous", "mixed"):
+        why = (
+            "no day in the column is above 12, so day and month cannot be told apart"
+            if order == "ambiguous"
+            else "the column has both day-first and month-first dates"
+        )
+        numeric = t.str.match(_NUMERIC_DATE).fillna(False) & t.str.contains("/", regex=False)
+        msg = msg.where(~numeric, name + " '" + t + "' is ambiguous: " + why + "; write YYYY-MM-DD")
     return msg.where(t != "", name + " is empty").to_numpy()

@@ -6,6 +6,8 @@ test_events.py; here each check is called directly, as read_events calls them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -109,7 +111,10 @@ def test_dates_formats_and_end_before_start():
         "unparseable_date",
     ]
     assert detail[3] == "date is empty"
-    assert detail[4] == "date '07/07/2021' is not a date (expected YYYY-MM-DD or dd Month YYYY)"
+    assert detail[4] == (  # 07/07/2021 alone cannot tell day-first from month-first
+        "date '07/07/2021' is ambiguous: no day in the column is above 12, so day and month "
+        "cannot be told apart; write YYYY-MM-DD"
+    )
     assert detail[5] == "date_end 2021-07-06 is before date 2021-07-07"
 
 
@@ -132,3 +137,40 @@ def test_ids_made_and_duplicates_named():
     assert detail[3] == "earlier"
     no_ids = check_event_ids(raw, {**FIELDS, "event_id": None}, rows, *blank(4))
     assert no_ids.tolist() == ["row1", "row2", "row3", "row4"]
+
+
+def test_spreadsheet_dates_day_month_order_decided_by_the_column() -> None:
+    from geofront.event_checks import _parse_dates, slash_order
+
+    def days(values: list[str]) -> list[str]:
+        return [str(d)[:10] for d in _parse_dates(pd.Series(values))]
+
+    # 13/07 can only be day first, so 01/08 is 1 August (not 8 January).
+    assert days(["13/07/2021", "01/08/2021 00:00"]) == ["2021-07-13", "2021-08-01"]
+    # 07/13 can only be month first, so 08/01 is 1 August.
+    assert days(["07/13/2021", "08/01/2021"]) == ["2021-07-13", "2021-08-01"]
+    # German dots are always day first; other formats still parse alongside.
+    assert days(["7.8.2021", "2021-07-01", "7 July 2021"]) == [
+        "2021-08-07",
+        "2021-07-01",
+        "2021-07-07",
+    ]
+    # Nothing above 12, or both orders: no guessing.
+    assert days(["07/07/2021", "05/07/2021"]) == ["NaT", "NaT"]
+    assert slash_order(pd.Series(["07/07/2021", "05/07/2021"])) == "ambiguous"
+    assert slash_order(pd.Series(["13/07/2021", "07/13/2021"])) == "mixed"
+    assert days(["31/02/2021", "13/02/2021"]) == ["NaT", "2021-02-13"]  # no 31 February
+
+
+def test_ambiguous_slash_dates_are_rejected_saying_why(tmp_path: Path) -> None:
+    from geofront import schema
+    from geofront.events import read_events
+
+    p = tmp_path / "e.csv"
+    p.write_text("id,date,lat,lon\na,07/05/2021,34.5,69.2\nb,06/07/2021,34.5,69.2\n")
+    r = read_events(p)
+    assert r.rejected["reason"].tolist() == [schema.UNPARSEABLE_DATE] * 2
+    assert r.rejected["detail"].iloc[0] == (
+        "date '07/05/2021' is ambiguous: no day in the column is above 12, so day and "
+        "month cannot be told apart; write YYYY-MM-DD"
+    )
