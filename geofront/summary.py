@@ -45,7 +45,7 @@ def summarize(
         ``events_<event type>`` column per event type in the data (sorted), and
         ``events_side_<side>`` for every side in :data:`geofront.schema.SIDES`, counting
         events in which an actor of that side took part (an event between two sides counts
-        for both). Sorted by id (and period).
+        for both; a blank ``actor2`` is no actor, so it does not count as ``unknown``). Sorted by id (and period).
     """
     if by not in ("district", "province"):
         raise InputError(f"cannot summarise by {by!r}: use 'district' or 'province'")
@@ -68,10 +68,9 @@ def summarize(
             "event_type": joined["event_type"].astype("string").fillna("").to_numpy()[has_unit],
         }
     )
+    side1, side2 = _sides_of_actors(joined)
     for side in SIDES:
-        data[f"events_side_{side}"] = (
-            (joined["side1"].to_numpy() == side) | (joined["side2"].to_numpy() == side)
-        )[has_unit].astype(np.int64)
+        data[f"events_side_{side}"] = ((side1 == side) | (side2 == side))[has_unit].astype(np.int64)
     groups = [key]
     if freq:
         period = pd.to_datetime(joined["date"]).dt.to_period(_FREQS[freq]).dt.start_time
@@ -103,6 +102,22 @@ def summarize(
     out = out.sort_values(groups, kind="stable").reset_index(drop=True)
     out.attrs["region_only_events"] = int((~has_unit).sum()) if by == "district" else 0
     return out
+
+
+def _sides_of_actors(joined: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``side1``/``side2`` as arrays, ``""`` where the event has no such actor.
+
+    A blank actor (e.g. ``actor2`` of a peaceful protest) gets side ``unknown`` in the
+    events table; it is not an actor of unknown side, so it must not count as one.
+    """
+    out = []
+    for k in ("1", "2"):
+        side = joined[f"side{k}"].astype("string").fillna("").to_numpy(dtype=object)
+        if f"actor{k}" in joined.columns:
+            actor = joined[f"actor{k}"].astype("string").fillna("").str.strip()
+            side = np.where(actor.to_numpy(dtype=object) == "", "", side)
+        out.append(side)
+    return out[0], out[1]
 
 
 def _units(joined: pd.DataFrame, boundaries: AdminBoundaries | None, by: str) -> pd.DataFrame:

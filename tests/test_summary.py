@@ -77,3 +77,24 @@ def test_bad_options(joined):
         summarize(joined, by="country")
     with pytest.raises(InputError, match="unknown period"):
         summarize(joined, freq="fortnight")
+
+
+def test_blank_actor2_is_not_an_actor_of_unknown_side(world):
+    # A peaceful protest has no actor2: its side2 is "unknown" in the events table, but
+    # no actor of unknown side took part. A real unknown actor still counts.
+    ev = w.events_frame(
+        [
+            {"x_km": 10, "y_km": 30, "date": "2021-07-01", "event_type": "Protests"},
+            {"x_km": 10, "y_km": 31, "date": "2021-07-01"},
+        ]
+    )
+    ev["actor1"] = ["Protesters (Afghanistan)", "Taliban"]
+    ev["side1"] = ["other", "insurgent"]
+    ev["actor2"] = ["", "Hazara Ethnic Militia (Afghanistan)"]
+    ev["side2"] = ["unknown", "unknown"]
+    s = summarize(join_events(ev, world).joined, world, by="district").set_index("district_id")
+    assert s.loc["101", ["events", "events_side_other", "events_side_unknown"]].tolist() == [
+        2,
+        1,
+        1,
+    ]
