@@ -629,6 +629,7 @@ def _match_units(
 
     # Provinces: by id or name, tolerant.
     prov_group = np.full(len(distinct), None, dtype=object)
+    bad_prov = np.zeros(len(distinct), dtype=bool)
     if province_col:
         p = boundaries.provinces
         ptext = distinct["province"]
@@ -644,10 +645,6 @@ def _match_units(
         )
         prov_group = np.array([x if isinstance(x, str) else None for x in pid], dtype=object)
         bad_prov = (ptext != "").to_numpy() & np.array([g is None for g in prov_group])
-        detail[bad_prov] = [
-            f"province {t!r} matches no province; district matched on its name alone"
-            for t in ptext[bad_prov]
-        ]
 
     todo = ~by_id & (distinct["name"] != "").to_numpy()
     if todo.any():
@@ -697,6 +694,16 @@ def _match_units(
                 strict=True,
             )
         ]
+    if bad_prov.any():  # say the province did not match, and what became of the district
+        prov_text = distinct["province"].astype(str).to_numpy(dtype=object)
+        for i in np.flatnonzero(bad_prov):
+            head = f"province {prov_text[i]!r} matches no province"
+            if method[i] == UNMATCHED:
+                detail[i] = f"{head} and {detail[i]}"
+            elif method[i] == AMBIGUOUS:
+                detail[i] = f"{head}; district {detail[i]}"
+            else:
+                detail[i] = f"{head}; district matched on its name alone"
     unit_shown = distinct["name"].where(distinct["name"] != "", distinct["id"])
     report = pd.DataFrame(
         {

@@ -211,3 +211,32 @@ def test_explicit_columns_and_semicolons(tmp_path, world):
         "101": "government",
         "202": "insurgent",
     }
+
+
+def test_names_in_dari_script_are_reported_not_lost(tmp_path, afghanistan):
+    # Names and status words in Dari/Pashto script cannot be matched to the Latin
+    # boundaries: each row is reported with what failed, never silently dropped.
+    text = (
+        "province,district,as_of,status\n"
+        "بادغیس,قلعه نو,2021-07-07,contested\n"  # Badghis, Qala-i-Naw
+        "Badghis,Ab Kamari,2021-07-07,طالبان\n"  # "Taliban"
+        "بادغیس,Muqur,2021-07-07,insurgent\n"  # Muqur is in Badghis and in Ghazni
+        "بادغیس,Jawand,2021-07-07,insurgent\n"
+        "Badghis,Bala Murghab,2021-07-07,insurgent\n"
+    )
+    r = read_assessments(write(tmp_path, text, "dari.csv"), afghanistan)
+    assert len(r.table) + len(r.rejected) == 5
+    assert r.table["district_id"].astype(str).tolist() == ["1904", "1906"]
+    rej = r.rejected.set_index("source_row")
+    assert rej.loc[1, "reason"] == "unmatched_unit"
+    assert rej.loc[1, "detail"] == (
+        "province 'بادغیس' matches no province and no district named 'قلعه نو'; "
+        "check the spelling or use the district id"
+    )
+    assert rej.loc[2, "reason"] == "unknown_status" and "'طالبان'" in rej.loc[2, "detail"]
+    assert rej.loc[3, "reason"] == "ambiguous_unit"
+    assert rej.loc[3, "detail"].startswith("province 'بادغیس' matches no province; district ")
+    report = r.report.set_index("unit")
+    assert report.loc["Jawand", "detail"] == (
+        "province 'بادغیس' matches no province; district matched on its name alone"
+    )
