@@ -17,7 +17,7 @@ import pandas as pd
 
 from geofront.errors import InputError
 from geofront.io import write_table
-from geofront.schema import DUPLICATE_EVENT_ID, REJECT_COLUMNS
+from geofront.schema import DUPLICATE_EVENT_ID, REJECT_COLUMNS, SOURCE_PREFIX
 
 if TYPE_CHECKING:
     from geofront.case import Case
@@ -90,6 +90,10 @@ def _step_events(state: dict[str, Any]) -> None:
                     "detail": "event id also in " + first.loc[d["event_id"]].to_numpy().astype(str),
                     "source_file": d["source_file"].to_numpy(),
                 }
+            ).join(  # the original values, as for every other reject
+                pd.DataFrame(d[[c for c in d.columns if c.startswith(SOURCE_PREFIX)]]).reset_index(
+                    drop=True
+                )
             )
         )
         events = events[~dup]
