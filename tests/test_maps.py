@@ -105,7 +105,49 @@ def test_title_stamp_and_attribution(world, control):
     assert _fig_text(fig, "title") == "District control, synthetic"
     assert _fig_text(fig, "subtitle") == "Data as of 7 July 2021"
     attribution = _fig_text(fig, "attribution").replace("\n", " ")
-    assert "geoBoundaries" in attribution and "Lambert conformal conic" in attribution
+    # user boundaries, no neighbours, no capitals drawn: credit only what is drawn
+    assert attribution.startswith("Boundaries: synthetic · ")
+    assert "Lambert conformal conic" in attribution
+    for absent in ("geoBoundaries", "Natural Earth", "GeoNames", "WorldPop"):
+        assert absent not in attribution
+
+
+def test_bundled_credits_and_title(afghanistan):
+    from geofront.maps import bundled_context
+
+    control = afghanistan.districts.assign(status="unknown")
+    ctx = bundled_context()
+    fig, _ = control_map(
+        control,
+        boundaries=afghanistan,
+        capitals=ctx["capitals"],
+        neighbours=ctx["neighbours"],
+        width_in=6,
+        dpi=30,
+    )
+    attribution = _fig_text(fig, "attribution").replace("\n", " ")
+    for credit in ("geoBoundaries", "Natural Earth", "GeoNames"):
+        assert credit in attribution
+    assert _fig_text(fig, "title") == "District control, Afghanistan"
+
+
+def test_user_file_boundaries_titled_without_file_name_and_bbox_by_degrees(world, control):
+    from geofront.boundaries import AdminBoundaries
+
+    named = AdminBoundaries(world.districts, world.provinces, "adm2_districts.gpkg")
+    fig, _ = control_map(control, boundaries=named, width_in=6, dpi=30)
+    assert _fig_text(fig, "title") == "District control"
+    assert "Boundaries: adm2_districts.gpkg" in _fig_text(fig, "attribution")
+    # the outer edge of user boundaries is not called an international border
+    texts = fu.legend_texts(_legend(fig))
+    assert "Edge of the boundaries" in texts and "International border" not in texts
+    w0, s0 = w.lonlat(5, 5)
+    e0, n0 = w.lonlat(15, 15)
+    box = (round(w0, 2), round(s0, 2), round(e0, 2), round(n0, 2))
+    fig, _ = control_map(control, boundaries=world, bbox=box, width_in=6, dpi=30)
+    assert _fig_text(fig, "title") == (
+        f"District control, {box[0]:g}°–{box[2]:g}° E, {box[1]:g}°–{box[3]:g}° N"
+    )
 
 
 def test_extent_covers_the_world_with_true_aspect(world, control):
@@ -608,3 +650,117 @@ def test_small_multiples_put_the_legend_in_the_empty_cells(world, control):
     box = panel.get_position()
     # beside the fourth map, on its row, not in a row of its own below the maps
     assert box.x0 > last.x1 and box.y0 == pytest.approx(last.y0, abs=0.02)
+
+
+# --- stress: any country, any view, many events ------------------------------------
+
+
+def _map_box_in(fig, ax):
+    pos = ax.get_position()
+    fw, fh = fig.get_size_inches()
+    return pos.width * fw, pos.height * fh
+
+
+def test_wide_bbox_keeps_its_shape_with_the_legend_in_a_row_below(world, control):
+    # a strip 36 km x 4 km: 9:1, the map keeps the most elongated shape allowed (5:1)
+    w0, s0 = w.lonlat(2, 18)
+    e0, n0 = w.lonlat(38, 22)
+    fig, ax = control_map(control, boundaries=world, bbox=(w0, s0, e0, n0), width_in=8, dpi=30)
+    mw, mh = _map_box_in(fig, ax)
+    assert mw == pytest.approx(8 - 0.6) and mh / mw == pytest.approx(0.2, rel=1e-6)
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(0.2, rel=1e-6)
+    # the legend sections sit in columns under the map, none beside it
+    legends = [a for a in fig.axes if any(c.get_gid() == "legend" for c in a.artists)]
+    assert len(legends) == 2  # control and boundaries
+    for lg in legends:
+        assert lg.get_position().y1 < ax.get_position().y0
+
+
+def test_tall_bbox_narrows_the_map_instead_of_widening_the_view(world, control):
+    # 4 km wide, 36 km tall: 9:1 is shown at the tallest allowed shape, 3:1
+    w0, s0 = w.lonlat(18, 2)
+    e0, n0 = w.lonlat(22, 38)
+    fig, ax = control_map(control, boundaries=world, bbox=(w0, s0, e0, n0), width_in=10, dpi=30)
+    mw, mh = _map_box_in(fig, ax)
+    assert mh / mw == pytest.approx(3.0, rel=1e-6)
+    assert fig.get_size_inches()[0] < 10  # the page narrows with the map
+    x0, x1 = ax.get_xlim()
+    assert (x1 - x0) == pytest.approx((ax.get_ylim()[1] - ax.get_ylim()[0]) / 3.0)
+
+
+def test_inset_shows_the_whole_view_box(world, control):
+    w0, s0 = w.lonlat(30, 30)
+    e0, n0 = w.lonlat(60, 60)  # reaches far beyond the world
+    fig, ax = control_map(control, boundaries=world, bbox=(w0, s0, e0, n0), width_in=6, dpi=30)
+    inset = next(a for a in fig.axes if any(p.get_gid() == "inset-view" for p in a.patches))
+    (box,) = [p for p in inset.patches if p.get_gid() == "inset-view"]
+    bx0, by0 = box.get_xy()
+    ix0, ix1 = inset.get_xlim()
+    iy0, iy1 = inset.get_ylim()
+    assert ix0 <= bx0 and bx0 + box.get_width() <= ix1
+    assert iy0 <= by0 and by0 + box.get_height() <= iy1
+
+
+def test_scale_bar_goes_to_the_corner_clear_of_the_country():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 4))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-50_000, 50_000)
+    ax.set_ylim(-50_000, 50_000)
+    crs = "+proj=aeqd +lat_0=35 +lon_0=63 +datum=WGS84 +units=m"
+    # land fills the left half: the bar leaves the lower-left corner for the lower-right
+    land = shapely.box(-50_000, -50_000, 0, 50_000)
+    bar = fu.add_scale_bar(ax, crs=crs, avoid=land)
+    rects = [a for a in bar.artists if a.get_gid() == "scalebar" and hasattr(a, "get_x")]
+    assert min(r.get_x() for r in rects) > 0
+    # land in the lower half: the upper-left corner
+    land = shapely.box(-50_000, -50_000, 50_000, 0)
+    bar = fu.add_scale_bar(ax, crs=crs, avoid=land)
+    rects = [a for a in bar.artists if a.get_gid() == "scalebar" and hasattr(a, "get_y")]
+    assert min(r.get_y() for r in rects) > 0 and min(r.get_x() for r in rects) < 0
+
+
+def test_more_than_nine_event_types_lump_the_rarest_into_other():
+    from geofront.maps.event_maps import lump_event_types
+
+    # 11 types: A has 11 events, B 10, ... K 1
+    names = [chr(ord("A") + i) for i in range(11)]
+    rows = [
+        {"x_km": 1, "y_km": 1, "event_type": n} for i, n in enumerate(names) for _ in range(11 - i)
+    ]
+    ev = w.events_frame(rows)
+    out = lump_event_types(ev)
+    kept = set(out["event_type"])
+    assert kept == set(names[:8]) | {"Other types (3)"}  # 8 most frequent + I, J, K lumped
+    assert (out["event_type"] == "Other types (3)").sum() == 3 + 2 + 1
+    assert set(ev["event_type"]) == set(names)  # input untouched
+    colours = style.event_type_colors(out["event_type"])
+    assert list(colours)[-1] == "Other types (3)"
+    assert colours["Other types (3)"] == style.OTHER_EVENT_TYPES_COLOR
+    assert len(set(colours.values())) == 9
+
+
+def test_dense_events_drawn_as_dots_or_density_only(world, monkeypatch):
+    from geofront.maps import event_maps
+
+    monkeypatch.setattr(event_maps, "DENSE_EVENTS", 3)
+    rows = [{"x_km": 5 + i, "y_km": 5 + i, "fatalities": 40} for i in range(5)]
+    ev = w.events_frame(rows)
+    fig, ax = events_map(ev, boundaries=world, width_in=6, dpi=30)
+    (dots,) = [c for c in ax.collections if c.get_gid() == "events:Battles"]
+    assert np.allclose(dots.get_sizes(), 3.0)  # not sized by the 40 fatalities
+    texts = fu.legend_texts(_legend(fig))
+    assert "one dot per event" in texts and "Size: reported fatalities" not in texts
+    fig, ax = events_map(ev, boundaries=world, hexbin=True, hex_size_m=5000, width_in=6, dpi=30)
+    assert not [c for c in ax.collections if str(c.get_gid()).startswith("events:")]
+    (hb,) = _by_gid(ax, "hexbin")
+    assert hb.get_array().sum() == 5
+    texts = fu.legend_texts(_legend(fig))
+    assert "5 events (density only)" in texts
+    assert "Events per hexagon (5 km across)" in texts and "1 event" in texts

@@ -24,6 +24,7 @@ from pyproj import CRS
 from geofront.boundaries import AdminBoundaries
 from geofront.crs import WGS84
 from geofront.errors import InputError, SchemaError
+from geofront.io import VECTOR_EXTENSIONS
 from geofront.maps import furniture as fu
 from geofront.maps import labels as lb
 from geofront.maps import layers as ly
@@ -42,6 +43,10 @@ from geofront.maps.view import (
     _sources_line,
     _units_per_px,
     _view_lonlat,
+    bbox_place,
+    draw_legend,
+    drawn_credits,
+    is_bundled,
     map_crs_for,
     select_province,
 )
@@ -127,11 +132,10 @@ def _control_scene(
                 "west,south,east,north in degrees and overlaps the boundaries"
             )
         ll = box
-        place = "selected area"
+        place = bbox_place(box)
     else:
         ll = _lonlat_bounds(districts)
-        name = boundaries.name if boundaries is not None else ""
-        place = "Afghanistan" if name == "afghanistan" else (name or "all districts")
+        place = _place_name(boundaries)
     crs = map_crs_for(ll)
     if focus is not None:
         view = _pad(
@@ -158,10 +162,16 @@ def _draw_control(
     crs = scene.crs
     m = 0.15 * max(view[2] - view[0], view[3] - view[1])
     clip = (view[0] - m, view[1] - m, view[2] + m, view[3] + m)
-    drawn: dict[str, Any] = {"region_labels": []}
+    drawn: dict[str, Any] = {"region_labels": [], "neighbours_drawn": False}
     if neighbours is not None and len(neighbours):
-        _, anchors = ly.plot_neighbours(ax, neighbours, crs=crs, view=view, simplify_m=tol)
-        drawn["region_labels"] = anchors
+        nb = neighbours.to_crs(crs)
+        in_view = shapely.intersects(
+            np.asarray(nb.geometry.array, dtype=object), shapely.box(*view)
+        )
+        if in_view.any():
+            _, anchors = ly.plot_neighbours(ax, neighbours, crs=crs, view=view, simplify_m=tol)
+            drawn["region_labels"] = anchors
+            drawn["neighbours_drawn"] = True
     grat = None
     if graticule:
         grat = ly.plot_graticule(ax, crs=crs, view=view, lonlat_bounds=_view_lonlat(view, crs))
@@ -195,6 +205,7 @@ def _draw_control(
             zorder=Z["country"] + 0.05,
         )
     drawn["provinces"] = pm
+    drawn["outline"] = outline
     drawn["frontlines"] = (
         ly.plot_frontlines(ax, frontlines, crs=crs) if frontlines is not None else {}
     )
@@ -309,15 +320,19 @@ def control_map(
             col = ly.frontline_class_column(frontlines)
             present = set(frontlines[col].astype(str)) if col in frontlines.columns else set()
             sections.append(fu.frontline_section(sorted(present | set(style.FRONTLINE_STYLES))))
-        sections.append(_boundary_section(zoomed=scene.focus is not None))
+        sections.append(
+            _boundary_section(
+                zoomed=scene.focus is not None,
+                international=is_bundled(boundaries) or neighbours is not None,
+            )
+        )
         if has_caps:
             assert capitals is not None
             sections.append(
                 fu.siege_section() if "status" in capitals.columns else _plain_capital_section()
             )
         inset = zoomed and boundaries is not None
-        need = fu.legend_height_in(sections) + (2.1 if inset else 0.0) + 1.5
-        page = _page(scene.view, width_in=width_in, inset=inset, min_height_in=max(5.6, need))
+        page = _page(scene.view, width_in=width_in, inset=inset, sections=sections)
         view = page.view
         ax = page.ax
         ax.geofront_crs = scene.crs  # type: ignore[attr-defined]
@@ -333,7 +348,7 @@ def control_map(
             graticule=True,
         )
         caps, cap_specs, _ = _capital_layer(ax, capitals, scene.crs, view)
-        bar = fu.add_scale_bar(ax, crs=scene.crs)
+        bar = fu.add_scale_bar(ax, crs=scene.crs, avoid=drawn["outline"])
         arrow = fu.add_north_arrow(ax, crs=scene.crs)
         _graticule_labels(ax, drawn["graticule"])
         specs = list(cap_specs)
@@ -346,21 +361,27 @@ def control_map(
         obstacles = [bar.window_extent(renderer)] + [a.get_window_extent(renderer) for a in arrow]
         markers = lb.marker_boxes(ax, caps, size_pt=6.5) if caps is not None else []
         lb.place_labels(ax, specs, obstacles=obstacles, markers=markers)
-        fu.build_legend(page.panel, sections)
+        draw_legend(page, sections)
         if page.inset is not None and boundaries is not None:
             fu.add_inset_locator(page.inset, boundaries.provinces, crs=scene.crs, view=view)
         stamp = as_of if as_of is not None else control.attrs.get("as_of")
         subtitle = fu.as_of_text(stamp) if stamp is not None else None
         fu.add_title_block(
             page.fig,
-            title or f"District control, {scene.place}",
+            title or _titled("District control", scene.place),
             subtitle,
             x_in=page.left_in,
             top_in=0.2,
         )
+        credits = drawn_credits(
+            sources,
+            boundaries=boundaries,
+            outlines=drawn["neighbours_drawn"],
+            places=caps is not None,
+        )
         fu.add_attribution(
             page.fig,
-            _sources_line(sources, scene.crs),
+            _sources_line(credits, scene.crs),
             x_in=page.left_in,
             y_in=page.bottom_in - 0.2,
             width_in=page.width_in - 2 * page.left_in,
@@ -416,11 +437,28 @@ def _status_counts(scene: _ControlScene) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in style.STATUS_ORDER}
 
 
-def _boundary_section(*, zoomed: bool) -> fu.LegendSection:
+def _place_name(boundaries: AdminBoundaries | None) -> str:
+    """The place a whole-country map is of: the bundled set's country, a name given in
+    code (``AdminBoundaries(..., name="Syria")``), never a file name (``adm2.gpkg``)."""
+    if boundaries is None:
+        return ""
+    if is_bundled(boundaries):
+        return "Afghanistan"
+    name = str(boundaries.name or "")
+    from pathlib import PurePath
+
+    return "" if PurePath(name).suffix.lower() in VECTOR_EXTENSIONS else name
+
+
+def _titled(what: str, place: str) -> str:
+    return f"{what}, {place}" if place else what
+
+
+def _boundary_section(*, zoomed: bool, international: bool = True) -> fu.LegendSection:
+    # a user's boundaries may cover part of a country: their edge is no border
+    outer = "International border" if international else "Edge of the boundaries"
     entries = [
-        fu.LegendEntry(
-            "International border", "line", {"color": style.COUNTRY_EDGE, "linewidth": 1.1}
-        ),
+        fu.LegendEntry(outer, "line", {"color": style.COUNTRY_EDGE, "linewidth": 1.1}),
         fu.LegendEntry("Province border", "line", {"color": style.PROVINCE_EDGE, "linewidth": 0.7}),
     ]
     if zoomed:
@@ -523,7 +561,7 @@ def control_small_multiples(
             ax.set_facecolor(style.WATER)
             scene = _control_scene(controls[k], boundaries, province, bbox)
             scene.crs, scene.view = first.crs, view
-            _draw_control(
+            nb_drawn = _draw_control(
                 ax,
                 scene,
                 view,
@@ -532,7 +570,7 @@ def control_small_multiples(
                 boundaries=boundaries,
                 tol=tol,
                 graticule=False,
-            )
+            )["neighbours_drawn"]
             ax.set_title(f"{pd.Timestamp(k).day} {pd.Timestamp(k):%B %Y}", fontsize=9, loc="left")
             axes.append(ax)
         fu.add_scale_bar(axes[0], crs=first.crs)
@@ -551,11 +589,17 @@ def control_small_multiples(
         else:
             _legend_row(legend_ax, sections)
         fu.add_title_block(
-            fig, title or f"District control over time, {first.place}", None, x_in=left, top_in=0.15
+            fig,
+            title or _titled("District control over time", first.place),
+            None,
+            x_in=left,
+            top_in=0.15,
         )
         fu.add_attribution(
             fig,
-            _sources_line(sources, first.crs),
+            _sources_line(
+                drawn_credits(sources, boundaries=boundaries, outlines=nb_drawn), first.crs
+            ),
             x_in=left,
             y_in=bottom - 0.12,
             width_in=width_in - 2 * left,

@@ -213,6 +213,7 @@ def add_scale_bar(
     length_km: float | None = None,
     loc: tuple[float, float] = (0.035, 0.04),
     max_fraction: float = 0.28,
+    avoid: Any = None,
 ) -> ScaleBar:
     """Draw an alternating black/white scale bar in kilometres.
 
@@ -228,6 +229,10 @@ def add_scale_bar(
         Default: the largest 1/2/5 x 10^n km under ``max_fraction`` of the view width.
     loc : (x, y)
         Lower-left corner of the bar in axes fraction.
+    avoid : shapely geometry, optional
+        What the bar should not hide (e.g. the mapped country, in map units): the bar goes
+        to the lower-left, lower-right or upper-left corner (in that order of preference)
+        where its box covers the least of it; ``loc`` then only sets the margins.
     """
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
@@ -242,6 +247,35 @@ def add_scale_bar(
     bx = x0 + loc[0] * (x1 - x0)
     by = y0 + loc[1] * (y1 - y0)
     bh = 0.011 * (y1 - y0)
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    ax_h_in = ax.get_position().height * fig.get_size_inches()[1]
+    per_pt = (y1 - y0) / (ax_h_in * 72.0)
+    pad = 4.0 * per_pt
+    if avoid is not None and not shapely.is_empty(avoid):
+        box_w = km * 1000.0 * k + 2 * pad + 16.0 * per_pt
+        box_h = bh * 1.6 + 9.0 * per_pt + pad
+        dx, dy = bx - x0, by - y0
+        corners = [
+            (bx, by),
+            (x1 - dx - km * 1000.0 * k, by),
+            (bx, y1 - dy - box_h + pad),
+        ]
+        covered = [
+            shapely.area(
+                shapely.intersection(
+                    avoid,
+                    shapely.box(
+                        cx - pad - 8 * per_pt,
+                        cy - pad,
+                        cx - pad - 8 * per_pt + box_w,
+                        cy - pad + box_h,
+                    ),
+                )
+            )
+            for cx, cy in corners
+        ]
+        bx, by = corners[int(np.argmin(np.round(covered, 6)))]
     arts: list[Any] = []
     for i in range(nseg):
         r = Rectangle(
@@ -275,11 +309,6 @@ def add_scale_bar(
         )
         arts.append(txt)
     # A white backing box so the bar reads over any fill.
-    fig = ax.get_figure(root=True)
-    assert isinstance(fig, Figure)
-    ax_h_in = ax.get_position().height * fig.get_size_inches()[1]
-    per_pt = (y1 - y0) / (ax_h_in * 72.0)
-    pad = 4.0 * per_pt
     top = by + bh * 1.6 + 9.0 * per_pt
     back = FancyBboxPatch(
         (bx - pad - 8.0 * per_pt, by - pad),
@@ -637,6 +666,10 @@ def add_inset_locator(
             shapely.simplify(np.asarray(og.array, dtype=object), tol, preserve_topology=True)
         )
         ax.add_collection(LineCollection(segs, colors="#6b6b6b", linewidths=0.6), autolim=False)
+    # The inset shows the whole view box too (a view reaching beyond the context).
+    minx, miny = min(minx, view[0]), min(miny, view[1])
+    maxx, maxy = max(maxx, view[2]), max(maxy, view[3])
+    span = max(maxx - minx, maxy - miny)
     pad = 0.04 * span
     # Fit the context to the inset's box shape so the aspect stays 1:1.
     pos = ax.get_position()

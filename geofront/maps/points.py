@@ -181,6 +181,8 @@ def plot_events(
     spread_stacks: bool = True,
     max_spread: int = MAX_SPREAD,
     stack_clear_pt: float = 2.5,
+    dot_pt2: float = 18.0,
+    edge_pt: float = 0.5,
 ) -> dict[str, PathCollection]:
     """Draw event points coloured by event type or side, sized by fatalities.
 
@@ -211,6 +213,10 @@ def plot_events(
     stack_clear_pt : float
         Distance in points around a stack's place that its markers keep clear (e.g. the
         half-diagonal of a city marker drawn there).
+    dot_pt2 : float
+        Marker area (pt²) of every event when ``size_by`` is None.
+    edge_pt : float
+        Width of the white marker edges (0 for none, e.g. for dense layers of dots).
 
     Returns
     -------
@@ -232,7 +238,7 @@ def plot_events(
     sizes = (
         fatality_marker_area(events[size_by].to_numpy())
         if size_by and size_by in events.columns
-        else np.full(len(events), 18.0)
+        else np.full(len(events), float(dot_pt2))
     )
     marks = (
         events[marker_by].astype("string").fillna("unknown").to_numpy()
@@ -278,8 +284,8 @@ def plot_events(
                 s=sizes[order],
                 c=colour,
                 marker=SIDE_MARKERS.get(mark, "o"),
-                edgecolors="white",
-                linewidths=0.5,
+                edgecolors="white" if edge_pt > 0 else "none",
+                linewidths=edge_pt,
                 alpha=alpha,
                 zorder=Z["events"],
                 gid=f"events:{name}" + (f":{mark}" if mark else ""),
@@ -356,7 +362,7 @@ def plot_hexbin(
     crs: Any,
     view: tuple[float, float, float, float],
     hex_size_m: float,
-    cmap: str = "YlOrBr",
+    cmap: Any = "YlOrBr",
 ) -> Any:
     """Draw event density as hexagons ``hex_size_m`` across (flat-to-flat, map units).
 

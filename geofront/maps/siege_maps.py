@@ -32,6 +32,7 @@ from geofront.maps.view import (
     _page,
     _sources_line,
     _units_per_px,
+    draw_legend,
 )
 
 
@@ -156,10 +157,14 @@ def siege_map(
         control=control is not None and len(control) > 0,
         population=population is not None,
     )
-    need = fu.legend_height_in(sections) + 1.5
     with style.map_style():
         page = _page(
-            view0, width_in=width_in, inset=False, min_height_in=max(6.4, need), max_aspect=1.45
+            view0,
+            width_in=width_in,
+            inset=False,
+            sections=sections,
+            min_height_in=6.4,
+            max_aspect=1.45,
         )
         ax, view = page.ax, page.view
         ax.geofront_crs = crs  # type: ignore[attr-defined]
@@ -256,7 +261,7 @@ def siege_map(
             obstacles=obstacles,
             markers=[Bbox.from_extents(cx - half, cy - half, cx + half, cy + half)],
         )
-        fu.build_legend(page.panel, sections)
+        draw_legend(page, sections)
         fu.add_title_block(
             page.fig,
             title or f"Siege of {name}",

@@ -85,6 +85,13 @@ EVENT_TYPE_ORDER: Final = tuple(EVENT_TYPE_COLORS)
 #: choice is fixed by a hash of its name (:func:`event_type_color`).
 _FALLBACK: Final = ("#F0E442", "#88CCEE", "#44AA99", "#DDCC77", "#332288", "#999933", "#117733")
 
+#: Label prefix of the class that lumps the rarest event types when a map would show more
+#: than :data:`MAX_EVENT_TYPE_CLASSES` (drawn in :data:`OTHER_EVENT_TYPES_COLOR`, last).
+OTHER_EVENT_TYPES: Final = "Other types"
+OTHER_EVENT_TYPES_COLOR: Final = "#a6a6a6"
+#: Most event-type colour classes on one map (nine tell apart, also for colour-blind eyes).
+MAX_EVENT_TYPE_CLASSES: Final = 9
+
 #: Siege statuses of a city, from safest to worst (output of ``geofront.siege``).
 SIEGE_STATUSES: Final = ("secure", "threatened", "besieged", "under assault", "fallen")
 #: Fill colour of a capital's marker by siege status (ColorBrewer Purples, then black).
@@ -175,7 +182,10 @@ def event_type_order(event_types: Iterable[str]) -> list[str]:
     then the others by name."""
     rank = {n: i for i, n in enumerate(EVENT_TYPE_ORDER)}
     names = {str(n) for n in event_types}
-    return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
+    return sorted(
+        names,
+        key=lambda n: (n.startswith(OTHER_EVENT_TYPES), rank.get(n, len(rank)), n),
+    )
 
 
 def event_type_colors(event_types: Iterable[str]) -> dict[str, str]:
@@ -183,8 +193,9 @@ def event_type_colors(event_types: Iterable[str]) -> dict[str, str]:
 
     Known types always get their colour of :data:`EVENT_TYPE_COLORS`. Unknown types get
     :func:`event_type_color` unless another type shown already has it; then the next free
-    fallback colour (in a fixed cycle), so every type on one map has its own colour as long
-    as there are fewer than 8 unknown types (beyond that, colours repeat).
+    fallback colour (in a fixed cycle), then a known type's colour that the map does not
+    use, so the nine classes a map shows at most (:func:`geofront.maps.event_maps.lump_event_types`)
+    each have their own colour.
     """
     out: dict[str, str] = {}
     names = event_type_order(event_types)
@@ -193,8 +204,13 @@ def event_type_colors(event_types: Iterable[str]) -> dict[str, str]:
         if name in EVENT_TYPE_COLORS:
             out[name] = EVENT_TYPE_COLORS[name]
             continue
+        if name.startswith(OTHER_EVENT_TYPES):
+            out[name] = OTHER_EVENT_TYPES_COLOR
+            continue
         first = _FALLBACK.index(event_type_color(name))
         cycle = [_FALLBACK[(first + k) % len(_FALLBACK)] for k in range(len(_FALLBACK))]
+        # then the known types' colours that this map does not use
+        cycle += [c for c in EVENT_TYPE_COLORS.values() if c not in cycle]
         colour = next((c for c in cycle if c not in used), cycle[0])
         used.add(colour)
         out[name] = colour

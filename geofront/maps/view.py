@@ -110,6 +110,7 @@ class _Page:
     bottom_in: float
     width_in: float
     map_w_in: float
+    legend_row: bool = False
 
 
 def _fit_view(view: BBox, aspect: float) -> BBox:
@@ -141,29 +142,47 @@ def _page(
     panel_in: float = 2.45,
     inset: bool,
     inset_aspect: float = 0.75,
+    sections: Sequence[fu.LegendSection] = (),
     min_height_in: float = 5.6,
     max_aspect: float = 1.3,
 ) -> _Page:
+    """Lay out a map page for ``view`` (map CRS units) on a page ``width_in`` wide.
+
+    The map keeps the view's shape within limits: a view wider than 2:1 gets the full
+    page width with the legend in a row of columns under it (``page.legend_row``); a
+    view taller than ``max_aspect`` gets a narrower map (and page) up to 3:1; beyond
+    those limits, and to leave room for the legend beside a map, the view is grown
+    (never shrunk) around its centre. ``sections`` (the legend) set the page's minimum
+    height; ``min_height_in`` is the minimum for a page with the legend beside the map.
+    """
     left, right, gap, top, bottom = _MARGINS_IN
+    aspect0 = (view[3] - view[1]) / (view[2] - view[0])
+    if aspect0 < 0.5:
+        return _row_page(
+            view,
+            width_in=width_in,
+            panel_in=panel_in,
+            inset=inset,
+            inset_aspect=inset_aspect,
+            sections=sections,
+        )
+    legend_h = fu.legend_height_in(sections) if sections else 0.0
+    need = max(min_height_in, legend_h + (2.1 if inset else 0.0) + 1.5)
     map_w = _map_width_in(width_in, panel_in=panel_in)
-    aspect = (view[3] - view[1]) / (view[2] - view[0])
-    aspect = min(max(aspect, (min_height_in - top - bottom) / map_w), max_aspect)
+    aspect = aspect0
+    if aspect > max_aspect:
+        # a tall view: a narrower map (and page) rather than a wider view
+        aspect = min(aspect, 3.0)
+        map_w = max(map_w * max_aspect / aspect, (need - top - bottom) / aspect)
+        map_w = min(map_w, _map_width_in(width_in, panel_in=panel_in))
+        width_in = left + map_w + gap + panel_in + right
+    aspect = max(aspect, (need - top - bottom) / map_w)
     view = _fit_view(view, aspect)
     map_h = map_w * aspect
     height = top + map_h + bottom
     fig = Figure(figsize=(width_in, height))
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((left / width_in, bottom / height, map_w / width_in, map_h / height))
-    ax.set_xlim(view[0], view[2])
-    ax.set_ylim(view[1], view[3])
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_facecolor(style.WATER)
-    for sp in ax.spines.values():
-        sp.set_edgecolor(style.TEXT)
-        sp.set_linewidth(0.8)
-        sp.set_zorder(Z_FRAME)
+    ax = _map_axes(fig, (left, bottom, map_w, map_h), view)
     px = left + map_w + gap
     inset_ax = None
     legend_top = top
@@ -183,6 +202,83 @@ def _page(
     )
     panel.set_axis_off()
     return _Page(fig, ax, panel, inset_ax, view, left, bottom, width_in, map_w)
+
+
+def _map_axes(fig: Figure, box_in: tuple[float, float, float, float], view: BBox) -> Axes:
+    w, h = fig.get_size_inches()
+    x, y, bw, bh = box_in
+    ax = fig.add_axes((x / w, y / h, bw / w, bh / h))
+    ax.set_xlim(view[0], view[2])
+    ax.set_ylim(view[1], view[3])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor(style.WATER)
+    for sp in ax.spines.values():
+        sp.set_edgecolor(style.TEXT)
+        sp.set_linewidth(0.8)
+        sp.set_zorder(Z_FRAME)
+    return ax
+
+
+def _row_page(
+    view: BBox,
+    *,
+    width_in: float,
+    panel_in: float,
+    inset: bool,
+    inset_aspect: float,
+    sections: Sequence[fu.LegendSection],
+) -> _Page:
+    """A page for a wide view: the map across the page, the legend in columns below it."""
+    left, right, _, top, bottom = _MARGINS_IN
+    map_w = width_in - left - right
+    aspect = max((view[3] - view[1]) / (view[2] - view[0]), 0.2)
+    view = _fit_view(view, aspect)
+    map_h = map_w * aspect
+    cells: list[Any] = (["inset"] if inset else []) + list(sections)
+    ncols = max(1, int((map_w + 0.2) // (panel_in + 0.2)))
+    rows = [cells[i : i + ncols] for i in range(0, len(cells), ncols)]
+    ih = min(panel_in * inset_aspect, 1.9)
+    heights = [max(ih if c == "inset" else fu.legend_height_in([c]) for c in row) for row in rows]
+    legend_h = sum(heights) + 0.2 * len(rows)
+    height = top + map_h + 0.3 + legend_h + bottom
+    fig = Figure(figsize=(width_in, height))
+    FigureCanvasAgg(fig)
+    ax = _map_axes(fig, (left, height - top - map_h, map_w, map_h), view)
+    panel = fig.add_axes((left / width_in, bottom / height, map_w / width_in, legend_h / height))
+    panel.set_axis_off()
+    panel.geofront_cells = []  # type: ignore[attr-defined]
+    inset_ax = None
+    y = height - top - map_h - 0.3
+    for row, h in zip(rows, heights, strict=True):
+        for j, cell in enumerate(row):
+            x = left + j * (panel_in + 0.2)
+            if cell == "inset":
+                inset_ax = fig.add_axes(
+                    (x / width_in, (y - ih) / height, panel_in / width_in, ih / height)
+                )
+            else:
+                sub = fig.add_axes(
+                    (x / width_in, (y - h) / height, panel_in / width_in, h / height)
+                )
+                sub.set_axis_off()
+                panel.geofront_cells.append((sub, cell))  # type: ignore[attr-defined]
+        y -= h + 0.2
+    page = _Page(fig, ax, panel, inset_ax, view, left, bottom, width_in, map_w)
+    page.legend_row = True
+    return page
+
+
+def draw_legend(page: _Page, sections: Sequence[fu.LegendSection]) -> None:
+    """Draw the legend of a page made by :func:`_page`: in the panel beside the map, or,
+    below a wide map, each section in its own column (the sections given to ``_page``)."""
+    if not page.legend_row:
+        fu.build_legend(page.panel, sections)
+        return
+    cells = page.panel.geofront_cells  # type: ignore[attr-defined]
+    for sub, sec in cells:
+        fu.build_legend(sub, [sec])
 
 
 Z_FRAME = 10.0
@@ -319,6 +415,69 @@ def _sources_line(sources: Sequence[str], crs: CRS, extra: Sequence[str] = ()) -
     return fu.attribution_text(
         sources, extra=[*extra, f"Projection: {describe_crs(crs)}", f"Map: geofront {__version__}"]
     )
+
+
+def is_bundled(boundaries: Any) -> bool:
+    """True for the bundled Afghanistan boundaries (credited as geoBoundaries / AIMS)."""
+    return getattr(boundaries, "name", None) == "afghanistan"
+
+
+def drawn_credits(
+    sources: Sequence[str],
+    *,
+    boundaries: Any = None,
+    outlines: bool = True,
+    places: bool = True,
+    population: str | os.PathLike[str] | None | bool = True,
+) -> list[str]:
+    """Credit lines for what a map actually draws.
+
+    Keys of :data:`geofront.maps.furniture.CREDITS` for layers the map did not draw are
+    dropped (``outlines`` without neighbouring countries in view, ``places`` without a
+    city marker, ``population`` without raster data in view); ``boundaries`` credits the
+    bundled source only for the bundled boundaries, else the user's file by name; a
+    population raster other than the bundled one is credited by file name. Literal lines
+    are kept as given.
+    """
+    out: list[str] = []
+    for key in sources:
+        if key == "boundaries" and boundaries is not None and not is_bundled(boundaries):
+            name = getattr(boundaries, "name", "") or "user-supplied"
+            out.append(f"Boundaries: {name}")
+        elif key == "outlines" and not outlines or key == "places" and not places:
+            continue
+        elif key == "population":
+            if population is None or population is False:
+                continue
+            if population is not True and not _is_bundled_population(population):
+                out.append(f"Population: {Path(str(population)).name}")
+            else:
+                out.append(key)
+        else:
+            out.append(key)
+    return out
+
+
+def _is_bundled_population(path: str | os.PathLike[str]) -> bool:
+    from geofront import datasets
+
+    try:
+        return Path(path).resolve() == Path(datasets.get_path("afg-population")).resolve()
+    except Exception:  # an unknown dataset name is simply not bundled
+        return False
+
+
+def bbox_place(bbox: BBox) -> str:
+    """``"60°–66° E, 29°–33° N"`` for a view given in degrees."""
+    w, s, e, n = bbox
+
+    def span(a: float, b: float, pos: str, neg: str) -> str:
+        ha, hb = (pos if a >= 0 else neg), (pos if b >= 0 else neg)
+        if ha == hb:
+            return f"{abs(a):g}°–{abs(b):g}° {ha}"
+        return f"{abs(a):g}° {ha}–{abs(b):g}° {hb}"
+
+    return f"{span(w, e, 'E', 'W')}, {span(s, n, 'N', 'S')}"
 
 
 # --- saving -----------------------------------------------------------------------------
