@@ -24,7 +24,8 @@ The rules, in order of precedence, for a district ``d`` as of a date ``T``:
    government side (as ``side1`` or ``side2``) and armed events that involve the
    insurgent side, both dated after the base state (on the same day as a transfer too,
    when :attr:`ControlRules.same_day_activity_contests`; strictly after an assessment's
-   date), make the district ``contested`` (rule ``armed_activity``). When the window
+   date), make the district ``contested`` (rule ``armed_activity``), provided there are
+   at least :attr:`ControlRules.min_armed_events` such events (default 1). When the window
    passes without such activity the base state applies again: the last known state
    persists.
 3. **No evidence** — ``unknown`` (rule ``no_evidence``).
@@ -101,6 +102,11 @@ class ControlRules:
     armed_event_types : tuple of str
         ``event_type`` values counted as armed activity (ACLED ``Battles`` and
         ``Explosions/Remote violence``; UCDP ``State-based conflict``).
+    min_armed_events : int
+        A district is contested by activity only with at least this many armed events
+        in the window after its base state (default 1: any fighting between the sides).
+        Raise it for dense event data, where one clash in a month would otherwise
+        contest most districts.
     same_day_activity_contests : bool
         Whether armed activity by both sides on the day of a transfer (other than the
         transfer itself) makes the district contested; the order of events within a
@@ -122,6 +128,13 @@ class ControlRules:
     )
     same_day_activity_contests: bool = True
     max_evidence: int = 20
+    min_armed_events: int = 1
+
+    def __post_init__(self) -> None:
+        if int(self.min_armed_events) != self.min_armed_events or self.min_armed_events < 1:
+            raise InputError(
+                f"min_armed_events={self.min_armed_events!r}: give a whole number >= 1"
+            )
 
 
 def control_from_events(
@@ -496,8 +509,10 @@ def _control_at(
                     "pos": p.act_pos[lo:hi][after],
                 }
             )
-            first = a.groupby("code", sort=True)[["gov_day", "ins_day"]].min()
-            both = first.notna().all(axis=1)
+            grouped = a.groupby("code", sort=True)
+            first = grouped[["gov_day", "ins_day"]].min()
+            enough = grouped.size() >= p.rules.min_armed_events
+            both = first.notna().all(axis=1) & enough
             contested_codes = first.index.to_numpy()[both.to_numpy()]
             if len(contested_codes):
                 became = first.loc[both].max(axis=1).to_numpy().astype(np.int64)

@@ -320,3 +320,42 @@ def test_read_control_bad_status(tmp_path, world):
     (tmp_path / "d.csv").write_text("district_id,status\n999,insurgent\n")
     with pytest.raises(SchemaError, match="district_id '999' is not in the boundaries"):
         read_control(tmp_path / "d.csv", world)
+
+
+def test_min_armed_events_raises_the_bar_for_contested(world, events):
+    # 102 has one clash (e2) in the window: contested with the default rule, not with 2
+    default = control_from_events(events, world, as_of="2021-07-01")
+    assert default.loc["102", "status"] == "contested"
+    strict = control_from_events(
+        events, world, as_of="2021-07-01", rules=ControlRules(min_armed_events=2)
+    )
+    assert strict.loc["102", "status"] == "unknown"
+    # a second clash in the window contests it again
+    more = pd.concat([events, joined([{"d": "102", "date": "2021-06-22", **CLASH}])])
+    more["event_id"] = [f"x{i}" for i in range(len(more))]
+    again = control_from_events(
+        more, world, as_of="2021-07-01", rules=ControlRules(min_armed_events=2)
+    )
+    assert again.loc["102", "status"] == "contested"
+    with pytest.raises(InputError, match="min_armed_events=0"):
+        ControlRules(min_armed_events=0)
+
+
+def test_cli_min_events(tmp_path):
+    from click.testing import CliRunner
+
+    from geofront.cli.main import cli
+
+    out = tmp_path / "c.csv"
+    args = ["-q", "control", "seed-events", "--as-of", "2021-07-07", "-o", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    one = pd.read_csv(out, dtype=str).set_index("district_id")
+    assert CliRunner().invoke(cli, [*args, "--min-events", "3"]).exit_code == 0
+    three = pd.read_csv(out, dtype=str).set_index("district_id")
+    # Qala-I- Naw (1901), events alone: the 7 July takeover (AFGSEED0005) sets it insurgent
+    # and the same day's air strike (AFGSEED0006), one armed event by both sides after
+    # it, contests it; with 3 events needed, the takeover stands
+    assert one.loc["1901", "status"] == "contested"
+    assert three.loc["1901", "status"] == "insurgent"
+    res = CliRunner().invoke(cli, [*args, "--min-events", "0"])
+    assert res.exit_code == 2 and "Traceback" not in res.output

@@ -21,6 +21,7 @@ from geofront.cli.options import (
     events_format_option,
     input_path,
     load_boundaries_from_options,
+    min_events_option,
     output_path,
 )
 from geofront.errors import GeofrontWarning
@@ -118,6 +119,7 @@ def status_counts(status: pd.Series) -> str:
 @click.argument("events", type=input_path)
 @date_option("--as-of", "as_of", required=True, help="Decide control as of this day.")
 @control_window_option
+@min_events_option
 @click.option(
     "-o",
     "--output",
@@ -135,6 +137,7 @@ def command(
     events: Path,
     as_of: pd.Timestamp,
     window_days: int,
+    min_armed_events: int,
     output: Path,
     fmt: str,
     **kwargs: Any,
@@ -149,7 +152,7 @@ def command(
     Example: geofront control seed-events --assessments seed-assessments
     --as-of 2021-07-07 -o control.gpkg
     """
-    from geofront.control import control_from_events
+    from geofront.control import ControlRules, control_from_events
     from geofront.join import load_joined_events
 
     boundaries = load_boundaries_from_options(kwargs)
@@ -158,7 +161,12 @@ def command(
         datasets.resolve(events), boundaries, format=fmt, progress=progress_enabled(ctx)
     )
     control = control_from_events(
-        joined, boundaries, as_of=as_of, window_days=window_days, assessments=assessments
+        joined,
+        boundaries,
+        as_of=as_of,
+        window_days=window_days,
+        assessments=assessments,
+        rules=ControlRules(min_armed_events=min_armed_events),
     )
     if output.suffix.lower() == ".csv":
         write_table(pd.DataFrame(control.drop(columns=control.geometry.name)), output)

@@ -193,3 +193,14 @@ control_window_option = days_option(
     help="Armed activity by both sides within this many days up to the date makes a "
     "district contested (control rules).",
 )
+#: ``--min-events``: armed events needed to contest a district (commands receive
+#: ``min_armed_events``).
+min_events_option = click.option(
+    "--min-events",
+    "min_armed_events",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Armed events in the window needed to make a district contested (raise it for "
+    "dense event data).",
+)

@@ -18,6 +18,7 @@ from geofront.cli.options import (
     days_option,
     input_path,
     load_boundaries_from_options,
+    min_events_option,
     output_path,
     parse_date,
 )
@@ -69,6 +70,7 @@ def timeline_dates(
 @date_option("--end", default=None, help="Last day of a regular series (always included).")
 @days_option("--every", "every_days", default="7d", show_default=True, help="Step of the series.")
 @control_window_option
+@min_events_option
 @click.option(
     "--population",
     default=None,
@@ -88,6 +90,7 @@ def command(
     end: pd.Timestamp | None,
     every_days: int,
     window_days: int,
+    min_armed_events: int,
     population: str | None,
     output: Path,
     **kwargs: Any,
@@ -100,7 +103,7 @@ def command(
     Example: geofront timeline seed-events --assessments seed-assessments
     --start 2021-06-01 --end 2021-07-07 --every 7d -o timeline.csv
     """
-    from geofront.control import control_timeline
+    from geofront.control import ControlRules, control_timeline
     from geofront.join import load_joined_events
 
     days = timeline_dates(dates, start, end, every_days)
@@ -115,6 +118,7 @@ def command(
         dates=days,
         window_days=window_days,
         assessments=assessments,
+        rules=ControlRules(min_armed_events=min_armed_events),
         population=population,
         progress=progress_enabled(ctx),
     )
