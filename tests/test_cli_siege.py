@@ -231,3 +231,29 @@ def test_as_of_within_window_after_last_event(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert pd.read_csv(out)["status"].iloc[0] == "under assault"
+
+
+def test_thresholds_on_the_command_line(tmp_path):
+    # four hostile events sit in Qala-i-Naw's core on 6-7 July: with 5 needed for
+    # 'under assault' the 12 of 16 hostile outskirts sectors (index 0.75) make it besieged,
+    # and with an index of 0.8 and an arc of 300 degrees needed as well, threatened
+    out = tmp_path / "s.csv"
+    base = [
+        "siege",
+        "Qala-i-Naw",
+        "--events",
+        "seed-events",
+        "--assessments",
+        "seed-assessments",
+        "--as-of",
+        "2021-07-07",
+        "-o",
+        str(out),
+    ]
+    assert run([*base, "--core-events", "5"]).exit_code == 0
+    assert pd.read_csv(out)["status"].iloc[0] == "besieged"
+    stricter = ["--core-events", "5", "--besieged-index", "0.8", "--besieged-arc", "300"]
+    assert run([*base, *stricter]).exit_code == 0
+    assert pd.read_csv(out)["status"].iloc[0] == "threatened"
+    bad = run([*base, "--besieged-index", "0"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

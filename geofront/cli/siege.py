@@ -17,6 +17,7 @@ from geofront.cli.options import (
     distances_option,
     input_path,
     load_boundaries_from_options,
+    min_events_option,
     output_path,
 )
 from geofront.io import write_table
@@ -92,6 +93,28 @@ from geofront.io import write_table
     show_default=True,
     help="Layout of a raw events file (joined files are read as they are).",
 )
+@click.option(
+    "--core-events",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Hostile events in the core that make a city 'under assault'.",
+)
+@click.option(
+    "--besieged-index",
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    default=0.75,
+    show_default=True,
+    help="Share of hostile outskirts sectors that makes a city 'besieged'.",
+)
+@click.option(
+    "--besieged-arc",
+    type=click.FloatRange(min=0, max=360, min_open=True),
+    default=270.0,
+    show_default=True,
+    help="Longest contiguous hostile arc (degrees) that makes a city 'besieged'.",
+)
+@min_events_option
 @assessment_options
 @boundary_options
 @click.pass_context
@@ -111,6 +134,10 @@ def command(
     output: Path,
     geometry_out: Path | None,
     fmt: str,
+    core_events: int,
+    besieged_index: float,
+    besieged_arc: float,
+    min_armed_events: int,
     **kwargs: Any,
 ) -> None:
     """Judge the siege status of CITY... (or --all) as of a date.
@@ -124,7 +151,7 @@ def command(
         geofront siege --all --events seed-events --assessments seed-assessments
         --as-of 2021-07-07 -o sieges.csv
     """
-    from geofront.control import control_from_events
+    from geofront.control import ControlRules, control_from_events
     from geofront.join import load_joined_events
     from geofront.places import find_city, read_cities
     from geofront.siege import SiegeThresholds, assess_sieges, check_ring_options
@@ -143,7 +170,10 @@ def command(
         raise click.BadParameter(
             "use a .gpkg, .geojson, .parquet or .shp file", param_hint="--geometry-out"
         )
-    check_ring_options(radii_m, sectors=sectors, thresholds=SiegeThresholds())  # fail fast
+    thresholds = SiegeThresholds(
+        core_events=core_events, encirclement_index=besieged_index, arc_deg=besieged_arc
+    )
+    check_ring_options(radii_m, sectors=sectors, thresholds=thresholds)  # fail fast
     boundaries = load_boundaries_from_options(kwargs)
     towns = read_cities(cities_file, name_column=city_name, boundaries=boundaries)
     if cities:
@@ -156,6 +186,7 @@ def command(
         as_of=as_of,
         window_days=control_window_days,
         assessments=assessments,
+        rules=ControlRules(min_armed_events=min_armed_events),
     )
     result = assess_sieges(
         towns,
@@ -165,6 +196,7 @@ def command(
         window_days=window_days,
         radii_m=radii_m,
         sectors=sectors,
+        thresholds=thresholds,
         defender=defender,
         progress=progress_enabled(ctx),
     )
