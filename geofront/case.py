@@ -12,8 +12,9 @@ rules) · ``[boundaries]`` path, layer, district_name, district_id, province_nam
 single-level file), province_id, crs (as :func:`geofront.read_boundaries`) · ``[events]``
 format, latitude, longitude, date, event_id (column options of
 :func:`geofront.read_events`, for every events file) · ``[join]``
-snap_distance_m · ``[control]`` as_of, window_days · ``[timeline]`` start, end, every_days ·
-``[siege]`` window_days, radii_m, sectors, focus (a city name) · ``[exposure]``
+snap_distance_m · ``[control]`` as_of, window_days, min_armed_events · ``[timeline]`` start, end, every_days ·
+``[siege]`` window_days, radii_m, sectors, focus (a city name), core_events,
+besieged_index, besieged_arc (the status thresholds) · ``[exposure]``
 event_radius_m, frontline_distance_m · ``[maps]`` dpi, focus_province, small_multiples
 (list of dates).
 """
@@ -49,9 +50,17 @@ _KNOWN = {
     },
     "events": {"format", "latitude", "longitude", "date", "event_id"},
     "join": {"snap_distance_m"},
-    "control": {"as_of", "window_days"},
+    "control": {"as_of", "window_days", "min_armed_events"},
     "timeline": {"start", "end", "every_days"},
-    "siege": {"window_days", "radii_m", "sectors", "focus"},
+    "siege": {
+        "window_days",
+        "radii_m",
+        "sectors",
+        "focus",
+        "core_events",
+        "besieged_index",
+        "besieged_arc",
+    },
     "exposure": {"event_radius_m", "frontline_distance_m"},
     "maps": {"dpi", "focus_province", "small_multiples"},
 }
@@ -77,6 +86,7 @@ class Case:
     snap_distance_m: float = 2000.0
     as_of: pd.Timestamp = field(default_factory=lambda: pd.Timestamp("today").normalize())
     window_days: int = 30
+    min_armed_events: int = 1
     timeline_start: pd.Timestamp | None = None
     timeline_end: pd.Timestamp | None = None
     timeline_every_days: int = 7
@@ -84,6 +94,9 @@ class Case:
     siege_radii_m: tuple[float, ...] = (5000.0, 20000.0, 50000.0)
     siege_sectors: int = 16
     siege_focus: str | None = None
+    siege_core_events: int = 1
+    siege_besieged_index: float = 0.75
+    siege_besieged_arc: float = 270.0
     event_radius_m: float = 5000.0
     frontline_distance_m: float = 10000.0
     dpi: float = 150.0
@@ -143,6 +156,7 @@ def read_case(name_or_path: str | Path) -> Case:
         snap_distance_m=get.number("join", "snap_distance_m", 2000.0, minimum=0),
         as_of=get.date("control", "as_of") or pd.Timestamp("today").normalize(),
         window_days=int(get.number("control", "window_days", 30, minimum=1)),
+        min_armed_events=int(get.number("control", "min_armed_events", 1, minimum=1)),
         timeline_start=get.date("timeline", "start"),
         timeline_end=get.date("timeline", "end"),
         timeline_every_days=int(get.number("timeline", "every_days", 7, minimum=1)),
@@ -152,6 +166,9 @@ def read_case(name_or_path: str | Path) -> Case:
         ),
         siege_sectors=int(get.number("siege", "sectors", 16, minimum=1)),
         siege_focus=get.text("siege", "focus"),
+        siege_core_events=int(get.number("siege", "core_events", 1, minimum=1)),
+        siege_besieged_index=get.number("siege", "besieged_index", 0.75, minimum=0.01),
+        siege_besieged_arc=get.number("siege", "besieged_arc", 270.0, minimum=1),
         event_radius_m=get.number("exposure", "event_radius_m", 5000.0, minimum=1),
         frontline_distance_m=get.number("exposure", "frontline_distance_m", 10000.0, minimum=1),
         dpi=get.number("maps", "dpi", 150.0, minimum=30),

@@ -137,7 +137,12 @@ def _step_control(state: dict[str, Any]) -> None:
     controls = {}
     for day in sorted({case.as_of, *case.small_multiples}):
         controls[day] = control_from_events(
-            state["joined"], b, as_of=day, window_days=case.window_days, assessments=assessments
+            state["joined"],
+            b,
+            as_of=day,
+            window_days=case.window_days,
+            assessments=assessments,
+            rules=_rules(case),
         )
     state["controls"], state["control"] = controls, controls[case.as_of]
     control = state["control"]
@@ -180,6 +185,7 @@ def _step_timeline(state: dict[str, Any]) -> None:
         dates=case.timeline_dates(),
         window_days=case.window_days,
         assessments=state["assessments"],
+        rules=_rules(case),
         population=case.population,
         progress=state["progress"],
     )
@@ -194,6 +200,7 @@ def _step_timeline(state: dict[str, Any]) -> None:
             as_of=day,
             window_days=case.window_days,
             assessments=state["assessments"],
+            rules=_rules(case),
         )
         lines = frontline_lines(control, by="class")
         lengths.append(float(lines["length_km"].sum()) if len(lines) else 0.0)
@@ -203,7 +210,7 @@ def _step_timeline(state: dict[str, Any]) -> None:
 
 def _step_sieges(state: dict[str, Any]) -> None:
     from geofront.places import read_cities
-    from geofront.siege import assess_sieges
+    from geofront.siege import SiegeThresholds, assess_sieges
 
     case = state["case"]
     cities = read_cities(case.cities, boundaries=state["boundaries"])
@@ -215,6 +222,11 @@ def _step_sieges(state: dict[str, Any]) -> None:
         window_days=case.siege_window_days,
         radii_m=case.siege_radii_m,
         sectors=case.siege_sectors,
+        thresholds=SiegeThresholds(
+            core_events=case.siege_core_events,
+            encirclement_index=case.siege_besieged_index,
+            arc_deg=case.siege_besieged_arc,
+        ),
     )
     state["cities"], state["sieges"] = cities, result
     tag = _day(case.as_of)
@@ -378,6 +390,12 @@ def _step_maps(state: dict[str, Any]) -> None:
             dpi=dpi,
         )
         save(fig, "control_small_multiples.png")
+
+
+def _rules(case: Case) -> Any:
+    from geofront.control import ControlRules
+
+    return ControlRules(min_armed_events=case.min_armed_events)
 
 
 def _assessment_credit(path: Path) -> str:
