@@ -162,3 +162,90 @@ def test_timeline_from_events(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "timeline (3 dates)" in result.stderr  # 1, 4 and 7 July
+
+
+def _synthetic_files(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import world as w
+
+    bpath = tmp_path / "synth.gpkg"
+    w.districts_frame().to_file(bpath)
+    rows = [{"x_km": 5 + 2 * i, "y_km": 25} for i in range(4)]
+    rows += [
+        {
+            "x_km": 25,
+            "y_km": 5 + 2 * i,
+            "actor1": "Military Forces of Afghanistan (2004-2021)",
+            "actor2": "Taliban",
+            "side1": "government",
+            "side2": "insurgent",
+        }
+        for i in range(4)
+    ]
+    ev = w.events_frame(rows)
+    epath = tmp_path / "events.csv"
+    ev.drop(columns="geometry").to_csv(epath, index=False)
+    lon, lat = w.lonlat(10, 10)
+    cpath = tmp_path / "cities.csv"
+    cpath.write_text(f"name,latitude,longitude\nCapital City,{lat},{lon}\n")
+    return ["--boundaries", str(bpath), "--district-id", "district_id"], epath, cpath
+
+
+def test_user_country_maps_credit_only_what_is_drawn(tmp_path):
+    import matplotlib.image as mpimg
+
+    bopts, epath, cpath = _synthetic_files(tmp_path)
+    out = tmp_path / "control.png"
+    result = run(
+        "map",
+        "control",
+        "--events",
+        str(epath),
+        "--as-of",
+        "2021-07-01",
+        *bopts,
+        *SMALL,
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert mpimg.imread(out).shape[1] == 180  # 6 in at 30 dpi
+    out = tmp_path / "siege.png"
+    result = run(
+        "map",
+        "siege",
+        "Capital City",
+        "--cities",
+        str(cpath),
+        "--events",
+        str(epath),
+        "--as-of",
+        "2021-07-01",
+        *bopts,
+        *SMALL,
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert "siege map of Capital City" in result.stderr
+
+
+def test_control_file_from_other_boundaries_one_line(tmp_path):
+    bopts, epath, _ = _synthetic_files(tmp_path)
+    table = tmp_path / "control.gpkg"
+    result = run("-q", "control", str(epath), "--as-of", "2021-07-01", *bopts, "-o", str(table))
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "m.png"
+    result = run("-q", "map", "control", "--control", str(table), *SMALL, "-o", str(out))
+    _one_line_error(result, "not those of the boundaries", "--boundaries")
+    assert not out.exists()
+
+
+def test_siege_radius_must_be_positive(tmp_path):
+    out = tmp_path / "m.png"
+    result = run("map", "siege", "Kabul", *SEED, "--radius", "0km", *SMALL, "-o", str(out))
+    assert result.exit_code == 2 and "positive distance" in result.output
+    assert "Traceback" not in result.output and not out.exists()

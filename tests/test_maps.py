@@ -764,3 +764,90 @@ def test_dense_events_drawn_as_dots_or_density_only(world, monkeypatch):
     texts = fu.legend_texts(_legend(fig))
     assert "5 events (density only)" in texts
     assert "Events per hexagon (5 km across)" in texts and "1 event" in texts
+
+
+def test_siege_map_beyond_the_population_raster_has_no_population_legend_or_credit(world):
+    from geofront import datasets
+    from geofront.boundaries import AdminBoundaries
+    from geofront.siege import outskirt_rings
+
+    # the synthetic world moved to UTM 37N (39 E, Syria): outside the Afghan raster
+    d = world.districts.set_crs("EPSG:32637", allow_override=True)
+    p = world.provinces.set_crs("EPSG:32637", allow_override=True)
+    moved = AdminBoundaries(d, p, "syria.gpkg")
+    city = w.cities().rename(columns={"name": "city"}).iloc[[0]]
+    city = city.set_crs("EPSG:32637", allow_override=True)
+    rings = outskirt_rings(city, radii_m=(5000.0, 15000.0), sectors=4)
+    raster = datasets.get_path("afg-population")
+    fig, ax = siege_map(
+        city, sectors=rings, population=raster, boundaries=moved, width_in=6, dpi=30
+    )
+    assert not _by_gid(ax, "population")
+    texts = fu.legend_texts(_legend(fig))
+    assert not [t for t in texts if t.startswith("Population")]
+    attribution = _fig_text(fig, "attribution").replace("\n", " ")
+    assert "WorldPop" not in attribution and "geoBoundaries" not in attribution
+    assert "Boundaries: syria.gpkg" in attribution
+    # the same city in Afghanistan (the world's own UTM 41N) has people around it
+    city41 = w.cities().rename(columns={"name": "city"}).iloc[[0]]
+    rings41 = outskirt_rings(city41, radii_m=(5000.0, 15000.0), sectors=4)
+    fig, ax = siege_map(city41, sectors=rings41, population=raster, width_in=6, dpi=30)
+    assert len(_by_gid(ax, "population")) == 1
+    assert "Population (WorldPop 2020)" in fu.legend_texts(_legend(fig))
+    assert "WorldPop" in _fig_text(fig, "attribution")
+
+
+def test_siege_notes_corridors_and_no_events():
+    from geofront.maps.siege_maps import _corridors_text, _siege_notes, _siege_sections
+
+    assert _corridors_text("0-360") == "all directions"
+    assert _corridors_text("") == "none"
+    assert _corridors_text("146.25-168.75;258.75-326.25") == "146°–169°, 259°–326° (bearings)"
+    long = ";".join(f"{a}-{a + 10}" for a in range(0, 300, 40))
+    notes = _siege_notes({"status": "besieged", "open_corridors": long}).notes
+    assert all(len(n) <= 40 for n in notes) and notes[0].startswith("Open corridors: ")
+    empty = w.events_frame([{"x_km": 1, "y_km": 1}]).iloc[:0]
+    secs = _siege_sections(
+        status=None,
+        secs=None,
+        events=empty,
+        window=(pd.Timestamp("2021-07-07"), 14),
+        control=False,
+        population=None,
+        radius_m=54_000.0,
+    )
+    assert secs[-1].notes == ("None within 54 km, 24 June – 7 July 2021",)
+
+
+def test_siege_map_rejects_a_non_positive_radius():
+    city = w.cities().rename(columns={"name": "city"}).iloc[[0]]
+    with pytest.raises(InputError, match="positive"):
+        siege_map(city, radius_m=0.0, width_in=6, dpi=30)
+
+
+def test_siege_map_draws_neighbours_named_beyond_the_border(world):
+    # a neighbour east of the world (x > 40 km), the city 10 km from the border
+    neighbour = gpd.GeoDataFrame(
+        {"name": ["Eastland"]},
+        geometry=[shapely.box(*w.xy(40, -40), *w.xy(120, 80))],
+        crs=w.UTM,
+    )
+    city = gpd.GeoDataFrame(
+        {"city": ["Border Town"]}, geometry=[shapely.Point(w.xy(30, 30))], crs=w.UTM
+    )
+    fig, ax = siege_map(
+        city, boundaries=world, neighbours=neighbour, radius_m=30_000.0, width_in=6, dpi=30
+    )
+    assert len(_by_gid(ax, "neighbours")) == 1 and len(_by_gid(ax, "country")) == 1
+    assert "E A S T L A N D" in [t.get_text() for t in ax.texts]
+    assert "Natural Earth" in _fig_text(fig, "attribution").replace("\n", " ")
+
+
+def test_control_from_other_boundaries_is_refused(world, afghanistan):
+    control = world.districts.assign(status="contested")
+    # ids 101..202 exist in the bundled set too (101 is Kabul): the polygons tell them apart
+    with pytest.raises(InputError, match="only 0 of 4 lie in the district of the same id"):
+        control_map(control, boundaries=afghanistan, width_in=6, dpi=30)
+    renamed = control.assign(district_id=["X1", "X2", "X3", "X4"])
+    with pytest.raises(InputError, match="4 of 4 district ids not in the boundaries"):
+        control_map(renamed, boundaries=afghanistan, width_in=6, dpi=30)

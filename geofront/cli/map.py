@@ -293,6 +293,9 @@ def siege_cmd(
     from geofront.siege import assess_sieges
 
     check_figure_path(output)
+    if radius_m is not None and not radius_m > 0:
+        raise click.BadParameter("must be a positive distance, e.g. 60km", param_hint="--radius")
+    context = _context(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     assessments = load_assessments_from_options(kwargs, boundaries)
     cities = read_cities(None if cities_path is None else datasets.resolve(cities_path))
@@ -312,10 +315,18 @@ def siege_cmd(
         events=joined,
         control=control,
         population=raster,
+        boundaries=boundaries,
+        neighbours=context.get("neighbours"),
         radius_m=radius_m,
         as_of=as_of,
         window_days=window_days,
         title=title,
+        sources=(
+            "boundaries",
+            "population",
+            "places" if cities_path is None else f"Places: {Path(str(cities_path)).name}",
+            "outlines",
+        ),
         width_in=width_in,
         dpi=dpi,
     )

@@ -62,6 +62,16 @@ def _control_districts(
         )
     if boundaries is not None:
         base = boundaries.districts
+        ids = control["district_id"].astype(str)
+        foreign = ~ids.isin(base["district_id"].astype(str)).to_numpy()
+        if foreign.any():
+            n = int(foreign.sum())
+            raise InputError(
+                f"control table has {n} of {len(ids)} district ids not in the boundaries "
+                f"{boundaries.name or ''} (e.g. {ids[foreign].iloc[0]!r}): map it with the "
+                "boundaries it was made with (--boundaries and its column options)"
+            )
+        _check_same_districts(control, base, boundaries.name)
         status = control.drop_duplicates("district_id").set_index("district_id")["status"]
         out = base[["district_id", "district", "province_id", "province", base.geometry.name]]
         out = out.assign(status=base["district_id"].map(status).to_numpy())
@@ -71,6 +81,30 @@ def _control_districts(
             "control table has no geometry: pass boundaries= so districts can be drawn"
         )
     return control
+
+
+def _check_same_districts(control: pd.DataFrame, base: gpd.GeoDataFrame, name: str) -> None:
+    """Refuse a control table with polygons that are not the boundaries' districts.
+
+    Ids alone can coincide between unrelated boundary sets (``101`` is Kabul in the
+    bundled set and a district of any other numbered set): the point inside each control
+    polygon must lie in the boundaries' district of the same id, for most districts.
+    """
+    if not isinstance(control, gpd.GeoDataFrame) or control.geometry.name not in control:
+        return
+    ctl = control[control.geometry.notna().to_numpy() & ~control.geometry.is_empty.to_numpy()]
+    if len(ctl) == 0 or ctl.crs is None:
+        return
+    pts = np.asarray(ctl.geometry.to_crs(base.crs).representative_point().array, dtype=object)
+    geom = base.drop_duplicates("district_id").set_index(base["district_id"].astype(str))
+    own = np.asarray(geom.geometry.loc[ctl["district_id"].astype(str)].array, dtype=object)
+    inside = shapely.intersects(own, pts)
+    if inside.mean() < 0.5:
+        raise InputError(
+            f"control table's districts are not those of the boundaries {name or ''}: only "
+            f"{int(inside.sum())} of {len(inside)} lie in the district of the same id; map it "
+            "with the boundaries it was made with (--boundaries and its column options)"
+        )
 
 
 def _provinces_of(

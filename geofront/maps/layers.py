@@ -497,27 +497,17 @@ def _nice_step(raw: float) -> float:
 # --- rasters ---------------------------------------------------------------------------
 
 
-def plot_population(
-    ax: Axes,
+def population_grid(
     raster: str | os.PathLike[str],
     *,
     crs: Any,
     view: tuple[float, float, float, float],
     width_px: int = 700,
-    alpha: float = 0.9,
-) -> AxesImage | None:
-    """Draw a population raster as a muted grey backdrop, clipped to the view.
+) -> np.ndarray | None:
+    """People per cell of ``raster`` warped onto a ``width_px``-wide grid over ``view``.
 
-    The raster is read with a rasterio window covering only the view (plus a margin) and
-    warped onto a grid of ``width_px`` columns in the map CRS, so the image has the right
-    extent and shape in the map. Greys on a log scale from 5 people per cell (transparent)
-    up to the view's 99.5th percentile (dark), so towns stand out and empty land stays
-    clear; nodata is transparent.
-
-    Returns
-    -------
-    AxesImage or None
-        gid ``"population"``; None if the raster does not overlap the view.
+    Reads only a window covering the view. Returns None when the raster does not overlap
+    the view or has no populated cell (value > 0) in it, e.g. a city beyond its coverage.
     """
     import rasterio
     from affine import Affine
@@ -563,6 +553,37 @@ def plot_population(
             dst_nodata=np.nan,
             resampling=Resampling.nearest,
         )
+    if not (np.isfinite(dest) & (dest > 0)).any():
+        return None
+    return dest
+
+
+def plot_population(
+    ax: Axes,
+    raster: str | os.PathLike[str],
+    *,
+    crs: Any,
+    view: tuple[float, float, float, float],
+    width_px: int = 700,
+    alpha: float = 0.9,
+) -> AxesImage | None:
+    """Draw a population raster as a muted grey backdrop, clipped to the view.
+
+    The raster is read with a rasterio window covering only the view (plus a margin) and
+    warped onto a grid of ``width_px`` columns in the map CRS, so the image has the right
+    extent and shape in the map. Greys on a log scale from 5 people per cell (transparent)
+    up to the view's 99.5th percentile (dark), so towns stand out and empty land stays
+    clear; nodata is transparent.
+
+    Returns
+    -------
+    AxesImage or None
+        gid ``"population"``; None if the raster has no populated cell in the view.
+    """
+
+    dest = population_grid(raster, crs=crs, view=view, width_px=width_px)
+    if dest is None:
+        return None
     finite = dest[np.isfinite(dest) & (dest > 0)]
     vmax = float(np.percentile(finite, 99.5)) if len(finite) else 10.0
     cmap = LinearSegmentedColormap.from_list(

@@ -7,6 +7,7 @@ city (the rings) are true.
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -17,6 +18,7 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from geofront.boundaries import AdminBoundaries
 from geofront.crs import WGS84, local_aeqd
 from geofront.errors import InputError
 from geofront.maps import furniture as fu
@@ -33,6 +35,7 @@ from geofront.maps.view import (
     _sources_line,
     _units_per_px,
     draw_legend,
+    drawn_credits,
 )
 
 
@@ -75,11 +78,13 @@ def siege_map(
     events: gpd.GeoDataFrame | None = None,
     control: gpd.GeoDataFrame | None = None,
     population: str | os.PathLike[str] | None = None,
+    boundaries: AdminBoundaries | None = None,
+    neighbours: gpd.GeoDataFrame | None = None,
     radius_m: float | None = None,
     as_of: Any = None,
     window_days: int | None = None,
     title: str | None = None,
-    sources: Sequence[str] = ("boundaries", "population", "places"),
+    sources: Sequence[str] = ("boundaries", "population", "places", "outlines"),
     width_in: float = 10.0,
     dpi: float = 200.0,
 ) -> tuple[Figure, Axes]:
@@ -108,7 +113,15 @@ def siege_map(
         Control table with district polygons, shown as light status shading and borders.
     population : path, optional
         Population raster (e.g. ``datasets.get_path("afg-population")``) drawn as a muted
-        backdrop, read only over the view.
+        backdrop, read only over the view; left out (with its legend and credit) when it
+        has no populated cell in the view.
+    boundaries : AdminBoundaries, optional
+        The boundaries the control was computed on: their outer edge is drawn (the
+        international border when there are neighbours) and they are credited (the
+        bundled source, or the user's file by name).
+    neighbours : GeoDataFrame, optional
+        Surrounding countries (``name`` column), drawn in grey with their names where the
+        view reaches beyond the boundaries (:func:`geofront.maps.bundled_context`).
     radius_m : float, optional
         Half-width of the view; default 8 % beyond the outermost ring (30 km without rings).
     as_of : date-like, optional
@@ -138,6 +151,8 @@ def siege_map(
             raise InputError(f"no ring/sector rows for city {name!r}: pass its sectors")
     if radius_m is None:
         radius_m = float(secs["outer_m"].max()) * 1.08 if secs is not None else 30000.0
+    if not (np.isfinite(radius_m) and radius_m > 0):
+        raise InputError(f"siege map radius must be a positive distance, got {radius_m:g} m")
     view0: BBox = (-radius_m, -radius_m, radius_m, radius_m)
     stamp = as_of if as_of is not None else (status.get("as_of") if status is not None else None)
     shown = None
@@ -149,13 +164,18 @@ def siege_map(
         geo = np.asarray(shown.geometry.array, dtype=object)
         inside = (np.abs(shapely.get_x(geo)) <= radius_m) & (np.abs(shapely.get_y(geo)) <= radius_m)
         shown = shown[inside]
+    # the view is square or taller and holds view0: no people in view0, none drawn
+    has_pop = population is not None and (
+        ly.population_grid(population, crs=crs, view=view0, width_px=100) is not None
+    )
     sections = _siege_sections(
         status=status,
         secs=secs,
         events=shown,
         window=(stamp, window_days),
         control=control is not None and len(control) > 0,
-        population=population is not None,
+        population=_population_title(population) if has_pop else None,
+        radius_m=radius_m,
     )
     with style.map_style():
         page = _page(
@@ -169,8 +189,41 @@ def siege_map(
         ax, view = page.ax, page.view
         ax.geofront_crs = crs  # type: ignore[attr-defined]
         tol = 0.5 * _units_per_px(page, dpi)
-        if population is not None:
+        region_specs: list[lb.LabelSpec] = []
+        nb_drawn = False
+        if neighbours is not None and len(neighbours):
+            nb = neighbours.to_crs(crs)
+            if shapely.intersects(
+                np.asarray(nb.geometry.array, dtype=object), shapely.box(*view)
+            ).any():
+                _, anchors = ly.plot_neighbours(ax, neighbours, crs=crs, view=view, simplify_m=tol)
+                region_specs = [
+                    lb.LabelSpec(x, y, n, "region", 1e12 + i) for i, (x, y, n) in enumerate(anchors)
+                ]
+                nb_drawn = True
+        if has_pop:
+            assert population is not None
             ly.plot_population(ax, population, crs=crs, view=view)
+        if boundaries is not None:
+            pm = boundaries.provinces.to_crs(crs)
+            m = 0.2 * (view[2] - view[0])
+            outline = shapely.clip_by_rect(
+                shapely.union_all(
+                    shapely.simplify(np.asarray(pm.geometry.array, dtype=object), tol)
+                ),
+                view[0] - m,
+                view[1] - m,
+                view[2] + m,
+                view[3] + m,
+            )
+            ly.plot_outlines(
+                ax,
+                gpd.GeoSeries([outline], crs=crs),
+                crs=crs,
+                gid="country",
+                color=style.COUNTRY_EDGE,
+                linewidth=1.1,
+            )
         if control is not None and len(control):
             m = 0.2 * (view[2] - view[0])
             clip = (view[0] - m, view[1] - m, view[2] + m, view[3] + m)
@@ -257,6 +310,7 @@ def siege_map(
                     0.0, 0.0, name, "point", 0.0, marker_pt=2.0 * reach_pt - 5.0, fontsize=10.0
                 ),
                 *area_specs,
+                *region_specs,
             ],
             obstacles=obstacles,
             markers=[Bbox.from_extents(cx - half, cy - half, cx + half, cy + half)],
@@ -269,7 +323,12 @@ def siege_map(
             x_in=page.left_in,
             top_in=0.2,
         )
-        srcs = list(sources) + fu.events_credit(shown)
+        srcs = drawn_credits(
+            sources,
+            boundaries=boundaries,
+            outlines=nb_drawn,
+            population=population if has_pop else None,
+        ) + fu.events_credit(shown)
         fu.add_attribution(
             page.fig,
             _sources_line(srcs, crs),
@@ -287,7 +346,8 @@ def _siege_sections(
     events: gpd.GeoDataFrame | None,
     window: tuple[Any, int | None],
     control: bool,
-    population: bool,
+    population: str | None,
+    radius_m: float,
 ) -> list[fu.LegendSection]:
     sections = []
     if status is not None:
@@ -303,12 +363,14 @@ def _siege_sections(
             text = fu.window_text(events, end - pd.Timedelta(days=days - 1), end)
         else:
             text = fu.window_text(events, None, None)
-        sections.append(
-            fu.LegendSection(
-                "Events shown",
-                notes=(f"{len(events):,} events" + (f", {text}" if text else ""),),
+        n = len(events)
+        if n:
+            notes: tuple[str, ...] = (
+                f"{n:,} event{'s' if n != 1 else ''}" + (f", {text}" if text else ""),
             )
-        )
+        else:
+            notes = (f"None within {radius_m / 1000:.0f} km" + (f", {text}" if text else ""),)
+        sections.append(fu.LegendSection("Events shown", notes=notes))
     if control:
         sections.append(
             fu.status_section(include_no_data=False, title="District control (shading)")
@@ -316,7 +378,7 @@ def _siege_sections(
     if population:
         sections.append(
             fu.LegendSection(
-                "Population (WorldPop 2020)",
+                population,
                 (
                     fu.LegendEntry("Few people", "patch", {"facecolor": "#f0f0f0"}),
                     fu.LegendEntry("Many people per km²", "patch", {"facecolor": "#5c5c5c"}),
@@ -324,6 +386,14 @@ def _siege_sections(
             )
         )
     return sections
+
+
+def _population_title(population: str | os.PathLike[str] | None) -> str:
+    from geofront.maps.view import _is_bundled_population
+
+    if population is None or _is_bundled_population(population):
+        return "Population (WorldPop 2020)"
+    return "Population"
 
 
 def _window_events(
@@ -400,7 +470,9 @@ def _siege_notes(status: Mapping[str, Any] | pd.Series) -> fu.LegendSection:
         notes.append(f"Longest hostile arc: {float(arc):.0f}°")
     cor = status.get("open_corridors")
     if cor is not None and pd.notna(cor):
-        notes.append(f"Open corridors: {_corridors_text(str(cor))}")
+        # long lists wrap to the legend panel's width
+        text = f"Open corridors: {_corridors_text(str(cor))}"
+        notes.extend(textwrap.wrap(text, 40, subsequent_indent="  "))
     near = status.get("nearest_hostile_m")
     if near is not None and pd.notna(near):
         notes.append(f"Nearest hostile event: {float(near) / 1000:.1f} km")
@@ -424,7 +496,11 @@ def _corridors_text(text: str) -> str:
     for run in text.split(";"):
         a, _, b = run.partition("-")
         try:
-            parts.append(f"{float(a):.0f}°–{float(b):.0f}°")
+            lo, hi = float(a), float(b)
         except ValueError:
             parts.append(run)
-    return ", ".join(parts) + " (bearing)"
+            continue
+        if (hi - lo) % 360.0 == 0.0 and hi != lo:
+            return "all directions"
+        parts.append(f"{lo:.0f}°–{hi:.0f}°")
+    return ", ".join(parts) + " (bearings)"
