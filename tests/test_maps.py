@@ -851,3 +851,22 @@ def test_control_from_other_boundaries_is_refused(world, afghanistan):
     renamed = control.assign(district_id=["X1", "X2", "X3", "X4"])
     with pytest.raises(InputError, match="4 of 4 district ids not in the boundaries"):
         control_map(renamed, boundaries=afghanistan, width_in=6, dpi=30)
+
+
+def test_timeline_of_a_week_labels_days_and_a_missing_frontline_in_words():
+    dates = pd.date_range("2021-07-01", "2021-07-07", freq="2D")
+    tl = pd.DataFrame(
+        [(d, s, 1) for d in dates for s in ("government", "contested", "insurgent", "unknown")],
+        columns=["date", "status", "districts"],
+    )
+    lengths = pd.DataFrame({"date": dates, "length_km": 0.0})
+    fig, ax = timeline_figure(tl, frontline_length=lengths)
+    fig.canvas.draw()
+    ax2 = fig.axes[1]
+    labels = [t.get_text() for t in ax2.xaxis.get_ticklabels() if t.get_text()]
+    assert labels[0] == "1 Jul\n2021"  # a day, not the month alone
+    assert ax2.get_ylim() == (0.0, 1.0)  # no negative lengths around a flat zero
+    assert [t.get_text() for t in ax2.texts] == ["No government–insurgent frontline at any date"]
+    lengths = pd.DataFrame({"date": dates, "length_km": [0.0, 10.0, 20.0, 40.0]})
+    fig, ax = timeline_figure(tl, frontline_length=lengths)
+    assert fig.axes[1].get_ylim() == pytest.approx((0.0, 44.0))

@@ -469,17 +469,19 @@ def timeline_cmd(
     if (timeline_path is None) == (events is None):
         raise click.UsageError("give either --timeline FILE or --events EVENTS --start --end")
     lengths = None
+    sources: list[str] = ["boundaries"]
     if timeline_path is not None:
         table = _read_table(timeline_path)
     else:
         assert events is not None
-        table, lengths = _timeline_from_events(
+        table, lengths, sources = _timeline_from_events(
             ctx, events, start, end, every_days, window_days, kwargs
         )
     fig, _ = timeline_figure(
         table,
         frontline_length=lengths,
         title=title,
+        sources=sources,
         measure=measure,
         width_in=max(width_in, 6.0) * 0.9,
     )
@@ -508,10 +510,12 @@ def _timeline_from_events(
     every_days: int,
     window_days: int,
     kwargs: dict[str, Any],
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     from geofront.cli.timeline import timeline_dates
     from geofront.control import control_from_events
     from geofront.frontline import frontline_lines
+    from geofront.maps.furniture import events_credit
+    from geofront.maps.view import drawn_credits
     from geofront.schema import CONTROL_STATUSES
 
     days = timeline_dates(None, start, end, every_days)
@@ -531,4 +535,5 @@ def _timeline_from_events(
     return (
         pd.DataFrame(rows, columns=["date", "status", "districts"]),
         pd.DataFrame(lengths, columns=["date", "length_km"]),
+        drawn_credits(["boundaries"], boundaries=boundaries) + events_credit(joined),
     )

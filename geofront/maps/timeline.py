@@ -115,6 +115,23 @@ def timeline_figure(
                 markersize=2.5,
                 gid="frontline-length",
             )
+            top = float(pd.to_numeric(fl["length_km"], errors="coerce").max())
+            if not np.isfinite(top) or top <= 0:
+                # no frontline at any date: a flat line at 0 on a 0-1 axis, said in words
+                ax2.set_ylim(0.0, 1.0)
+                ax2.set_yticks([0.0])
+                ax2.text(
+                    0.5,
+                    0.55,
+                    "No government–insurgent frontline at any date",
+                    transform=ax2.transAxes,
+                    ha="center",
+                    fontsize=7,
+                    color=style.MUTED_TEXT,
+                    gid="frontline-none",
+                )
+            else:
+                ax2.set_ylim(0.0, top * 1.1)  # lengths are never negative
             ax2.set_ylabel("Frontline (km)")
             ax2.grid(axis="y", color="#e0e0e0", linewidth=0.5)
             for sp in ("top", "right"):
@@ -169,7 +186,8 @@ def _date_axis(ax: Axes, dates: np.ndarray) -> None:
 
     def label(value: float, pos: int | None) -> str:
         d = num2date(value)
-        text = f"{d:%b}" if d.day == 1 else f"{d.day} {d:%b}"
+        # a month alone only on an axis of months; daily ticks say "1 Jul", not "Jul"
+        text = f"{d:%b}" if d.day == 1 and span_days > 31 else f"{d.day} {d:%b}"
         if pos == 0 or (d.month == 1 and d.day == 1):
             text += f"\n{d.year}"
         return text
