@@ -870,3 +870,22 @@ def test_timeline_of_a_week_labels_days_and_a_missing_frontline_in_words():
     lengths = pd.DataFrame({"date": dates, "length_km": [0.0, 10.0, 20.0, 40.0]})
     fig, ax = timeline_figure(tl, frontline_length=lengths)
     assert fig.axes[1].get_ylim() == pytest.approx((0.0, 44.0))
+
+
+def test_long_province_name_titled_once_and_fitted_to_the_page(world, control):
+    from geofront.boundaries import AdminBoundaries
+
+    long = "Northern Highlands and Mountain Valleys Administrative Province"
+    d = world.districts.assign(province=world.districts["province"].replace({"North": long}))
+    p = world.provinces.assign(province=world.provinces["province"].replace({"North": long}))
+    fig, _ = control_map(
+        control, boundaries=AdminBoundaries(d, p, "x.gpkg"), province=long, width_in=6, dpi=50
+    )
+    title = next(t for t in fig.texts if t.get_gid() == "title")
+    assert title.get_text() == f"District control, {long}"  # not "... Province province"
+    assert 8.0 <= title.get_fontsize() < 13.0
+    fig.canvas.draw()
+    box = title.get_window_extent()
+    assert box.x1 <= fig.bbox.x1 - 0.3 * fig.dpi + 1
+    fig, _ = control_map(control, boundaries=world, province="North", width_in=6, dpi=50)
+    assert _fig_text(fig, "title") == "District control, North province"

@@ -156,7 +156,7 @@ def _control_scene(
             ]
         focus = select_province(provs, province)
         ll = _lonlat_bounds(focus)
-        place = f"{focus['province'].iloc[0]} province"
+        place = _province_place(str(focus["province"].iloc[0]))
     elif bbox is not None:
         box = _check_bbox(bbox)
         inside = districts.to_crs(WGS84).intersects(shapely.box(*box))
@@ -482,6 +482,31 @@ def _place_name(boundaries: AdminBoundaries | None) -> str:
     from pathlib import PurePath
 
     return "" if PurePath(name).suffix.lower() in VECTOR_EXTENSIONS else name
+
+
+#: Words naming a first-level unit: a province called "X Province" or "X Governorate" is
+#: not titled "X Province province".
+_UNIT_WORDS = (
+    "province",
+    "region",
+    "governorate",
+    "state",
+    "oblast",
+    "county",
+    "department",
+    "district",
+    "prefecture",
+    "wilayah",
+    "wilaya",
+    "velayat",
+    "territory",
+    "division",
+)
+
+
+def _province_place(name: str) -> str:
+    words = name.lower().replace("-", " ").split()
+    return name if any(w in _UNIT_WORDS for w in words) else f"{name} province"
 
 
 def _titled(what: str, place: str) -> str:

@@ -114,9 +114,31 @@ def add_title_block(
 ) -> tuple[Any, Any]:
     """Write the title and, below it, the subtitle (``data as of`` stamp).
 
+    A title wider than the page (long place names) is set smaller, down to 8 pt, to fit
+    between ``x_in`` and the same margin on the right.
+
     Returns (title Text gid ``"title"``, subtitle Text gid ``"subtitle"`` or None).
     """
     w, h = fig.get_size_inches()
+    t = fig.text(
+        x_in / w,
+        1.0 - top_in / h,
+        title,
+        fontsize=title_size,
+        fontweight="bold",
+        ha="left",
+        va="top",
+        gid="title",
+    )
+    avail_px = (w - 2 * x_in) * fig.dpi
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    for _ in range(4):  # text width is not quite linear in font size (hinting): iterate
+        width_px = t.get_window_extent(renderer).width
+        if width_px <= avail_px or title_size <= 8.0:
+            break
+        title_size = max(8.0, title_size * avail_px / width_px * 0.99)
+        t.set_fontsize(title_size)
+    t.remove()
     t = fig.text(
         x_in / w,
         1.0 - top_in / h,
