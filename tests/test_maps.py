@@ -889,3 +889,12 @@ def test_long_province_name_titled_once_and_fitted_to_the_page(world, control):
     assert box.x1 <= fig.bbox.x1 - 0.3 * fig.dpi + 1
     fig, _ = control_map(control, boundaries=world, province="North", width_in=6, dpi=50)
     assert _fig_text(fig, "title") == "District control, North province"
+
+
+def test_small_multiples_credit_no_places_they_do_not_draw(world, control):
+    controls = {"2021-07-01": control, "2021-07-02": control}
+    fig, _ = control_small_multiples(
+        controls, boundaries=world, sources=("boundaries", "outlines", "places"), width_in=6, dpi=30
+    )
+    attribution = _fig_text(fig, "attribution").replace("\n", " ")
+    assert attribution.startswith("Boundaries: synthetic · Projection")

@@ -657,7 +657,8 @@ def control_small_multiples(
         fu.add_attribution(
             fig,
             _sources_line(
-                drawn_credits(sources, boundaries=boundaries, outlines=nb_drawn), first.crs
+                drawn_credits(sources, boundaries=boundaries, outlines=nb_drawn, places=False),
+                first.crs,
             ),
             x_in=left,
             y_in=bottom - 0.12,
