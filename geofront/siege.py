@@ -54,6 +54,7 @@ from joined events and a control table (:data:`geofront.schema.CONTROL_COLUMNS`)
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -64,7 +65,7 @@ import shapely
 from pyproj import CRS
 
 from geofront.crs import WGS84, require_crs
-from geofront.errors import InputError, SchemaError
+from geofront.errors import GeofrontWarning, InputError, SchemaError
 from geofront.rings import (
     DEFAULT_RADII_M,
     RING_COLUMNS,
@@ -290,6 +291,16 @@ def _holders(
         found = found.sort_values(kind="stable").groupby(level=0).first()
         where = np.flatnonzero(need)
         ids[where[found.index.to_numpy(dtype=int)]] = found.to_numpy()
+    outside = [i for i, d in enumerate(ids) if d is None]
+    if outside:
+        names = ", ".join(str(cities["city"].iloc[i]) for i in outside[:5])
+        more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+        warnings.warn(
+            f"{len(outside)} city(ies) lie in no district of the control table ({names}{more}): "
+            "their holder is unknown and 'secure' there means no evidence, not safety",
+            GeofrontWarning,
+            stacklevel=3,
+        )
     lookup = control.drop_duplicates("district_id").set_index("district_id")
     status = np.array(
         [str(lookup.at[d, "status"]) if d is not None else UNKNOWN for d in ids], dtype=object

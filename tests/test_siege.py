@@ -13,10 +13,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from pyproj import Geod
 
 import world as w
-from geofront.errors import InputError
+from geofront.errors import GeofrontWarning, InputError
 from geofront.places import read_cities
 from geofront.schema import CONTROL_COLUMNS
 from geofront.siege import (
@@ -279,3 +280,17 @@ def test_names_kept_importable_from_siege():
     assert siege.RING_COLUMNS is rings.RING_COLUMNS
     assert siege.SIEGE_STATUSES is schema.SIEGE_STATUSES
     assert schema.SIEGE_STATUSES == ("fallen", "under assault", "besieged", "threatened", "secure")
+
+
+def test_city_outside_every_district_warns():
+    far = gpd.GeoDataFrame(
+        {"city": ["Far Away"]},
+        geometry=[shapely.Point(*w.xy(100, 100))],
+        crs=w.UTM,
+    )
+    cities = pd.concat([world_cities(), far], ignore_index=True)
+    ev = events([{"bearing": 90.0, "dist": 12000}])
+    with pytest.warns(GeofrontWarning, match=r"1 city\(ies\) lie in no district .*Far Away"):
+        status = siege_status(cities, ev, control(), as_of=AS_OF)
+    row = status.set_index("city").loc["Far Away"]
+    assert row["holder"] == "unknown" and pd.isna(row["district_id"])
