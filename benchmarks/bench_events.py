@@ -21,41 +21,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from geofront.events import read_events
+from geofront.events import ACLED_COLUMNS, read_events
 
-COLUMNS = [
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "disorder_type",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "civilian_targeting",
-    "iso",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "tags",
-    "timestamp",
-]
+COLUMNS = list(ACLED_COLUMNS)
 ACTORS = np.array(
     [
         "Taliban",

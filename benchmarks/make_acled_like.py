@@ -43,40 +43,9 @@ import rasterio
 
 from geofront import datasets
 from geofront.boundaries import read_boundaries
+from geofront.events import ACLED_COLUMNS
 
-COLUMNS = [
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "disorder_type",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "civilian_targeting",
-    "iso",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "tags",
-    "timestamp",
-]
+COLUMNS = list(ACLED_COLUMNS)
 
 FALL_OF_KABUL = np.datetime64("2021-08-15")
 START, END = np.datetime64("2021-01-01"), np.datetime64("2021-12-31")

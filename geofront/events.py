@@ -136,6 +136,14 @@ UCDP_GED_COLUMNS = (
 )
 
 _UCDP_REQUIRED = ("id", "date_start", "latitude", "longitude", "side_a", "side_b", "best")
+#: The columns of an ACLED export in the post-2023 layout, in order (31).
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2",
+    "inter2", "interaction", "civilian_targeting", "iso", "region", "country", "admin1",
+    "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source",
+    "source_scale", "notes", "fatalities", "tags", "timestamp",
+)  # fmt: skip
 _ACLED_REQUIRED = ("event_date", "latitude", "longitude", "actor1")
 _ACLED_IDS = ("event_id_cnty", "event_id_no_cnty", "data_id")
 _UCDP_VIOLENCE = {1: "State-based conflict", 2: "Non-state conflict", 3: "One-sided violence"}

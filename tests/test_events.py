@@ -622,3 +622,11 @@ def test_fatalities_with_thousands_separators_and_unreadable_counts(
     warned = [rec.getMessage() for rec in caplog.records if rec.levelname == "WARNING"]
     assert len(warned) == 1
     assert "2 row(s)" in warned[0] and "source row 5" in warned[0] and "'dozens'" in warned[0]
+
+
+def test_acled_columns_are_the_export_layout():
+    from geofront import datasets
+    from geofront.events import ACLED_COLUMNS
+
+    header = pd.read_csv(datasets.get_path("seed-events"), nrows=0).columns.tolist()
+    assert list(ACLED_COLUMNS) == header and len(header) == 31
