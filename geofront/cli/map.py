@@ -27,6 +27,8 @@ from geofront.cli.options import (
     input_path,
     load_boundaries_from_options,
     output_path,
+    siege_events_option,
+    siege_window_option,
 )
 from geofront.control import read_control
 from geofront.errors import GeofrontWarning, InputError
@@ -215,17 +217,9 @@ def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Times
 
 @command.command("siege")
 @click.argument("city")
-@click.option(
-    "--events",
-    type=input_path,
-    required=True,
-    metavar="EVENTS",
-    help="Events (raw, joined or bundled name).",
-)
+@siege_events_option
 @date_option("--as-of", "as_of", required=True, help="Judge the siege as of this day.")
-@days_option(
-    "--window", "window_days", default="14d", show_default=True, help="Siege events window."
-)
+@siege_window_option
 @days_option(
     "--control-window",
     "control_window_days",

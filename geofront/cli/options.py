@@ -204,3 +204,20 @@ min_events_option = click.option(
     help="Armed events in the window needed to make a district contested (raise it for "
     "dense event data).",
 )
+#: ``--events`` (required): the events behind a siege judgement (commands receive ``events``).
+siege_events_option = click.option(
+    "--events",
+    type=input_path,
+    required=True,
+    metavar="EVENTS",
+    help="Events file (raw or joined) or a bundled dataset name, e.g. seed-events.",
+)
+#: ``--window``: days of events up to the as-of date that count for a siege
+#: (commands receive ``window_days``).
+siege_window_option = days_option(
+    "--window",
+    "window_days",
+    default="14d",
+    show_default=True,
+    help="Events in this many days up to --as-of count for the siege.",
+)

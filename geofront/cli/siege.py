@@ -19,6 +19,8 @@ from geofront.cli.options import (
     load_boundaries_from_options,
     min_events_option,
     output_path,
+    siege_events_option,
+    siege_window_option,
 )
 from geofront.io import write_table
 
@@ -26,21 +28,9 @@ from geofront.io import write_table
 @click.command("siege")
 @click.argument("cities", nargs=-1, metavar="[CITY]...")
 @click.option("--all", "all_cities", is_flag=True, help="Judge every city of the cities file.")
-@click.option(
-    "--events",
-    type=input_path,
-    required=True,
-    metavar="EVENTS",
-    help="Events file (raw or joined) or a bundled dataset name, e.g. seed-events.",
-)
+@siege_events_option
 @date_option("--as-of", "as_of", required=True, help="Judge the cities as of this day.")
-@days_option(
-    "--window",
-    "window_days",
-    default="14d",
-    show_default=True,
-    help="Events in this many days up to --as-of count.",
-)
+@siege_window_option
 @days_option(
     "--control-window",
     "control_window_days",
