@@ -24,6 +24,7 @@ from geofront import datasets
 from geofront.assessments import AssessmentsRead, read_assessments
 from geofront.boundaries import AdminBoundaries, read_boundaries
 from geofront.case import read_case, run_case
+from geofront.compare import Comparison, compare_control, read_status_table
 from geofront.control import ControlRules, control_from_events, control_timeline
 from geofront.errors import GeofrontError, GeofrontWarning, InputError
 from geofront.events import EventsRead, read_events
@@ -44,6 +45,7 @@ from geofront.summary import summarize
 __all__ = [
     "AdminBoundaries",
     "AssessmentsRead",
+    "Comparison",
     "ControlRules",
     "EventsRead",
     "GeofrontError",
@@ -53,6 +55,7 @@ __all__ = [
     "SiegeThresholds",
     "__version__",
     "assess_sieges",
+    "compare_control",
     "control_from_events",
     "control_timeline",
     "datasets",
@@ -73,6 +76,7 @@ __all__ = [
     "read_cities",
     "read_events",
     "read_side_mapping",
+    "read_status_table",
     "run_case",
     "sides_for",
     "siege_status",
