@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from geofront.cli.main import cli
 
-G, C, N, U = "government", "contested", "insurgent", "unknown"
+G, C, N, U = "government", "contested", "insurgent", "unknown"  # N: iNsurgent
 BADGHIS = ["1901", "1902", "1903", "1904", "1905", "1906", "1907"]
 
 

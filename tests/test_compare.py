@@ -19,7 +19,7 @@ from geofront.compare import (
 )
 from geofront.errors import InputError, SchemaError
 
-G, C, N, U = "government", "contested", "insurgent", "unknown"
+G, C, N, U = "government", "contested", "insurgent", "unknown"  # N: iNsurgent
 BADGHIS = ["1901", "1902", "1903", "1904", "1905", "1906", "1907"]
 
 # ours: a timeline of Badghis on 1 June (not in the reference), 7 July and 15 August
@@ -73,9 +73,9 @@ def test_overall_and_confusion_by_hand(result):
     o = result.overall
     assert (o["scored"], o["agree"], o["ours_unknown"], o["reference_unknown"]) == (13, 9, 2, 1)
     assert o["agreement"] == pytest.approx(9 / 13)
-    # pooled marginals, ours G1 C2 I8 U2, reference G2 C1 I10: p_e = 84/169, p_o = 117/169
+    # pooled marginals, ours G1 C2 N8 U2, reference G2 C1 N10: p_e = 84/169, p_o = 117/169
     assert o["kappa"] == pytest.approx(33 / 85)
-    # ours known: 11 pairs, 9 agree; ours G1 C2 I8, reference G2 C1 I8: p_e = 68/121
+    # ours known: 11 pairs, 9 agree; ours G1 C2 N8, reference G2 C1 N8: p_e = 68/121
     assert o["kappa_known"] == pytest.approx(31 / 53)
     conf = result.confusion
     assert list(conf.columns) == [G, C, N, U] and list(conf.index) == [G, C, N]
@@ -198,7 +198,7 @@ def test_read_reference_by_names_and_words(tmp_path, afghanistan):
         "Badghis,Jawand,Govt\n"
     )
     t = read_status_table(path, boundaries=afghanistan, as_of="2021-07-07", what="reference")
-    # "Qala-i-Naw" is the boundaries' "Qala-N- Naw"; "Taliban" and "Govt" are status words
+    # "Qala-i-Naw" is the boundaries' "Qala-I- Naw"; "Taliban" and "Govt" are status words
     assert t[["district_id", "status"]].values.tolist() == [["1901", C], ["1904", G], ["1906", N]]
     assert set(t["date"]) == {pd.Timestamp("2021-07-07")}
 

@@ -18,7 +18,7 @@ from geofront.maps.compare_maps import (
 )
 from geofront.maps.furniture import legend_texts
 
-G, C, N, U = "government", "contested", "insurgent", "unknown"
+G, C, N, U = "government", "contested", "insurgent", "unknown"  # N: iNsurgent
 BADGHIS = ["1901", "1902", "1903", "1904", "1905", "1906", "1907"]
 
 
