@@ -120,9 +120,10 @@ STRONGHOLD = {
     )
 }
 #: Order of the 2021 offensive by province: 1 = early (the north and north-east fell in
-#: May-July), 0.5 = the south and west (July), 0 = late (the centre, the east and the
-#: Kabul region, mostly in the collapse of August).
+#: May-July), 0.5 = the south and west (July), 0 = late (the centre and the east, mostly
+#: in the collapse of August), -1 = last (Kabul province, held until 14-15 August).
 OFFENSIVE_ORDER = {
+    "Kabul": -1.0,
     **dict.fromkeys(
         (
             "Badakhshan",

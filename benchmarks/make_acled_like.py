@@ -9,20 +9,20 @@ control or siege method can be scored against it (``benchmarks/validate_control.
 
 What the events are (every rate is relative; ``--rows`` sets the total)
 -------------------------------------------------------------------------
-* **Background fighting in every district, whoever holds it** (``BACKGROUND``): a rate
-  proportional to the square root of the district's people (conflict events follow
-  settlements, less than proportionally) times the national tempo (``TEMPO``: steady
-  January-April, rising through the offensive, a tenth after the fall of Kabul, the
-  shape of ACLED's monthly counts for Afghanistan in 2021). A Taliban-held district has
+* **Background fighting in every district, whoever holds it**: a rate proportional to
+  the square root of the district's people (conflict events follow settlements, less
+  than proportionally) times the national tempo (``TEMPO``: steady January-April, rising
+  through the offensive, a tenth after the fall of Kabul: the author's reading of the
+  shape of ACLED's 2021 monthly counts for Afghanistan). A Taliban-held district has
   ``INSURGENT_HELD_RATE`` of the rate of a government one (fewer posts to attack). Who
   *initiates* (ACLED ``actor1``) depends on the holder: in a government district the
   Taliban's IEDs, ambushes and attacks on checkpoints are ``INITIATIVE_IN_GOV_HELD`` of
   the armed events, the rest government raids and air strikes; in a Taliban district
   government air strikes and commando raids are ``INITIATIVE_IN_INS_HELD``, the rest
   Taliban attacks on the remaining posts. (Author's estimates from the UNAMA 2021
-  reports, which attribute about two thirds of the civilian casualties to the Taliban
-  and a quarter to government forces, and the Afghan Air Force's record strike rate
-  of summer 2021; adjust them here.)
+  reports, which attribute about two thirds of the civilian casualties to the Taliban and
+  a quarter to government forces, and the intensified Afghan and US air campaign of
+  summer 2021; adjust them here.)
 * **Surges before takeovers**: the build-up weeks add ``BUILDUP_RATE`` times the
   background, mostly Taliban-initiated; each day of an assault (a contested day of the
   truth) adds ``ASSAULT_RATE`` times a tempo-1 background, ``ATTACKER_INITIATIVE`` of it
@@ -47,14 +47,17 @@ What the events are (every rate is relative; ``--rows`` sets the total)
   1/2/3 in shares 70/22/8 %: precision 2 is jittered by about 2 km, precision 3 (only
   the province known) takes the provincial capital's coordinates, as ACLED does.
 * **What else**: violence against civilians, protests, riots and strategic
-  developments in ACLED's shares of a 2021 Afghanistan export (``FAMILY_SHARES``),
+  developments (``FAMILY_SHARES``, an estimate of the shares in a 2021 export),
   ``inter1``/``inter2``/``interaction`` codes, ``time_precision`` 1/2/3 (85/12/3 %),
   fatalities with a heavy tail.
 * **Defects** (``--defects``, default 3 %): blank, text, decimal-comma, out-of-range and
   swapped coordinates, Null Island, points in Pakistan/Iran far from the border, bad
   dates, duplicate ids -- each a realistic way an export or a hand edit goes wrong.
 
-The world depends only on ``--seed``; the events on the seed and ``--rows``.
+The world depends only on ``--seed``; the events on the seed and ``--rows``. The file
+is formatted and written ``CHUNK_ROWS`` rows at a time, so 10^7 rows need a few GB of
+memory (:func:`write_export`); :func:`make_export` returns the same rows as a frame, with
+the world and the true district, day, kind and initiator of every row.
 
     python benchmarks/make_acled_like.py --rows 200000 -o /tmp/acled.csv \\
         --truth /tmp/truth.csv --truth-sieges /tmp/truth_sieges.csv
@@ -65,8 +68,10 @@ Prints the files, their sizes and the number of rows spoiled per kind.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +83,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import acled_world as aw
 
 from geofront.events import ACLED_COLUMNS
-from geofront.io import write_table
+from geofront.io import atomic_path, write_table
 
 COLUMNS = list(ACLED_COLUMNS)
 GOV, CON, INS, OTHER = aw.GOVERNMENT, aw.CONTESTED, aw.INSURGENT, 9
@@ -109,6 +114,18 @@ CODED_SHARE = (0.6, 0.5)
 UNORDERED_BATTLES = 0.25
 UNCLAIMED_IEDS = 0.35
 UCDP_SPELLING = 0.10
+#: The defects ``--defects`` spreads evenly over the spoiled rows.
+DEFECTS = (
+    "blank coordinates",
+    "text latitude",
+    "decimal comma",
+    "out of range",
+    "swapped",
+    "null island",
+    "abroad",
+    "bad date",
+    "duplicate id",
+)
 #: Shares of the event families among the rows that are not transfers.
 FAMILY_SHARES = {
     "armed": 0.80,
@@ -289,6 +306,36 @@ def _allocate(rng: np.random.Generator, n: int, rates: np.ndarray) -> np.ndarray
 
 def make_export(n: int, seed: int = 2021, defects: float = 0.03) -> Export:
     """Generate ``n`` export rows of the world of ``seed`` (see the module docstring)."""
+    world, ev = _events(n, seed)
+    frames, spoiled = [], dict.fromkeys(DEFECTS, 0)
+    for frame, counts in _export_chunks(world, ev, seed, defects):
+        frames.append(frame)
+        spoiled = {k: spoiled[k] + counts[k] for k in DEFECTS}
+    frame = pd.concat(frames, ignore_index=True)
+    return Export(frame, spoiled, world, ev[["district", "day", "kind", "initiator"]])
+
+
+def write_export(
+    path: Path, n: int, seed: int = 2021, defects: float = 0.03
+) -> tuple[aw.World, dict[str, int]]:
+    """Write the export of :func:`make_export` to ``path`` chunk by chunk (atomically), so
+    that 10^7 rows fit in memory; return the world and the spoiled counts."""
+    world, ev = _events(n, seed)
+    spoiled = dict.fromkeys(DEFECTS, 0)
+    with atomic_path(path) as tmp:
+        for i, (frame, counts) in enumerate(_export_chunks(world, ev, seed, defects)):
+            frame.to_csv(tmp, mode="a", header=i == 0, index=False, lineterminator="\n")
+            spoiled = {k: spoiled[k] + counts[k] for k in DEFECTS}
+    return world, spoiled
+
+
+#: Rows formatted at a time (the output does not depend on it being the same in
+#: :func:`make_export` and :func:`write_export`, which share it).
+CHUNK_ROWS = 500_000
+
+
+def _events(n: int, seed: int) -> tuple[aw.World, pd.DataFrame]:
+    """The world and one row per event (compact, sorted by day then district)."""
     world = aw.make_world(seed)
     rng = np.random.default_rng([seed, 1])
     transfers = _coded_transfers(rng, world)
@@ -303,10 +350,16 @@ def make_export(n: int, seed: int = 2021, defects: float = 0.03) -> Export:
     parts.append(transfers)
     ev = pd.concat(parts, ignore_index=True)
     ev = _ucdp_spelling(rng, ev)
-    ev = ev.sort_values(["day", "district"], kind="stable").reset_index(drop=True)
-    frame, spoiled = _acled_columns(rng, ev, world, defects)
-    cols = ["district", "day", "kind", "initiator"]
-    return Export(frame, spoiled, world, ev[cols])
+    return world, ev.sort_values(["day", "district"], kind="stable").reset_index(drop=True)
+
+
+def _export_chunks(
+    world: aw.World, ev: pd.DataFrame, seed: int, defects: float
+) -> Iterator[tuple[pd.DataFrame, dict[str, int]]]:
+    """Yield the export ``CHUNK_ROWS`` rows at a time, each with its own seeded stream."""
+    for k, start in enumerate(range(0, len(ev), CHUNK_ROWS)):
+        rng = np.random.default_rng([seed, 2, k])
+        yield _acled_columns(rng, ev.iloc[start : start + CHUNK_ROWS], world, defects, start)
 
 
 def make_events(n: int, seed: int = 2021, defects: float = 0.03) -> tuple[pd.DataFrame, dict]:
@@ -564,7 +617,7 @@ def _points(rng: np.random.Generator, world: aw.World, ev: pd.DataFrame) -> tupl
 
 
 def _acled_columns(
-    rng: np.random.Generator, ev: pd.DataFrame, world: aw.World, defects: float
+    rng: np.random.Generator, ev: pd.DataFrame, world: aw.World, defects: float, offset: int
 ) -> tuple[pd.DataFrame, dict]:
     n = len(ev)
     d = world.districts
@@ -596,27 +649,28 @@ def _acled_columns(
     inter2 = _inter(a2)
     lo, hi = np.minimum(inter1, inter2), np.maximum(inter1, inter2)
     interaction = np.where(lo == 0, hi * 10, lo * 10 + hi)
-    disorder = pd.Series(etype).map(DISORDER).to_numpy(dtype=object)
-    day = ev["day"].to_numpy().astype("datetime64[D]")
-    dates = np.datetime_as_string(day).astype(object)
-    ids = np.char.add("AFG", (np.arange(n) + 40000).astype(str)).astype(object)
+    disorder = _lookup(etype, DISORDER)
+    day = (ev["day"].to_numpy().astype("datetime64[D]") - aw.START).astype(np.int64)
+    dates = _ISO_DAYS[day]
+    ids = np.char.add("AFG", (np.arange(n) + 40000 + offset).astype(str)).astype(object)
+    fat_text = fat.astype(str).astype(object)
     notes = (
         "On "
-        + pd.Series(pd.to_datetime(day).strftime("%d %B %Y"))
+        + _LONG_DAYS[day]
         + ", "
-        + pd.Series(a1).str.replace(r" \(.*\)$", "", regex=True)
+        + _short_names(a1)
         + " and "
-        + pd.Series(a2).replace("", "unknown").str.replace(r" \(.*\)$", "", regex=True)
+        + _short_names(np.where(a2 == "", "unknown", a2))
         + " ("
-        + pd.Series(sub)
+        + sub
         + ") in "
-        + pd.Series(district)
+        + district
         + ", "
-        + pd.Series(province)
+        + province
         + ". Fatalities: "
-        + pd.Series(fat).astype(str)
+        + fat_text
         + "."
-    ).to_numpy(dtype=object)
+    )
     lat = np.char.mod("%.4f", y).astype(object)
     lon = np.char.mod("%.4f", x).astype(object)
     admin2 = np.where(region, "", district).astype(object)
@@ -626,7 +680,7 @@ def _acled_columns(
         {
             "event_id_cnty": ids,
             "event_date": dates,
-            "year": pd.to_datetime(day).year.astype(str),
+            "year": "2021",
             "time_precision": tp,
             "disorder_type": disorder,
             "event_type": etype,
@@ -652,10 +706,11 @@ def _acled_columns(
             "source": np.where(rng.random(n) < 0.5, "Pajhwok Afghan News", "Khaama Press"),
             "source_scale": "National",
             "notes": notes,
-            "fatalities": fat.astype(str),
+            "fatalities": fat_text,
             "tags": "",
             "timestamp": "1700000000",
-        }
+        },
+        dtype=object,
     )
     spoiled = _spoil(rng, out, defects)
     return out[COLUMNS], spoiled
@@ -663,28 +718,39 @@ def _acled_columns(
 
 def _inter(actors: np.ndarray) -> np.ndarray:
     """ACLED inter codes (0 no actor, 1 state, 2 rebel, 3 political militia, ...)."""
-    s = pd.Series(actors, dtype=object)
-    code = s.map(INTER)
-    state = s.str.startswith(("Military Forces", "Police Forces", "Afghan Local"))
-    code = code.where(code.notna(), np.where(state, 1, 0))
-    code = np.where(s.str.startswith("Military Forces of the United States"), 8, code)
-    return np.asarray(code, dtype=np.int64)
+    names, pos = np.unique(actors.astype(str), return_inverse=True)
+    codes = np.array([_inter_one(a) for a in names], dtype=np.int64)
+    return codes[pos]
+
+
+def _inter_one(actor: str) -> int:
+    if actor in INTER:
+        return INTER[actor]
+    if actor.startswith("Military Forces of the United States"):
+        return 8
+    return 1 if actor.startswith(("Military Forces", "Police Forces", "Afghan Local")) else 0
+
+
+def _lookup(values: np.ndarray, table: dict[str, str]) -> np.ndarray:
+    names, pos = np.unique(values.astype(str), return_inverse=True)
+    return np.array([table[v] for v in names], dtype=object)[pos]
+
+
+def _short_names(actors: np.ndarray) -> np.ndarray:
+    """Actor names without their bracketed qualifier, as in ACLED's notes."""
+    names, pos = np.unique(actors.astype(str), return_inverse=True)
+    short = [re.sub(r" \(.*\)$", "", a) for a in names]
+    return np.array(short, dtype=object)[pos]
+
+
+_ISO_DAYS = np.datetime_as_string(aw.DAYS).astype(object)
+_LONG_DAYS = np.array([f"{d:%d %B %Y}" for d in pd.DatetimeIndex(aw.DAYS)], dtype=object)
 
 
 def _spoil(rng: np.random.Generator, out: pd.DataFrame, share: float) -> dict[str, int]:
     """Spoil ``share`` of the rows in realistic ways (in place); return counts per kind."""
     n = len(out)
-    kinds = [
-        "blank coordinates",
-        "text latitude",
-        "decimal comma",
-        "out of range",
-        "swapped",
-        "null island",
-        "abroad",
-        "bad date",
-        "duplicate id",
-    ]
+    kinds = DEFECTS
     k = rng.choice(len(kinds) + 1, size=n, p=[1 - share] + [share / len(kinds)] * len(kinds))
     lat = out["latitude"].to_numpy(dtype=object).copy()
     lon = out["longitude"].to_numpy(dtype=object).copy()
@@ -705,6 +771,9 @@ def _spoil(rng: np.random.Generator, out: pd.DataFrame, share: float) -> dict[st
     lon[m] = np.where(abroad, "71.5249", "59.6168")
     m = k == 8
     dates[m] = np.where(rng.random(int(m.sum())) < 0.5, "2021-02-30", "")
+    # a duplicate copies the id of the row before: not the first row, not after a duplicate
+    k[0] = 0 if k[0] == 9 else k[0]
+    k[1:][(k[1:] == 9) & (k[:-1] == 9)] = 0
     dup = np.flatnonzero(k == 9)
     ids[dup] = ids[np.maximum(dup - 1, 0)]
     out["latitude"], out["longitude"] = lat, lon
@@ -730,19 +799,18 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    ex = make_export(args.rows, seed=args.seed, defects=args.defects)
-    write_table(ex.frame, args.output)
+    world, spoiled = write_export(args.output, args.rows, seed=args.seed, defects=args.defects)
     size = args.output.stat().st_size / 1e6
     print(
-        f"wrote {len(ex.frame):,} rows ({size:.1f} MB) to {args.output} in "
-        f"{time.perf_counter() - t0:.1f} s; spoiled: {ex.spoiled}"
+        f"wrote {args.rows:,} rows ({size:.1f} MB) to {args.output} in "
+        f"{time.perf_counter() - t0:.1f} s; spoiled: {spoiled}"
     )
     if args.truth:
-        truth = ex.world.truth_table()
+        truth = world.truth_table()
         write_table(truth, args.truth)
         print(f"wrote {len(truth):,} district-days of truth to {args.truth}")
     if args.truth_sieges:
-        sieges = ex.world.siege_table()
+        sieges = world.siege_table()
         write_table(sieges, args.truth_sieges)
         print(f"wrote {len(sieges):,} capital-days of siege truth to {args.truth_sieges}")
 

@@ -214,6 +214,7 @@ def run(
     report_control(result, len(b.districts))
     report_sieges(b, joined, controls, sieges_truth, thresholds, siege_opt)
     if args.out is not None:
+        write_maps(out, b, controls, truth, result)
         print(
             "\nreproduce the comparison with the CLI:\n"
             f"  geofront compare {out / 'ours_timeline.csv'} {out / 'truth.csv'} "
@@ -221,6 +222,27 @@ def run(
             f"--disagreements {out / 'disagreements.csv'} --map {out / 'disagreements.png'} "
             "--map-date 2021-07-07"
         )
+
+
+def write_maps(
+    out: Path, b: Any, controls: dict[pd.Timestamp, Any], truth: pd.DataFrame, result: Any
+) -> None:
+    """National maps of ours, the truth and the disagreements on the key dates."""
+    from geofront.maps import control_map, disagreement_map, save_figure
+
+    written = []
+    for key in KEY_DATES:
+        day = pd.Timestamp(key)
+        t = truth[truth["date"] == key][["district_id", "status"]]
+        for name, table, title in (
+            ("ours", controls[day], "District control (geofront), Afghanistan"),
+            ("truth", t, "District control (the generator's truth), Afghanistan"),
+        ):
+            fig, _ = control_map(table, boundaries=b, as_of=day, title=title, width_in=9)
+            written.append(save_figure(fig, out / f"control_{name}_{key}.png", dpi=110))
+        fig, _ = disagreement_map(result, boundaries=b, date=day, width_in=9)
+        written.append(save_figure(fig, out / f"disagreements_{key}.png", dpi=110))
+    print("\nmaps: " + ", ".join(p.name for p in written) + f" in {out}")
 
 
 def report_control(result: Any, n_districts: int) -> None:

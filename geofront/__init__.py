@@ -11,6 +11,7 @@ The public API, in the order data flows through it::
     lines = gf.frontline_lines(control)
     sieges = gf.siege_status(gf.read_cities(boundaries=b), joined, control, as_of="2021-07-07")
     people = gf.population_by_status(control)
+    score = gf.compare_control(control.assign(as_of="2021-07-07"), reference)  # vs a truth
 
 Maps live in :mod:`geofront.maps` (``control_map``, ``siege_map``, ...); bundled data in
 :mod:`geofront.datasets`; the command line is ``geofront --help``.

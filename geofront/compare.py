@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -319,6 +320,8 @@ def read_status_table(
     except Exception as exc:  # pandas/pyarrow raise many types; report them in one line
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"cannot read {what} file {src}: {msg}") from exc
+    if isinstance(raw, gpd.GeoDataFrame):
+        raw = pd.DataFrame(raw.drop(columns=raw.geometry.name))
     raw = pd.DataFrame(raw.drop(columns=["geometry"], errors="ignore"))
     if len(raw) == 0:
         raise InputError(f"{what} file {src} has no rows: give a table with one row per district")

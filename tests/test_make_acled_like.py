@@ -174,6 +174,21 @@ def test_deterministic_for_a_seed(export: gen.Export) -> None:
     pd.testing.assert_frame_equal(bigger.world.truth_table(), export.world.truth_table())
 
 
+def test_streamed_file_equals_the_frame(
+    export: gen.Export, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # written chunk by chunk (for 10^7 rows), the file is the frame make_export returns
+    monkeypatch.setattr(gen, "CHUNK_ROWS", 1500)
+    small = gen.make_export(ROWS, seed=SEED, defects=0.03)
+    path = tmp_path / "a.csv"
+    _, spoiled = gen.write_export(path, ROWS, seed=SEED, defects=0.03)
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(back, small.frame.astype(str))
+    assert spoiled == small.spoiled
+    ids = back["event_id_cnty"]
+    assert ids.duplicated().sum() == spoiled["duplicate id"]
+
+
 def test_cli_writes_export_and_truth(tmp_path: Path) -> None:
     out = tmp_path / "a.csv"
     gen.main(
