@@ -292,6 +292,26 @@ def _assessment_rows(
     )
 
 
+def last_evidence_days(ev: Evidence, days: np.ndarray) -> np.ndarray:
+    """(districts x days) matrix: the last day with evidence at or before each day.
+
+    Evidence is any event the rules count (transfers, fighting, initiative) or an
+    assessment; ``_NAT`` where a district has none yet.
+    """
+    nd = len(ev.ids)
+    code = np.concatenate([ev.ev_code.astype(np.int64), ev.as_code.astype(np.int64)])
+    day = np.concatenate([ev.ev_day, ev.as_day])
+    key = np.unique(code * _DAY_SPAN + (day + _DAY_OFFSET))
+    out = np.full((nd, len(days)), _NAT, dtype=np.int64)
+    for j, t in enumerate(np.asarray(days, dtype=np.int64)):
+        # per district: the last key at or before (code, t)
+        hi = np.searchsorted(key, np.arange(nd) * _DAY_SPAN + (t + _DAY_OFFSET), side="right")
+        prev = key[np.clip(hi - 1, 0, None)] if key.size else np.zeros(nd, np.int64)
+        same = (hi > 0) & (prev // _DAY_SPAN == np.arange(nd)) if key.size else np.zeros(nd, bool)
+        out[same, j] = prev[same] % _DAY_SPAN - _DAY_OFFSET
+    return out
+
+
 # --- the state machine --------------------------------------------------------------------
 
 
