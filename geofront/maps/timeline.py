@@ -109,8 +109,8 @@ def timeline_figure(
             # after the last evidence the statuses are only carried forward: say so
             for a in (ax, ax2) if ax2 is not None else (ax,):
                 a.axvspan(
-                    evidence_end,
-                    x.max(),
+                    float(mdates.date2num(evidence_end)),
+                    float(mdates.date2num(x.max())),
                     facecolor="#f2f2f2",
                     edgecolor="#bdbdbd",
                     hatch="////",
