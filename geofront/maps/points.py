@@ -53,13 +53,14 @@ def plot_capitals(
         else np.full(len(capitals), None, dtype=object)
     )
     colors = [style.siege_color(None if pd.isna(s) else s) for s in status]
+    edges = [style.siege_edge(None if pd.isna(s) else s) for s in status]
     coll = ax.scatter(
         xy[:, 0],
         xy[:, 1],
         s=size_pt**2,
         c=colors,
         marker="s",
-        edgecolors=style.TEXT,
+        edgecolors=edges,
         linewidths=0.9,
         zorder=Z["capitals"],
         gid="capitals",
