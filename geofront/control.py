@@ -103,6 +103,7 @@ from geofront.schema import (
     INSURGENT,
     UNKNOWN,
 )
+from geofront.sides import SOURCES_WITHOUT_INITIATOR
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ class ControlRules:
     transfer_to_government: tuple[str, ...] = ("Government regains territory",)
     fighting_event_types: tuple[str, ...] = ("Battles", "State-based conflict")
     initiative_event_types: tuple[str, ...] = ("Battles",)
-    sources_without_initiator: tuple[str, ...] = ("ucdp",)
+    sources_without_initiator: tuple[str, ...] = SOURCES_WITHOUT_INITIATOR
     takeover_ratio: float = 2.0
     dominance_share: float = 2 / 3
     min_dominance_events: int = 3

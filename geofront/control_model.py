@@ -354,7 +354,15 @@ def run(
 ) -> States:
     """Run the machine from the first evidence, baseline or ``first_day`` to ``last_day``."""
     r = ev.rules
-    starts = [d for d in (ev.first_day, baseline_day) if d is not None]
+    if baseline is not None and baseline_day is not None and baseline_day <= last_day:
+        # the baseline resets every district not assessed before it: earlier evidence only
+        # matters for the trailing reference rate and for those assessments
+        early = [baseline_day - int(r.rate_days)]
+        early += [int(d) for d in ev.as_day[ev.as_day <= baseline_day][:1]]
+        starts = [max(min(early), ev.first_day if ev.first_day is not None else baseline_day)]
+        starts.append(baseline_day)
+    else:
+        starts = [d for d in (ev.first_day,) if d is not None]
     day0 = min([*starts, first_day, last_day])
     n = int(last_day - day0 + 1)
     nd = len(ev.ids)
@@ -397,9 +405,9 @@ def run(
 
     # window (lo, t] with lo = max(t - w, reset): sums = cum[t + 1] - cum[lo + 1]
     lo_col = np.clip(np.maximum(t_idx[None, :] - w, reset) + 1, 0, n)
-    rows = np.arange(nd)[:, None]
-    hi_col = (t_idx + 1)[None, :]
-    win = {k: cum[k][rows, hi_col] - cum[k][rows, lo_col] for k in range(N_KINDS)}
+    win = {
+        k: cum[k][:, 1:] - np.take_along_axis(cum[k], lo_col, axis=1) for k in range(N_KINDS)
+    }
 
     # density-aware minimum counts from the country's reference rate of ground fighting
     # per district-day over the trailing `rate_days` (causal: days up to t only)

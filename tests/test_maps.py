@@ -951,3 +951,23 @@ def test_statuses_only_the_baseline_assumes_are_drawn_pale_and_counted_apart(wor
     assert "Government control (0)" in texts
     assert f"Government control, {style.ASSUMED_LABEL} (3)" in texts
     assert "Insurgent control (1)" in texts and "4 districts" in texts
+
+
+def test_ucdp_events_have_no_initiator_on_the_map(world):
+    from geofront.maps import events_map
+    from geofront.sides import NO_INITIATOR, initiator_side
+
+    ev = w.events_frame(
+        [
+            {"x_km": 10, "y_km": 30, "source_dataset": "acled"},
+            {"x_km": 30, "y_km": 30, "source_dataset": "ucdp", "side1": "government"},
+        ]
+    )
+    assert initiator_side(ev).tolist() == ["insurgent", NO_INITIATOR]
+    fig, ax = events_map(ev, boundaries=world, color_by="initiator", sources=())
+    gids = {c.get_gid() for c in ax.collections}
+    assert f"events:{NO_INITIATOR}" in gids and "events:insurgent" in gids
+    assert "events:government" not in gids  # UCDP's side_a is not an initiator
+    legend = next(a for a in fig.axes[-1].artists if a.get_gid() == "legend")
+    texts = fu.legend_texts(legend)
+    assert "Events by initiating side" in texts and NO_INITIATOR in texts
