@@ -405,9 +405,7 @@ def run(
 
     # window (lo, t] with lo = max(t - w, reset): sums = cum[t + 1] - cum[lo + 1]
     lo_col = np.clip(np.maximum(t_idx[None, :] - w, reset) + 1, 0, n)
-    win = {
-        k: cum[k][:, 1:] - np.take_along_axis(cum[k], lo_col, axis=1) for k in range(N_KINDS)
-    }
+    win = {k: cum[k][:, 1:] - np.take_along_axis(cum[k], lo_col, axis=1) for k in range(N_KINDS)}
 
     # density-aware minimum counts from the country's reference rate of ground fighting
     # per district-day over the trailing `rate_days` (causal: days up to t only)
