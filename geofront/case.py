@@ -38,7 +38,7 @@ from typing import Any
 import pandas as pd
 
 from geofront import __version__, datasets
-from geofront.control import THRESHOLD_FIELDS, ControlRules
+from geofront.control import DEFAULT_WINDOW_DAYS, THRESHOLD_FIELDS, ControlRules
 from geofront.errors import InputError
 from geofront.siege import SiegeThresholds
 
@@ -108,7 +108,7 @@ class Case:
     neighbours: Path | None = None
     snap_distance_m: float = 2000.0
     as_of: pd.Timestamp = field(default_factory=lambda: pd.Timestamp("today").normalize())
-    window_days: int = 30
+    window_days: int = DEFAULT_WINDOW_DAYS
     baseline: str | None = None
     baseline_date: pd.Timestamp | None = None
     control_rules: ControlRules = field(default_factory=ControlRules)
@@ -178,7 +178,7 @@ def read_case(name_or_path: str | Path) -> Case:
         neighbours=get.path("data", "neighbours"),
         snap_distance_m=get.number("join", "snap_distance_m", 2000.0, minimum=0),
         as_of=get.date("control", "as_of") or pd.Timestamp("today").normalize(),
-        window_days=int(get.number("control", "window_days", 30, minimum=1)),
+        window_days=int(get.number("control", "window_days", DEFAULT_WINDOW_DAYS, minimum=1)),
         baseline=get.text("control", "baseline"),
         baseline_date=get.date("control", "baseline_date"),
         control_rules=_control_rules(get),

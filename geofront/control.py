@@ -33,20 +33,33 @@ last baseline or assessment of ``d``: evidence before it is what it summarised):
    latest transfer.
 2. **Dominance.** A side that initiates at least :attr:`~ControlRules.dominance_share`
    (two thirds) of the armed events of the window holds the district (rule
-   ``dominance``), provided the window has at least as many such events as the day's
-   dominance minimum (below). Only ground fighting (:attr:`~ControlRules.
-   initiative_event_types`: ACLED ``Battles``) counts as initiative: air strikes, shelling
-   and bombs are delivered into ground the attacker does *not* hold (Anders 2020), so
-   counting them as the attacker's control would hand every bombed district to the air
-   force and every bombed city to the insurgents. Events with no initiator on record
-   (UCDP: ``side_a`` is only the dyad's first party) count in the total for neither side.
-3. **Persistence.** Otherwise the last holder persists (historical control).
-4. **Contested.** A district is contested while fighting is *sustained* and neither rule
-   1 nor 2 decides: at least the day's fighting threshold of ground-fighting events
+   ``dominance``), provided the window has at least the day's dominance minimum of such
+   events (below): initiative decides only in fighting of some weight, never in sporadic
+   attacks (in a government-held district the insurgents start most of the few clashes
+   there are). Only ground fighting (:attr:`~ControlRules.initiative_event_types`: ACLED
+   ``Battles``) counts as initiative: air strikes, shelling and bombs are delivered into
+   ground the attacker does *not* hold (Anders 2020), so counting them as the attacker's
+   control would hand every bombed district to the air force. Events with no initiator
+   on record (UCDP: ``side_a`` is only the dyad's first party) count in the total for
+   neither side.
+3. **Sole presence and collapse.** A side that takes part in at least
+   :attr:`~ControlRules.min_sole_events` armed events of the window (fighting and remote
+   violence) while the other takes part in none holds the district (rule
+   ``sole_presence``). And when a side's share of the whole country's armed events in the
+   window falls below :attr:`~ControlRules.collapse_ratio` of its share over the trailing
+   rate window (with at least :attr:`~ControlRules.collapse_events` events nationally), it
+   has collapsed: it holds no district where it took part in no armed event of the window
+   (rule ``sole_presence``). This is how a state that vanishes (Kabul, 15 August 2021)
+   loses the districts that fell without a reported fight.
+4. **Persistence.** Otherwise the last holder persists (historical control). As evidence
+   leaves the window the state follows the most recent evidence; once none is left, the
+   last state holds.
+5. **Contested.** A district is contested while fighting is *sustained* and no rule above
+   decides: at least the day's fighting threshold of ground-fighting events
    (:attr:`~ControlRules.fighting_event_types`) in the window, with both sides in them
-   (rule ``sustained_fighting``). When the fighting stops without a takeover or dominance,
-   the holder underneath is back.
-5. **No evidence.** No baseline, assessment or deciding event yet: ``unknown``.
+   (rule ``sustained_fighting``). When the fighting stops without a decision, the holder
+   underneath is back.
+6. **No evidence.** No baseline, assessment or deciding event yet: ``unknown``.
 
 *Density-aware thresholds.* One clash in a month proves nothing on a dense export where
 every district sees fighting. The fighting threshold of a day is
@@ -58,6 +71,14 @@ window, at its rate over the trailing :attr:`~ControlRules.rate_days` (only even
 that day count, so the answer for a date never depends on later events). On sparse data
 the floors apply; on a dense export the bar rises with the data. Both figures are written
 per district (``fighting_threshold``, ``dominance_minimum``).
+
+*Defaults and how they were chosen.* A 14-day window (``window_days``), a fighting
+threshold and a dominance minimum of 4 times a typical district's fighting (at least 3
+events), two thirds for dominance, twice the transfers for a takeover, 3 events for sole
+presence, a collapse below 0.3 of a side's usual share. They were chosen on the seeded
+synthetic war of ``benchmarks/make_acled_like.py``, whose ground truth is known, with
+``benchmarks/validate_control.py`` (figures in the README), and they follow the logic
+above, not the generator: the generator's own parameters were set before the rules.
 
 *Score and zones.* ``score`` in [-1, 1] (-1 government ... +1 insurgent) is
 ``(I - G) / (I + G)``, where ``G`` and ``I`` add, for each side, its initiated fighting
@@ -109,7 +130,7 @@ log = logging.getLogger(__name__)
 
 #: Rule names written to the ``rule`` column.
 RULE_NONE, RULE_BASELINE, RULE_ASSESSMENT, RULE_TRANSFER = M.RULE_NAMES[:4]
-RULE_CONFLICTING, RULE_DOMINANCE, RULE_FIGHTING = M.RULE_NAMES[4:]
+RULE_CONFLICTING, RULE_DOMINANCE, RULE_FIGHTING, RULE_SOLE = M.RULE_NAMES[4:]
 RULES: tuple[str, ...] = tuple(M.RULE_NAMES)
 
 #: Event columns :func:`control_from_events` needs.
@@ -129,6 +150,9 @@ HISTORY_COLUMNS = (
     "since",
     "last_evidence",
 )
+#: Days of the window the control rules look at, up to the date judged (the default of
+#: every function, command and case file; see "Defaults" above).
+DEFAULT_WINDOW_DAYS = 14
 #: Values of ``baseline``.
 BASELINES = (GOVERNMENT, INSURGENT, UNKNOWN)
 
@@ -166,6 +190,18 @@ class ControlRules:
         Floor of the sustained-fighting threshold (ground-fighting events in the window).
     fighting_factor : float
         Sustained-fighting threshold relative to the typical district's events per window.
+    armed_event_types : tuple of str
+        ``event_type`` values counted as armed events for sole presence and collapse
+        (ground fighting and remote violence).
+    min_sole_events : int
+        Armed events of one side in a window in which the other side takes part in none
+        that hand the district to the first (sole presence).
+    collapse_ratio : float
+        A side has collapsed when its share of the country's armed events in the window
+        falls below this fraction of its share over the trailing rate window.
+    collapse_events : int
+        Armed events the country's window needs before a collapse can be judged (a gap in
+        the data is not a collapse).
     reference_quantile : float
         Which district is "typical": the quantile over districts of their fighting rate.
     rate_days : int
@@ -185,23 +221,38 @@ class ControlRules:
     )
     transfer_to_government: tuple[str, ...] = ("Government regains territory",)
     fighting_event_types: tuple[str, ...] = ("Battles", "State-based conflict")
+    armed_event_types: tuple[str, ...] = (
+        "Battles",
+        "Explosions/Remote violence",
+        "State-based conflict",
+    )
     initiative_event_types: tuple[str, ...] = ("Battles",)
     sources_without_initiator: tuple[str, ...] = SOURCES_WITHOUT_INITIATOR
     takeover_ratio: float = 2.0
     dominance_share: float = 2 / 3
     min_dominance_events: int = 3
-    dominance_factor: float = 1.0
+    dominance_factor: float = 4.0
     min_fighting_events: int = 3
-    fighting_factor: float = 2.0
+    fighting_factor: float = 4.0
     reference_quantile: float = 0.5
     rate_days: int = 365
     score_half_life_days: float = 15.0
     full_zone_score: float = 0.6
+    min_sole_events: int = 3
+    collapse_ratio: float = 0.3
+    collapse_events: int = 30
     max_evidence: int = 20
 
     def __post_init__(self) -> None:
         problems = []
-        for name in ("min_dominance_events", "min_fighting_events", "rate_days", "max_evidence"):
+        for name in (
+            "min_dominance_events",
+            "min_fighting_events",
+            "min_sole_events",
+            "collapse_events",
+            "rate_days",
+            "max_evidence",
+        ):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
                 problems.append(f"{name}={v!r}: give a whole number >= 1")
@@ -212,6 +263,7 @@ class ControlRules:
             ("fighting_factor", 0.0, 1e6),
             ("reference_quantile", 0.0, 1.0),
             ("score_half_life_days", 1e-6, 1e6),
+            ("collapse_ratio", 0.0, 1.0),
             ("full_zone_score", 0.0, 1.0),
         ):
             v = getattr(self, name)
@@ -238,6 +290,9 @@ THRESHOLD_FIELDS = (
     "fighting_factor",
     "reference_quantile",
     "rate_days",
+    "min_sole_events",
+    "collapse_ratio",
+    "collapse_events",
     "score_half_life_days",
 )
 
@@ -247,7 +302,7 @@ def control_from_events(
     boundaries: AdminBoundaries | gpd.GeoDataFrame,
     *,
     as_of: str | pd.Timestamp,
-    window_days: int = 30,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     assessments: AssessmentsRead | pd.DataFrame | None = None,
     rules: ControlRules | None = None,
     baseline: str | None = None,
@@ -307,7 +362,7 @@ def control_history(
     boundaries: AdminBoundaries | gpd.GeoDataFrame,
     *,
     dates: Iterable[str | pd.Timestamp],
-    window_days: int = 30,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     assessments: AssessmentsRead | pd.DataFrame | None = None,
     rules: ControlRules | None = None,
     baseline: str | None = None,
@@ -351,7 +406,7 @@ def control_timeline(
     boundaries: AdminBoundaries | gpd.GeoDataFrame,
     *,
     dates: Iterable[str | pd.Timestamp],
-    window_days: int = 30,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     assessments: AssessmentsRead | pd.DataFrame | None = None,
     rules: ControlRules | None = None,
     baseline: str | None = None,
@@ -521,8 +576,8 @@ def _table_at(
     out["ins_initiated"] = win[M.K_INIT_INS][:, c].astype(np.int64)
     out["transfers"] = (win[M.K_T_GOV] + win[M.K_T_INS] + win[M.K_T_OTHER])[:, c].astype(np.int64)
     out["last_evidence"] = _as_dates(M.last_evidence_days(ev, np.array([s.day0 + c]))[:, 0])
-    out["fighting_threshold"] = int(s.threshold[c])
-    out["dominance_minimum"] = int(s.dom_min[c])
+    out["fighting_threshold"] = s.threshold[:, c].astype(np.int64)
+    out["dominance_minimum"] = s.dom_min[:, c].astype(np.int64)
     return out[list(CONTROL_COLUMNS)]
 
 
@@ -576,6 +631,8 @@ def _evidence_text(ev: M.Evidence, s: M.States, c: int, rule_code: np.ndarray) -
             kinds: tuple[int, ...] = transfer_kinds
         elif rc == M.R_DOMINANCE:
             kinds = (M.K_INIT_GOV if s.status[d, t] == M.S_GOV else M.K_INIT_INS,)
+        elif rc == M.R_SOLE:
+            kinds = (M.K_GOV_ANY if s.status[d, t] == M.S_GOV else M.K_INS_ANY,)
         else:
             kinds = (M.K_FIGHT,)
         pos = np.sort(np.concatenate([ev.slice(k, d, lo, day) for k in kinds]))
@@ -588,17 +645,18 @@ def _score(ev: M.Evidence, s: M.States, c: int) -> np.ndarray:
     nd = s.status.shape[0]
     t_day = s.day0 + c
     reset_day = s.day0 + s.reset[:, c]  # reset index -1 -> before day0: no cut
-    mass = float(s.threshold[c])
+    mass = s.threshold[:, c].astype(float)
     half = float(ev.rules.score_half_life_days)
     side = {M.K_INIT_GOV: 0, M.K_T_GOV: 0, M.K_INIT_INS: 1, M.K_T_INS: 1}
-    weight_of_kind = {M.K_INIT_GOV: 1.0, M.K_INIT_INS: 1.0, M.K_T_GOV: mass, M.K_T_INS: mass}
     sums = np.zeros((2, nd))
     for k, sd in side.items():
         m = (ev.ev_kind == k) & (ev.ev_day <= t_day)
         code = ev.ev_code[m]
         dday = ev.ev_day[m]
         keep = dday > reset_day[code]
-        w = weight_of_kind[k] * np.power(0.5, (t_day - dday[keep]) / half)
+        w = np.power(0.5, (t_day - dday[keep]) / half)
+        if k in (M.K_T_GOV, M.K_T_INS):  # a transfer weighs as much as the fighting bar
+            w = w * mass[code[keep]]
         sums[sd] += np.bincount(code[keep], weights=w, minlength=nd)
     held = s.status[:, c]
     holder = np.take_along_axis(s.status, np.clip(s.decided[:, c : c + 1], 0, None), axis=1)[:, 0]

@@ -40,7 +40,7 @@ CODE_OF_STATUS = {s: i for i, s in enumerate(STATUS_OF_CODE)}
 assert set(CODE_OF_STATUS) == set(CONTROL_STATUSES)
 
 #: Rule codes (index into :data:`RULE_NAMES`): which rule set a district's state.
-R_NONE, R_BASELINE, R_ASSESSMENT, R_TAKEOVER, R_CONFLICT, R_DOMINANCE, R_FIGHTING = range(7)
+R_NONE, R_BASELINE, R_ASSESSMENT, R_TAKEOVER, R_CONFLICT, R_DOMINANCE, R_FIGHTING, R_SOLE = range(8)
 RULE_NAMES = np.array(
     [
         "no_evidence",
@@ -50,6 +50,7 @@ RULE_NAMES = np.array(
         "conflicting_transfers",
         "dominance",
         "sustained_fighting",
+        "sole_presence",
     ],
     dtype=object,
 )
@@ -59,10 +60,22 @@ RULE_NAMES = np.array(
 # anyone else; ground fighting involving either side; initiated by the government, by the
 # insurgents, with no initiator on record (UCDP); fighting the government / insurgents
 # took part in.
-(K_T_GOV, K_T_INS, K_T_OTHER, K_FIGHT, K_INIT_GOV, K_INIT_INS, K_NO_INIT, K_GOV_IN, K_INS_IN) = (
-    range(9)
-)
-N_KINDS = 9
+# Armed events (fighting and remote violence) the government / the insurgents took part
+# in, for sole presence.
+(
+    K_T_GOV,
+    K_T_INS,
+    K_T_OTHER,
+    K_FIGHT,
+    K_INIT_GOV,
+    K_INIT_INS,
+    K_NO_INIT,
+    K_GOV_IN,
+    K_INS_IN,
+    K_GOV_ANY,
+    K_INS_ANY,
+) = range(11)
+N_KINDS = 11
 
 REQUIRED_EVENT_COLUMNS = (
     "event_id",
@@ -190,6 +203,7 @@ def prepare(
             INSURGENT,
         )
     fight = isin("event_type", rules.fighting_event_types) & ~transfer & (gov_in | ins_in)
+    armed = isin("event_type", rules.armed_event_types) & ~transfer
     # the initiator is ACLED's actor1; UCDP's side_a is only the first party of a dyad
     if "source_dataset" in joined.columns:
         has_initiator = ~isin("source_dataset", rules.sources_without_initiator)
@@ -209,6 +223,8 @@ def prepare(
         & (gov_in | ins_in),
         K_GOV_IN: fight & gov_in,
         K_INS_IN: fight & ins_in,
+        K_GOV_ANY: armed & gov_in,
+        K_INS_ANY: armed & ins_in,
     }
     parts_kind, parts_idx = [], []
     for k, mask in kinds.items():
@@ -415,7 +431,7 @@ def run(
     first = ev.first_day if ev.first_day is not None else day0
     span = np.clip(t_idx - (first - day0) + 1, 1, rate_days)
     reference = _reference(trailing / span[None, :], r.reference_quantile)
-    expected = reference * w
+    expected = np.broadcast_to((reference * w)[None, :], (nd, n))
     threshold = np.maximum(r.min_fighting_events, np.ceil(r.fighting_factor * expected - 1e-9))
     dom_min = np.maximum(r.min_dominance_events, np.ceil(r.dominance_factor * expected - 1e-9))
 
@@ -429,11 +445,21 @@ def run(
     # (events with no initiator on record count in the total, for neither side)
     ig, ii = win[K_INIT_GOV], win[K_INIT_INS]
     total = ig + ii + win[K_NO_INIT]
-    enough = total >= dom_min[None, :]
+    enough = total >= dom_min
     dom_gov = enough & (ig >= r.dominance_share * total)
     dom_ins = enough & (ii >= r.dominance_share * total) & ~dom_gov
+    # (b') sole presence: one side in at least `min_sole_events` armed events of the
+    # window, the other in none
+    sole_gov = (win[K_GOV_ANY] >= r.min_sole_events) & (win[K_INS_ANY] == 0)
+    sole_ins = (win[K_INS_ANY] >= r.min_sole_events) & (win[K_GOV_ANY] == 0)
+    # (b'') collapse: a side whose share of the country's armed events in the window falls
+    # below `collapse_ratio` of its share over the trailing rate window has collapsed; it
+    # holds no district where it took part in no armed event of the window
+    gov_gone, ins_gone = _collapse(cum, t_idx, w, rate_days, r.collapse_ratio, r.collapse_events)
+    sole_ins |= gov_gone[None, :] & (win[K_GOV_ANY] == 0)
+    sole_gov |= ins_gone[None, :] & (win[K_INS_ANY] == 0)
     # (d) sustained fighting, both sides in it, nobody dominating: contested
-    fighting = (win[K_FIGHT] >= threshold[None, :]) & (win[K_GOV_IN] > 0) & (win[K_INS_IN] > 0)
+    fighting = (win[K_FIGHT] >= threshold) & (win[K_GOV_IN] > 0) & (win[K_INS_IN] > 0)
 
     def decide(mask: np.ndarray, code: np.ndarray | int, rule_code: int) -> None:
         m = mask & open_day & ~has_dec
@@ -448,6 +474,8 @@ def run(
     decide(conflict & (last_side > 0), last_side, R_TAKEOVER)
     decide(dom_gov, S_GOV, R_DOMINANCE)
     decide(dom_ins, S_INS, R_DOMINANCE)
+    decide(sole_gov, S_GOV, R_SOLE)
+    decide(sole_ins, S_INS, R_SOLE)
 
     # the holder: the last decision, carried forward (historical control)
     decided = np.maximum.accumulate(np.where(has_dec, t_idx[None, :], -1), axis=1)
@@ -458,7 +486,7 @@ def run(
 
     # contested over the holder while transfers conflict or fighting is sustained
     over_conflict = conflict & open_day
-    over_fight = fighting & open_day & ~(any_t | dom_gov | dom_ins)
+    over_fight = fighting & open_day & ~(any_t | dom_gov | dom_ins | sole_gov | sole_ins)
     status[over_conflict | over_fight] = S_CONTESTED
     out_rule[over_conflict] = R_CONFLICT
     out_rule[over_fight] = R_FIGHTING
@@ -474,6 +502,26 @@ def run(
         dom_min=dom_min,
         reference_rate=reference,
     )
+
+
+def _collapse(
+    cum: np.ndarray, t_idx: np.ndarray, w: int, rate_days: int, ratio: float, minimum: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Days on which the government / the insurgents have collapsed nationally."""
+
+    def national(k: int, days: int) -> np.ndarray:
+        c = cum[k].sum(axis=0)
+        return (c[t_idx + 1] - c[np.clip(t_idx - days + 1, 0, None)]).astype(float)
+
+    g_now, i_now = national(K_GOV_ANY, w), national(K_INS_ANY, w)
+    g_past, i_past = national(K_GOV_ANY, rate_days), national(K_INS_ANY, rate_days)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g_share = np.where(g_now + i_now > 0, g_now / (g_now + i_now), np.nan)
+        g_share_past = np.where(g_past + i_past > 0, g_past / (g_past + i_past), np.nan)
+    busy = (g_now + i_now) >= minimum
+    gov_gone = busy & (g_share < ratio * g_share_past)
+    ins_gone = busy & ((1 - g_share) < ratio * (1 - g_share_past))
+    return np.nan_to_num(gov_gone).astype(bool), np.nan_to_num(ins_gone).astype(bool)
 
 
 def _reference(per_day: np.ndarray, q: float) -> np.ndarray:

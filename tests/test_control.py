@@ -2,7 +2,8 @@
 
 Unless a test is about density, the rules run with ``fighting_factor=0`` and
 ``dominance_factor=0`` (``FLOORS``): the thresholds are then their floors (3 events),
-whatever the other districts do, so every count below can be checked by eye.
+whatever the other districts do, so every count below can be checked by eye; and with a
+30-day window (the windows below are worked out for it).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from geofront.control import (
     RULE_DOMINANCE,
     RULE_FIGHTING,
     RULE_NONE,
+    RULE_SOLE,
     RULE_TRANSFER,
     ControlRules,
     control_from_events,
@@ -92,7 +94,7 @@ def test_takeover_needs_twice_the_transfers_of_all_others(world):
             {"d": "201", "date": day(2), **OVERTAKE, "side1": "other"},  # e6: 0 vs 1 other
         ]
     )
-    c = control_from_events(ev, world, as_of=day(10), rules=FLOORS)
+    c = control_from_events(ev, world, as_of=day(10), rules=FLOORS, window_days=30)
     assert list(c.columns) == [*CONTROL_COLUMNS, "geometry"]
     got = c[["status", "rule", "evidence"]].to_dict("index")
     assert got["101"] == {"status": "insurgent", "rule": RULE_TRANSFER, "evidence": "e1;e2;e3"}
@@ -104,7 +106,7 @@ def test_takeover_needs_twice_the_transfers_of_all_others(world):
     assert c.loc["101", "transfers"] == 3 and c.loc["102", "transfers"] == 2
     # 1 July: the window (1 Jun, 1 Jul] has lost e4 but keeps the regain e5 -> government;
     # the contest lasted while both transfers were in the window
-    july = control_from_events(ev, world, as_of="2021-07-01", rules=FLOORS)
+    july = control_from_events(ev, world, as_of="2021-07-01", rules=FLOORS, window_days=30)
     assert july.loc["102", ["status", "rule", "evidence"]].tolist() == [
         "government",
         RULE_TRANSFER,
@@ -116,7 +118,7 @@ def test_takeover_needs_twice_the_transfers_of_all_others(world):
     # is the last to leave the window, and once every window has passed the last state
     # persists (historical control)
     assert july.loc["101", ["status", "rule"]].tolist() == ["contested", RULE_CONFLICTING]
-    aug = control_from_events(ev, world, as_of="2021-08-20", rules=FLOORS)
+    aug = control_from_events(ev, world, as_of="2021-08-20", rules=FLOORS, window_days=30)
     assert aug.loc[["101", "102"], "status"].tolist() == ["government", "government"]
     assert aug.loc["101", ["rule", "evidence", "since"]].tolist() == [
         RULE_TRANSFER,
@@ -145,7 +147,7 @@ def test_dominance_two_thirds_of_initiated_fighting(world):
             {"d": "101", "date": day(2), **INS_CLASH},  # e9
         ]
     )
-    c = control_from_events(ev, world, as_of=day(5), rules=FLOORS)
+    c = control_from_events(ev, world, as_of=day(5), rules=FLOORS, window_days=30)
     assert c.loc["201", ["status", "rule", "evidence"]].tolist() == [
         "government",
         RULE_DOMINANCE,
@@ -175,15 +177,17 @@ def test_persistence_and_contest_ends_with_the_fighting(world):
         ]
     )
     # 5 June: government by dominance (3 of 3)
-    assert control_from_events(ev, world, as_of=day(5), rules=FLOORS).loc["201", "status"] == (
-        "government"
-    )
+    assert control_from_events(ev, world, as_of=day(5), rules=FLOORS, window_days=30).loc[
+        "201", "status"
+    ] == ("government")
     # 12 June: 3 and 3 in the window: nobody dominates, fighting is sustained: contested
-    mid = control_from_events(ev, world, as_of=day(12), rules=FLOORS).loc["201"]
+    mid = control_from_events(ev, world, as_of=day(12), rules=FLOORS, window_days=30).loc["201"]
     assert mid[["status", "rule"]].tolist() == ["contested", RULE_FIGHTING]
     # 1 July: the window (1 Jun, 1 Jul] holds e2-e6, 2 vs 3 < 2/3: still contested;
     # 2 July: e3-e6, 1 vs 3: the insurgents dominate
-    later = control_from_events(ev, world, as_of="2021-07-05", rules=FLOORS).loc["201"]
+    later = control_from_events(ev, world, as_of="2021-07-05", rules=FLOORS, window_days=30).loc[
+        "201"
+    ]
     assert later[["status", "rule", "evidence"]].tolist() == [
         "insurgent",
         RULE_DOMINANCE,
@@ -192,7 +196,9 @@ def test_persistence_and_contest_ends_with_the_fighting(world):
     assert later["since"] == pd.Timestamp("2021-07-02")
     # September: no event for months, the insurgents' hold persists, with the evidence of
     # the last day it was confirmed (9 July, the last window holding e4-e6)
-    sep = control_from_events(ev, world, as_of="2021-09-01", rules=FLOORS).loc["201"]
+    sep = control_from_events(ev, world, as_of="2021-09-01", rules=FLOORS, window_days=30).loc[
+        "201"
+    ]
     assert sep[["status", "rule", "evidence"]].tolist() == [
         "insurgent",
         RULE_DOMINANCE,
@@ -207,19 +213,19 @@ def test_sustained_fighting_threshold_follows_the_countrys_density(world):
         {"d": "101", "date": day(k), **(GOV_CLASH if k % 2 else INS_CLASH)} for k in range(1, 11)
     ]
     rules = ControlRules(fighting_factor=2.0, dominance_factor=1.0)
-    alone = control_from_events(joined(own), world, as_of=day(10), rules=rules)
+    alone = control_from_events(joined(own), world, as_of=day(10), rules=rules, window_days=30)
     # the median district has no fighting: the floors apply and 101 is contested
     assert alone.loc["101", ["status", "fighting_threshold"]].tolist() == ["contested", 3]
     # the same 10 clashes in every district: each district's rate is 1 a day over the 10
     # days of evidence, so a typical 30-day window holds 30 events; sustained fighting
     # needs 2 x 30 = 60 and dominance 1 x 30
     busy = own + [{**r, "d": d} for d in ("102", "201", "202") for r in own]
-    c = control_from_events(joined(busy), world, as_of=day(10), rules=rules)
+    c = control_from_events(joined(busy), world, as_of=day(10), rules=rules, window_days=30)
     assert (c["fighting_threshold"] == 60).all() and (c["dominance_minimum"] == 30).all()
     assert (c["status"] == "unknown").all()
     # with a factor of 0.3 the bar is ceil(9.0) = 9 events: all four are contested
     low = ControlRules(fighting_factor=0.3, dominance_factor=1.0)
-    c = control_from_events(joined(busy), world, as_of=day(10), rules=low)
+    c = control_from_events(joined(busy), world, as_of=day(10), rules=low, window_days=30)
     assert (c["fighting_threshold"] == 9).all() and (c["status"] == "contested").all()
 
 
@@ -238,7 +244,7 @@ def test_remote_violence_and_ucdp_are_no_initiative(world):
             ),
         ]
     )
-    c = control_from_events(ev, world, as_of=day(5), rules=FLOORS)
+    c = control_from_events(ev, world, as_of=day(5), rules=FLOORS, window_days=30)
     assert c.loc["101", "status"] == "unknown"
     assert c.loc["102", ["status", "rule", "ins_initiated"]].tolist() == [
         "contested",
@@ -313,7 +319,7 @@ def test_assessments_reset_the_window(tmp_path, world):
             *({"d": "201", "date": day(k), **GOV_CLASH} for k in (7, 8, 9)),  # e3-e5: before
         ]
     )
-    c = control_from_events(ev, world, as_of=day(15), assessments=a, rules=FLOORS)
+    c = control_from_events(ev, world, as_of=day(15), assessments=a, rules=FLOORS, window_days=30)
     assert c.loc["101", ["status", "rule", "evidence"]].tolist() == [
         "government",
         RULE_ASSESSMENT,
@@ -327,7 +333,9 @@ def test_assessments_reset_the_window(tmp_path, world):
     assert c.loc["102", "since"] == pd.Timestamp(day(12))
     # the government's dominance of 7-9 June was summed up by the 10 June assessment
     assert c.loc["201", ["status", "rule"]].tolist() == ["contested", RULE_ASSESSMENT]
-    before = control_from_events(ev, world, as_of=day(9), assessments=a, rules=FLOORS)
+    before = control_from_events(
+        ev, world, as_of=day(9), assessments=a, rules=FLOORS, window_days=30
+    )
     assert before.loc["201", ["status", "rule"]].tolist() == ["government", RULE_DOMINANCE]
     assert before.loc["102", "status"] == "unknown"
 
@@ -411,7 +419,7 @@ def test_input_not_mutated_and_no_events(world):
 def test_wgs84_boundaries_and_evidence_cap(world_wgs84):
     ev = joined([{"d": "101", "date": day(k), **INS_CLASH} for k in range(1, 26)])
     rules = ControlRules(max_evidence=3, fighting_factor=0, dominance_factor=0)
-    c = control_from_events(ev, world_wgs84, as_of="2021-06-30", rules=rules)
+    c = control_from_events(ev, world_wgs84, as_of="2021-06-30", rules=rules, window_days=30)
     assert c.crs == world_wgs84.districts.crs
     assert c.loc["101", ["status", "rule"]].tolist() == ["insurgent", RULE_DOMINANCE]
     assert c.loc["101", "evidence"] == "e1;e2;e3;+22 more"
@@ -533,3 +541,62 @@ def test_read_control_bad_status(tmp_path, world):
     (tmp_path / "d.csv").write_text("district_id,status\n999,insurgent\n")
     with pytest.raises(SchemaError, match="district_id '999' is not in the boundaries"):
         read_control(tmp_path / "d.csv", world)
+
+
+IED = {
+    "event_type": "Explosions/Remote violence",
+    "sub_event_type": "Remote explosive/landmine/IED",
+    "actor2": "Civilians (Afghanistan)",
+    "side2": "civilians",
+}
+
+
+def test_sole_presence(world):
+    ev = joined(
+        [
+            # 101: three insurgent bombs, the government in none of the window's events
+            *({"d": "101", "date": day(k), **IED} for k in (1, 2, 3)),
+            # 102: the same after a government air strike, in the window throughout
+            {"d": "102", "date": day(1), **AIR_STRIKE},
+            *({"d": "102", "date": day(k), **IED} for k in (2, 3, 4)),
+        ]
+    )
+    c = control_from_events(ev, world, as_of=day(5), rules=FLOORS, baseline="government")
+    assert c.loc["101", ["status", "rule", "evidence"]].tolist() == [
+        "insurgent",
+        RULE_SOLE,
+        "e1;e2;e3",
+    ]
+    assert c.loc["102", ["status", "rule"]].tolist() == ["government", RULE_BASELINE]
+    # the number of events is a rule
+    strict = ControlRules(fighting_factor=0, dominance_factor=0, min_sole_events=4)
+    c = control_from_events(ev, world, as_of=day(5), rules=strict, baseline="government")
+    assert c.loc["101", "status"] == "government"
+
+
+def test_a_side_that_collapses_nationally_loses_where_it_is_not_seen(world):
+    # May: 20 clashes between both sides in 201: the government takes part in 20 of the
+    # 20 + 20 side-events (a share of 1/2). From 17 June: one government air strike in 201,
+    # then 12 fights of the insurgents against another group in 202: in the 14 days to 30
+    # June the government is in 1 of 14 side-events (1/14 < 0.3 x 0.40, its share over
+    # the year so far: 21 of 53)
+    may = [{"d": "201", "date": f"2021-05-{k:02d}", **GOV_CLASH} for k in range(1, 21)]
+    other = {**INS_CLASH, "actor2": "Islamic State (Afghanistan)", "side2": "other"}
+    june = [{"d": "202", "date": f"2021-06-{k:02d}", **other} for k in range(18, 30)]
+    ev = joined([*may, {"d": "201", "date": "2021-06-17", **AIR_STRIKE}, *june])
+    rules = ControlRules(fighting_factor=0, dominance_factor=0, collapse_events=10)
+    c = control_from_events(
+        ev, world, as_of="2021-06-30", rules=rules, baseline="government", window_days=14
+    )
+    # 101 and 102 saw no event at all: the collapsed government holds them no more
+    assert c.loc[["101", "102"], "rule"].tolist() == [RULE_SOLE, RULE_SOLE]
+    assert (c.loc[["101", "102", "202"], "status"] == "insurgent").all()
+    assert c.loc["201", "status"] == "government"  # it was seen there
+    # with a stricter ratio (0.04 x 0.40 = 0.016 < 1/14) the government has not collapsed
+    rules = ControlRules(
+        fighting_factor=0, dominance_factor=0, collapse_events=10, collapse_ratio=0.04
+    )
+    c = control_from_events(
+        ev, world, as_of="2021-06-30", rules=rules, baseline="government", window_days=14
+    )
+    assert c.loc[["101", "102"], "status"].tolist() == ["government", "government"]

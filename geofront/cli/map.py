@@ -32,7 +32,7 @@ from geofront.cli.options import (
     siege_events_option,
     siege_window_option,
 )
-from geofront.control import read_control
+from geofront.control import DEFAULT_WINDOW_DAYS, read_control
 from geofront.errors import GeofrontWarning, InputError
 
 
@@ -231,7 +231,7 @@ def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Times
 @days_option(
     "--control-window",
     "control_window_days",
-    default="30d",
+    default=f"{DEFAULT_WINDOW_DAYS}d",
     show_default=True,
     help="Window of the control rules.",
 )

@@ -14,6 +14,8 @@ from typing import Any
 import click
 import pandas as pd
 
+from geofront.control import DEFAULT_WINDOW_DAYS as _DEFAULT_WINDOW_DAYS
+
 _DISTANCE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(km|m)?\s*$", re.IGNORECASE)
 _DURATION = re.compile(r"^\s*([0-9]+)\s*(d|w)?\s*$", re.IGNORECASE)
 
@@ -187,7 +189,7 @@ events_format_option = click.option(
 control_window_option = days_option(
     "--window",
     "window_days",
-    default="30d",
+    default=f"{_DEFAULT_WINDOW_DAYS}d",
     show_default=True,
     help="Days up to the date whose events the control rules weigh (transfers, initiative, "
     "sustained fighting).",

@@ -25,6 +25,7 @@ from geofront.cli.options import (
     siege_thresholds_from_options,
     siege_window_option,
 )
+from geofront.control import DEFAULT_WINDOW_DAYS
 from geofront.errors import InputError
 from geofront.io import write_table
 
@@ -38,7 +39,7 @@ from geofront.io import write_table
 @days_option(
     "--control-window",
     "control_window_days",
-    default="30d",
+    default=f"{DEFAULT_WINDOW_DAYS}d",
     show_default=True,
     help="Window of the district control decision (see `geofront control`).",
 )
