@@ -10,7 +10,12 @@
 * units by id (matched exactly against ``district_id``), or by name with or without a
   province column, matched to the boundaries with
   :func:`geofront.names.match_names` (case, spaces, hyphens, apostrophes, diacritics
-  and transliteration variants such as "Qala-I- Naw" / "Qala e Naw").
+  and transliteration variants such as "Qala-I- Naw" / "Qala e Naw"), through the
+  districts' other names (:mod:`geofront.aliases`: "Murghab" for Bala Murghab; the
+  bundled Afghan table by default) and, when nothing else matches, a distinctive part of
+  a name ("Archi" for Dasht-e-Archi). How each unit matched is in
+  :attr:`AssessmentsRead.report`; names matched only by such a part or by fuzzy
+  similarity are counted in a logged warning, never silently.
 
 Nothing is dropped silently. A problem with the *file* (missing, unreadable, no unit or
 status column, flags without a meaning) raises a one-line
@@ -55,10 +60,11 @@ import numpy as np
 import pandas as pd
 
 from geofront import datasets
+from geofront.aliases import AliasesArg, alias_series, aliases_for, part_notes
 from geofront.boundaries import AdminBoundaries
 from geofront.errors import DataFileError, InputError, SchemaError
 from geofront.io import check_input_file
-from geofront.names import AMBIGUOUS, UNMATCHED, match_names, normalise_name
+from geofront.names import AMBIGUOUS, LOOSE_METHODS, UNMATCHED, match_names, normalise_name
 from geofront.schema import CONTESTED, GOVERNMENT, INSURGENT, UNKNOWN
 
 log = logging.getLogger(__name__)
@@ -82,6 +88,7 @@ REPORT_COLUMNS = (
     "district",
     "matched_province",
     "method",
+    "matched_alias",
     "candidates",
     "rows",
     "detail",
@@ -221,8 +228,11 @@ class AssessmentsRead:
         district.
     report : DataFrame
         The matching report, one row per distinct unit (and province) in the source:
-        :data:`REPORT_COLUMNS`; ``method`` is ``"id"``, a match tier, ``"ambiguous"`` or
-        ``"unmatched"``; ``rows`` counts the source rows of that unit.
+        :data:`REPORT_COLUMNS`; ``method`` is ``"id"``, a match tier of
+        :func:`geofront.names.match_names` (``exact``, ``normalised``, ``phonetic``,
+        ``skeleton``, ``token``, ``fuzzy``), ``"ambiguous"`` or ``"unmatched"``;
+        ``matched_alias`` the other name through which it matched (``""`` if through
+        the district's own name); ``rows`` counts the source rows of that unit.
     rejected : DataFrame
         Rejected rows or cells: :data:`REJECTED_COLUMNS`, ``reason`` one of
         :data:`ASSESSMENT_REJECT_REASONS`.
@@ -239,17 +249,37 @@ class AssessmentsRead:
     layout: str
 
     def summary(self) -> str:
-        """Return a one-line description of what was read and rejected."""
+        """Return a one-line description of what was read, how names matched, rejects."""
         t = self.table
         dates = t["date"].nunique()
         text = (
             f"{len(t)} assessment(s) of {t['district_id'].nunique()} district(s) on "
             f"{dates} date(s) from {self.source} ({self.layout} table)"
         )
+        how = self.match_counts()
+        if how:
+            text += "; names matched " + ", ".join(f"{n} by {m}" for m, n in how.items())
         if len(self.rejected):
             counts = self.rejected["reason"].value_counts().sort_index()
             text += "; rejected: " + ", ".join(f"{n} {r}" for r, n in counts.items())
         return text
+
+    def match_counts(self) -> dict[str, int]:
+        """Units matched through an alias or by a loose tier (``token``, ``fuzzy``).
+
+        Keys ``alias``, ``token``, ``fuzzy`` (only those that occur), values the number
+        of distinct units of the source; exact spellings and ids are not counted.
+        """
+        r = self.report
+        out = {}
+        n_alias = int((r["matched_alias"] != "").sum())
+        if n_alias:
+            out["alias"] = n_alias
+        for m in LOOSE_METHODS:
+            n = int(((r["method"] == m) & (r["matched_alias"] == "")).sum())
+            if n:
+                out[m] = n
+        return out
 
 
 def read_assessments(
@@ -264,6 +294,7 @@ def read_assessments(
     wide: bool | None = None,
     vocabulary: Mapping[str, str] | None = None,
     dayfirst: bool = False,
+    aliases: AliasesArg = None,
     fuzzy_cutoff: float = 0.85,
     strict: bool = False,
 ) -> AssessmentsRead:
@@ -305,6 +336,11 @@ def read_assessments(
     dayfirst : bool
         Read ambiguous dates such as ``07/08/2021`` as day first (7 August). ISO dates
         are always read as such.
+    aliases : path, str, DataFrame or bool, optional
+        Other names of the districts (see :mod:`geofront.aliases`). Default: the bundled
+        Afghan alias table when ``boundaries`` are the bundled ones, none otherwise; a
+        file or frame adds its aliases (for any country); ``False`` or ``"none"`` uses
+        none.
     fuzzy_cutoff : float
         Similarity threshold of the fuzzy name tier (see
         :func:`geofront.names.match_names`).
@@ -369,7 +405,10 @@ def read_assessments(
 
     status_values, flag_reject = _statuses(cells, src, flag_meaning, vocabulary)
     cells["status"] = status_values
-    matches, report = _match_units(keys, unit_cols, province_col, boundaries, fuzzy_cutoff)
+    alias_table = aliases_for(boundaries, aliases)
+    matches, report = _match_units(
+        keys, unit_cols, province_col, boundaries, fuzzy_cutoff, alias_table
+    )
     cells = cells.join(matches, on="_row")
 
     rejected = _reject(cells, flag_reject, layout)
@@ -385,7 +424,28 @@ def read_assessments(
         )
     result = AssessmentsRead(table, report, rejected, name, layout)
     log.info(result.summary())
+    _warn_loose(report, name)
     return result
+
+
+def _warn_loose(report: pd.DataFrame, name: str) -> None:
+    """Log a warning naming the units matched only by a part of a name or fuzzily."""
+    loose = report[report["method"].isin(LOOSE_METHODS)]
+    if not len(loose):
+        return
+    shown = "; ".join(
+        f"{u!r} -> {d} ({m})"
+        for u, d, m in loose[["unit", "district", "method"]].head(5).itertuples(index=False)
+    )
+    more = f" and {len(loose) - 5} more" if len(loose) > 5 else ""
+    log.warning(
+        "%s: %d unit name(s) matched only by a distinctive part of a name or by similarity: "
+        "%s%s; check them in the assessments report (--assessments-report)",
+        name,
+        len(loose),
+        shown,
+        more,
+    )
 
 
 def assessment_counts(read: AssessmentsRead) -> pd.DataFrame:
@@ -597,6 +657,7 @@ def _match_units(
     province_col: Any,
     boundaries: AdminBoundaries,
     cutoff: float,
+    aliases: pd.DataFrame | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Match each source row's unit; return per-row matches and the per-unit report."""
     d = boundaries.districts
@@ -624,6 +685,7 @@ def _match_units(
     district_id[by_id] = distinct["id"].to_numpy(dtype=object)[by_id]
     method = np.where(by_id, "id", UNMATCHED).astype(object)
     candidates = np.full(len(distinct), "", dtype=object)
+    via = np.full(len(distinct), "", dtype=object)
     detail = np.full(len(distinct), "", dtype=object)
     mprov = np.full(len(distinct), None, dtype=object)
 
@@ -653,12 +715,14 @@ def _match_units(
             d["district"].astype(str).set_axis(d["district_id"].astype(str)),
             query_groups=pd.Series(prov_group[todo]),
             candidate_groups=d["province_id"].astype(str),
+            aliases=alias_series(aliases),
             cutoff=cutoff,
         )
         idx = np.flatnonzero(todo)
         district_id[idx] = dm["match"].to_numpy(dtype=object)
         method[idx] = dm["method"].to_numpy(dtype=object)
         candidates[idx] = dm["candidates"].to_numpy(dtype=object)
+        via[idx] = dm["matched_alias"].to_numpy(dtype=object)
     # Ids that matched nothing and have no name to fall back on.
     no_id = ~by_id & (distinct["id"] != "").to_numpy() & ~todo
     detail[no_id] = [f"no district with id {x!r}" for x in distinct["id"][no_id]]
@@ -678,6 +742,10 @@ def _match_units(
             for cands in candidates[amb]
         ]
     unmatched = (method == UNMATCHED) & (detail == "")
+    if unmatched.any() and aliases is not None:  # a district newer than the boundaries?
+        notes = part_notes(aliases, distinct["name"][unmatched]).to_numpy(dtype=object)
+        detail[np.flatnonzero(unmatched)] = notes
+        unmatched &= detail == ""
     if unmatched.any():
         where = np.where(
             np.array([g is not None for g in prov_group])[unmatched],
@@ -713,6 +781,7 @@ def _match_units(
             "district": district_name,
             "matched_province": mprov,
             "method": method.astype(str),
+            "matched_alias": via.astype(str),
             "candidates": candidates.astype(str),
             "rows": rows_per.loc[list(distinct.itertuples(index=False, name=None))].to_numpy(),
             "detail": detail.astype(str),
