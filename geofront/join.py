@@ -40,7 +40,9 @@ from geofront import datasets
 from geofront.boundaries import AdminBoundaries
 from geofront.crs import WGS84
 from geofront.errors import AccountingError, SchemaError
+from geofront.errors import InputError
 from geofront.schema import (
+    EVENT_COLUMNS,
     JOIN_COLUMNS,
     JOIN_METHODS,
     OUTSIDE_BOUNDARIES,
@@ -373,6 +375,42 @@ def combine_rejects(*frames: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
+#: dtype of each canonical column of a joined table (text columns are pandas "string").
+_JOINED_DTYPES: dict[str, object] = {
+    **dict.fromkeys((*EVENT_COLUMNS, *JOIN_COLUMNS), "string"),
+    "date": "datetime64[us]",
+    "date_end": "datetime64[us]",
+    "fatalities": "int64",
+    "latitude": "float64",
+    "longitude": "float64",
+    "source_row": "int64",
+    "join_method": pd.CategoricalDtype(list(JOIN_METHODS)),
+    "snap_distance_m": "float64",
+}
+
+
+def empty_joined() -> gpd.GeoDataFrame:
+    """Return a joined-events table without rows, typed as :func:`join_events` types it.
+
+    It has every column of :data:`~geofront.schema.EVENT_COLUMNS` and
+    :data:`~geofront.schema.JOIN_COLUMNS`, with the same dtypes as a real joined table,
+    and EPSG:4326 point geometry. Pass it where there are no events, only assessments:
+    :func:`geofront.control.control_from_events`, :func:`geofront.control.control_timeline`
+    and :func:`geofront.siege.assess_sieges` then decide from the assessments alone.
+
+    Examples
+    --------
+    >>> empty_joined().shape
+    (0, 23)
+    """
+    frame = pd.DataFrame(
+        {c: pd.Series(dtype=t) for c, t in _JOINED_DTYPES.items()}  # type: ignore[call-overload]
+    )
+    cols = [*EVENT_COLUMNS, "geometry", *JOIN_COLUMNS]
+    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=WGS84).array, crs=WGS84)
+    return out[cols]
+
+
 def is_joined(frame: pd.DataFrame) -> bool:
     """Whether ``frame`` already carries the join columns."""
     return all(c in frame.columns for c in JOIN_COLUMNS)
@@ -392,12 +430,20 @@ def load_joined_events(
     is read as it is; anything else goes through :func:`geofront.read_events` and
     :func:`join_events`, and rejected rows are logged (use ``geofront join --rejects`` to
     keep them). ``path`` may be a bundled dataset name such as ``"seed-events"``.
+
+    Raises
+    ------
+    InputError
+        When no event is left (every row rejected): an analysis without events is asked
+        for with :func:`empty_joined`, not by accident.
     """
     from geofront.events import read_events
 
     src = datasets.resolve(path)
     table = read_joined(src)
     if table is not None:
+        if len(table) == 0:
+            raise InputError(f"events table is empty: {src} has no joined events")
         return table
     read = read_events(src, format=format, progress=progress)
     result = join_events(
@@ -410,5 +456,10 @@ def load_joined_events(
             src,
             n_rej,
             read.n_read,
+        )
+    if len(result.joined) == 0:
+        raise InputError(
+            f"events table is empty: all {read.n_read} rows of {src} were rejected; see why "
+            "with geofront join --rejects FILE (or give --assessments alone)"
         )
     return result.joined

@@ -22,7 +22,9 @@ from joined events and a control table (:data:`geofront.schema.CONTROL_COLUMNS`)
   *hostile* if ``side1`` or ``side2`` is the hostile side (a battle, an attack by, or an
   air strike on the hostile side all show the hostile side is there); it is *friendly* if
   it involves the defender and not the hostile side. Bearing and geodesic distance from
-  the city come from :class:`pyproj.Geod` (WGS 84), binned with numpy.
+  the city come from :class:`pyproj.Geod` (WGS 84), binned with numpy. An events table
+  without rows (:func:`geofront.join.empty_joined`, for assessments alone) is allowed:
+  the control table alone then decides.
 * **sectors.** For each ring x sector: hostile and friendly event counts, and the share of
   its area held by the hostile side, contested, and held by the defender (sectors
   intersected with the control polygons in the city's local AEQD). A sector is *hostile*
@@ -199,10 +201,15 @@ def _event_arrays(
             f"events lack column(s) {', '.join(missing)}: give canonical events "
             "(read_events / join_events output)"
         )
-    if len(events) == 0:
-        raise InputError(
-            "events table is empty: give at least one event (a file whose rows were all "
-            "rejected gives none: check its rejected rows)"
+    if len(events) == 0:  # no events (assessments only): control alone decides
+        return pd.DataFrame(
+            {
+                "event_id": pd.Series(dtype=object),
+                "side1": pd.Series(dtype=object),
+                "side2": pd.Series(dtype=object),
+                "lon": pd.Series(dtype=float),
+                "lat": pd.Series(dtype=float),
+            }
         )
     date = pd.to_datetime(events["date"], errors="coerce").to_numpy(dtype="datetime64[ns]")
     if "date_end" in events.columns:

@@ -231,10 +231,23 @@ def test_bad_status_input(kwargs, match):
     assert "\n" not in str(err.value)
 
 
-def test_empty_events():
-    ev = events([{"bearing": 0, "dist": 1000}]).iloc[:0]
-    with pytest.raises(InputError, match="empty"):
-        siege_status(world_cities(), ev, control(), as_of=AS_OF)
+def test_no_events_control_alone_decides():
+    # assessments only: an events table without rows; the holder alone decides
+    from geofront.join import empty_joined
+
+    for ev in (empty_joined(), events([{"bearing": 0, "dist": 1000}]).iloc[:0]):
+        got = siege_status(world_cities(), ev, control({"201": "insurgent"}), as_of=AS_OF)
+        cap = capital(got)
+        assert cap["status"] == "fallen" and cap["evidence_districts"] == "201"
+        # the evidence is the control evidence of its district (an assessment), no event
+        assert cap["hostile_core"] == 0 and cap["evidence_events"] == "a201"
+        # the insurgent-held capital district reaches into Border Town's outer rings
+        town = got[got["city"] == "Border Town"].iloc[0]
+        assert town["holder"] == "government" and town["status"] == "threatened"
+        assert town["evidence_districts"] == "201" and town["evidence_events"] == ""
+        assert np.isnan(town["nearest_hostile_m"])
+        calm = siege_status(world_cities(), ev, control(), as_of=AS_OF)
+        assert set(calm["status"]) == {"secure"}
 
 
 def test_qala_i_naw_with_bundled_data_only(afghanistan):

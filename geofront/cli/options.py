@@ -204,13 +204,15 @@ min_events_option = click.option(
     help="Armed events in the window needed to make a district contested (raise it for "
     "dense event data).",
 )
-#: ``--events`` (required): the events behind a siege judgement (commands receive ``events``).
+#: ``--events``: the events behind a siege judgement (commands receive ``events``, None
+#: when left out: then --assessments alone decide).
 siege_events_option = click.option(
     "--events",
     type=input_path,
-    required=True,
+    default=None,
     metavar="EVENTS",
-    help="Events file (raw or joined) or a bundled dataset name, e.g. seed-events.",
+    help="Events file (raw or joined) or a bundled dataset name, e.g. seed-events; may be "
+    "left out when --assessments are given (control alone then decides).",
 )
 #: ``--window``: days of events up to the as-of date that count for a siege
 #: (commands receive ``window_days``).
