@@ -39,8 +39,7 @@ from pyproj import CRS, Transformer
 from geofront import datasets
 from geofront.boundaries import AdminBoundaries
 from geofront.crs import WGS84
-from geofront.errors import AccountingError, SchemaError
-from geofront.errors import InputError
+from geofront.errors import AccountingError, InputError, SchemaError
 from geofront.schema import (
     EVENT_COLUMNS,
     JOIN_COLUMNS,
