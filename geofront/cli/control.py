@@ -37,7 +37,9 @@ _ASSESSMENT_OPTIONS = (
         default=None,
         metavar="FILE",
         help="Analyst assessments (long or wide CSV; e.g. seed-assessments). They set the "
-        "state at their dates; later events update it.",
+        "state at their dates; later events update it. Enough on their own: the events "
+        "may then be left out. Units are matched by id, or by name (news spellings "
+        "too: see --aliases and --assessments-report).",
     ),
     click.option("--assessments-unit", default=None, help="Unit id or name column."),
     click.option("--assessments-province", default=None, help="Province column."),
@@ -53,7 +55,9 @@ _ASSESSMENT_OPTIONS = (
         "--assessments-report",
         type=output_path,
         default=None,
-        help="Write how each assessed unit matched a district (.csv).",
+        help="Write how each assessed unit matched a district (.csv): method (exact, "
+        "normalised, phonetic, skeleton, token, fuzzy, ambiguous, unmatched), the alias "
+        "used, candidates.",
     ),
     click.option(
         "--assessments-rejects",

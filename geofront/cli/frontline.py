@@ -54,14 +54,16 @@ from geofront.io import write_table
     "shift_out",
     type=output_path,
     default=None,
-    help="With --compare-to: districts, area and frontline length per status/class, "
+    help="With --compare-to (or --compare-to-date): districts, area and frontline length "
+    "per status/class, "
     "before and after (.csv).",
 )
 @click.option(
     "--changes",
     type=output_path,
     default=None,
-    help="With --compare-to: the districts that changed status (.csv, .gpkg, ...).",
+    help="With --compare-to (or --compare-to-date): the districts that changed status "
+    "(.csv, .gpkg, ...).",
 )
 @date_option(
     "--as-of",
