@@ -39,7 +39,7 @@ from pyproj import CRS, Transformer
 from geofront import datasets
 from geofront.boundaries import AdminBoundaries
 from geofront.crs import WGS84
-from geofront.errors import AccountingError, InputError, SchemaError
+from geofront.errors import AccountingError, SchemaError
 from geofront.schema import (
     EVENT_COLUMNS,
     JOIN_COLUMNS,
@@ -429,20 +429,12 @@ def load_joined_events(
     is read as it is; anything else goes through :func:`geofront.read_events` and
     :func:`join_events`, and rejected rows are logged (use ``geofront join --rejects`` to
     keep them). ``path`` may be a bundled dataset name such as ``"seed-events"``.
-
-    Raises
-    ------
-    InputError
-        When no event is left (every row rejected): an analysis without events is asked
-        for with :func:`empty_joined`, not by accident.
     """
     from geofront.events import read_events
 
     src = datasets.resolve(path)
     table = read_joined(src)
     if table is not None:
-        if len(table) == 0:
-            raise InputError(f"events table is empty: {src} has no joined events")
         return table
     read = read_events(src, format=format, progress=progress)
     result = join_events(
@@ -455,10 +447,5 @@ def load_joined_events(
             src,
             n_rej,
             read.n_read,
-        )
-    if len(result.joined) == 0:
-        raise InputError(
-            f"events table is empty: all {read.n_read} rows of {src} were rejected; see why "
-            "with geofront join --rejects FILE (or give --assessments alone)"
         )
     return result.joined

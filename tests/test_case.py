@@ -145,6 +145,9 @@ def test_any_country_case_runs(tmp_path):
             "2021-07-02",
         ),
         (30, 10, "Battles", "Armed clash", "Army of Testland", "Rebels", "2021-07-03"),
+        (31, 10, "Battles", "Armed clash", "Rebels", "Army of Testland", "2021-07-04"),
+        (30, 11, "Battles", "Armed clash", "Army of Testland", "Rebels", "2021-07-05"),
+        (31, 11, "Battles", "Armed clash", "Rebels", "Army of Testland", "2021-07-06"),
     ]
     for i, (x, y, etype, sub, a1, a2, day) in enumerate(spec):
         lon, lat = w.lonlat(x, y)
@@ -176,16 +179,19 @@ def test_any_country_case_runs(tmp_path):
         '[boundaries]\npath = "units.gpkg"\ndistrict_name = "NAME_2"\ndistrict_id = "ID_2"\n'
         'province_id = "province_id"\n'
         '[events]\nlatitude = "Y"\nlongitude = "X"\ndate = "when"\nevent_id = "uid"\n'
-        '[control]\nas_of = "2021-07-07"\n[siege]\nfocus = "Capital"\n'
+        '[control]\nas_of = "2021-07-07"\nfighting_factor = 0\n[siege]\nfocus = "Capital"\n'
         '[maps]\nfocus_province = "North"\n'
     )
     case = read_case(tmp_path / "case.toml")
     assert case.sides == tmp_path / "sides.csv"
-    assert read_events(tmp_path / "events.csv", sides=case.sides, **case.event_options).n_read == 3
+    assert read_events(tmp_path / "events.csv", sides=case.sides, **case.event_options).n_read == 6
     out = tmp_path / "out"
     written = run_case(case, out)
     control = pd.read_csv(out / "tables/control_2021-07-07.csv", dtype=str).set_index("district_id")
-    # 101: taken on 2 July; 202: fighting between both sides within 30 days -> contested
+    # 101: taken on 2 July; 202: four clashes within 30 days, two started by each side
+    # (nobody dominates): contested. In a 4-district world where two districts fight, the
+    # "typical" district fights too, so the case sets fighting_factor = 0 (the floor, 3)
+    assert case.control_rules.fighting_factor == 0
     assert control.loc["101", "status"] == "insurgent"
     assert control.loc["202", "status"] == "contested"
     assert control.loc["102", "status"] == "unknown"

@@ -18,12 +18,13 @@ from geofront import datasets
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
     boundary_options,
+    control_rule_options,
+    control_rules_from_options,
     control_window_option,
     date_option,
     events_format_option,
     input_path,
     load_boundaries_from_options,
-    min_events_option,
     output_path,
 )
 from geofront.errors import GeofrontWarning
@@ -156,7 +157,7 @@ def status_counts(status: pd.Series) -> str:
 @click.argument("events", type=input_path, required=False)
 @date_option("--as-of", "as_of", required=True, help="Decide control as of this day.")
 @control_window_option
-@min_events_option
+@control_rule_options
 @click.option(
     "-o",
     "--output",
@@ -174,7 +175,6 @@ def command(
     events: Path | None,
     as_of: pd.Timestamp,
     window_days: int,
-    min_armed_events: int,
     output: Path,
     fmt: str,
     **kwargs: Any,
@@ -184,19 +184,23 @@ def command(
     EVENTS is a file written by `geofront join`, a raw ACLED/UCDP/CSV events file (joined
     on the fly) or a bundled dataset name; it may be left out when --assessments are
     given (a control spreadsheet alone is enough: assessed districts get their status,
-    the others `unknown`). Transfers of territory set the holder, armed activity by both
-    sides in the window makes a district contested, otherwise the last known state
-    persists; the `rule` and `evidence` columns say why. Units of the assessments are
-    matched by id or by name, also through other names of the districts (--aliases).
+    the others their baseline or `unknown`). From the --baseline and assessments on, a
+    side with twice the territory transfers of all others takes a district; a side
+    starting two thirds of the ground fighting holds it; sustained fighting that nobody
+    dominates makes it contested; otherwise the last holder persists. Thresholds rise
+    with the density of the data (see geofront.control); the `rule`, `evidence`, `score`
+    and `zone` columns say why and how firmly. Units of the assessments are matched by id
+    or by name, also through other names of the districts (--aliases).
 
     Examples: geofront control seed-events --assessments seed-assessments
     --as-of 2021-07-07 -o control.gpkg
 
     geofront control --assessments my-control-sheet.csv --as-of 2021-07-07 -o control.csv
     """
-    from geofront.control import ControlRules, control_from_events
+    from geofront.control import control_from_events
 
     require_evidence(events, kwargs)
+    rule_kw = control_rules_from_options(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     assessments = load_assessments_from_options(kwargs, boundaries)
     joined = events_or_empty(events, boundaries, ctx, fmt=fmt)
@@ -206,7 +210,7 @@ def command(
         as_of=as_of,
         window_days=window_days,
         assessments=assessments,
-        rules=ControlRules(min_armed_events=min_armed_events),
+        **rule_kw,
     )
     if output.suffix.lower() == ".csv":
         write_table(pd.DataFrame(control.drop(columns=control.geometry.name)), output)

@@ -24,6 +24,8 @@ from geofront.cli.control import (
 from geofront.cli.main import summary
 from geofront.cli.options import (
     boundary_options,
+    control_rule_options,
+    control_rules_from_options,
     control_window_option,
     date_option,
     days_option,
@@ -138,6 +140,7 @@ def command() -> None:
     help="Day of the control (needed with --events or --assessments).",
 )
 @control_window_option
+@control_rule_options
 @click.option("--no-frontlines", is_flag=True, help="Do not draw frontlines.")
 @_view_options
 @_figure_options
@@ -197,7 +200,12 @@ def control_cmd(
         assert as_of is not None
         joined = _events(events, boundaries, ctx)
         control = control_from_events(
-            joined, boundaries, as_of=as_of, window_days=window_days, assessments=assessments
+            joined,
+            boundaries,
+            as_of=as_of,
+            window_days=window_days,
+            assessments=assessments,
+            **control_rules_from_options(kwargs),
         )
         stamp = as_of
         if capitals is not None:
@@ -248,7 +256,7 @@ def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Times
     "control_window_days",
     default="30d",
     show_default=True,
-    help="Armed-activity window of the control rules.",
+    help="Window of the control rules.",
 )
 @distances_option(
     "--radii",
@@ -277,6 +285,7 @@ def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Times
     show_default=True,
     help="Population raster for the backdrop; 'none' to leave it out.",
 )
+@control_rule_options
 @_figure_options
 @assessment_options
 @boundary_options
@@ -322,7 +331,12 @@ def siege_cmd(
     one = find_city(cities, city)
     joined = _events(events, boundaries, ctx)
     control = control_from_events(
-        joined, boundaries, as_of=as_of, window_days=control_window_days, assessments=assessments
+        joined,
+        boundaries,
+        as_of=as_of,
+        window_days=control_window_days,
+        assessments=assessments,
+        **control_rules_from_options(kwargs),
     )
     result = assess_sieges(
         one, joined, control, as_of=as_of, window_days=window_days, radii_m=radii_m, sectors=sectors
@@ -455,6 +469,7 @@ def events_cmd(
 @date_option("--end", default=None, help="Last day (with --events or --assessments).")
 @days_option("--every", "every_days", default="7d", show_default=True, help="Step of the series.")
 @control_window_option
+@control_rule_options
 @click.option(
     "--measure",
     type=click.Choice(["districts", "area_km2", "people"]),
@@ -547,13 +562,19 @@ def _timeline_from_events(
     from geofront.schema import CONTROL_STATUSES
 
     days = timeline_dates(None, start, end, every_days)
+    rule_kw = control_rules_from_options(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     assessments = load_assessments_from_options(kwargs, boundaries)
     joined = _events(events, boundaries, ctx)
     rows, lengths = [], []
     for day in days:
         control = control_from_events(
-            joined, boundaries, as_of=day, window_days=window_days, assessments=assessments
+            joined,
+            boundaries,
+            as_of=day,
+            window_days=window_days,
+            assessments=assessments,
+            **rule_kw,
         )
         counts = control["status"].value_counts()
         rows += [(day, s, int(counts.get(s, 0))) for s in CONTROL_STATUSES]

@@ -14,15 +14,16 @@ from geofront.cli.control import (
     load_assessments_from_options,
     require_evidence,
 )
-from geofront.cli.main import progress_enabled, summary
+from geofront.cli.main import summary
 from geofront.cli.options import (
     boundary_options,
+    control_rule_options,
+    control_rules_from_options,
     control_window_option,
     date_option,
     days_option,
     input_path,
     load_boundaries_from_options,
-    min_events_option,
     output_path,
     parse_date,
 )
@@ -74,7 +75,7 @@ def timeline_dates(
 @date_option("--end", default=None, help="Last day of a regular series (always included).")
 @days_option("--every", "every_days", default="7d", show_default=True, help="Step of the series.")
 @control_window_option
-@min_events_option
+@control_rule_options
 @click.option(
     "--population",
     default=None,
@@ -83,6 +84,13 @@ def timeline_dates(
     "people per status.",
 )
 @click.option("-o", "--output", type=output_path, required=True, help="Timeline table (.csv).")
+@click.option(
+    "--districts-out",
+    type=output_path,
+    default=None,
+    help="Also write the status of every district on every date (.csv or .parquet: date, "
+    "district_id, district, province_id, province, status, rule, since).",
+)
 @assessment_options
 @boundary_options
 @click.pass_context
@@ -94,9 +102,9 @@ def command(
     end: pd.Timestamp | None,
     every_days: int,
     window_days: int,
-    min_armed_events: int,
     population: str | None,
     output: Path,
+    districts_out: Path | None,
     **kwargs: Any,
 ) -> None:
     """Count districts, area (km², equal-area) and people per control status over time.
@@ -108,23 +116,25 @@ def command(
     Example: geofront timeline seed-events --assessments seed-assessments
     --start 2021-06-01 --end 2021-07-07 --every 7d -o timeline.csv
     """
-    from geofront.control import ControlRules, control_timeline
+    from geofront.control import control_history, timeline_from_history
 
     require_evidence(events, kwargs)
     days = timeline_dates(dates, start, end, every_days)
+    rule_kw = control_rules_from_options(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     assessments = load_assessments_from_options(kwargs, boundaries)
     joined = events_or_empty(events, boundaries, ctx)
-    table = control_timeline(
+    history = control_history(
         joined,
         boundaries,
         dates=days,
         window_days=window_days,
         assessments=assessments,
-        rules=ControlRules(min_armed_events=min_armed_events),
-        population=population,
-        progress=progress_enabled(ctx),
+        **rule_kw,
     )
+    table = timeline_from_history(history, boundaries, population=population)
+    if districts_out is not None:
+        write_table(history, districts_out)
     write_table(table, output)
     last = table[table["date"] == table["date"].max()].set_index("status")
     summary(
