@@ -542,7 +542,7 @@ def _evidence_text(ev: M.Evidence, s: M.States, c: int, rule_code: np.ndarray) -
         (int(a), int(d)): i for i, (a, d) in enumerate(zip(ev.as_code, ev.as_day, strict=True))
     }
     transfer_kinds = (M.K_T_GOV, M.K_T_INS, M.K_T_OTHER)
-    for d in np.flatnonzero(rule_code != M.R_NONE):
+    for d in (int(i) for i in np.flatnonzero(rule_code != M.R_NONE)):
         rc = int(rule_code[d])
         t = c if rc in (M.R_FIGHTING, M.R_CONFLICT) else int(s.decided[d, c])
         day = s.day0 + t

@@ -244,7 +244,12 @@ def _assessment_rows(
     assessments: pd.DataFrame | None, ids: pd.Index
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
     """One row per (district, day): status code (contested if they disagree), refs."""
-    empty = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int8), [])
+    empty: tuple[np.ndarray, np.ndarray, np.ndarray, list[list[str]]] = (
+        np.zeros(0, np.int32),
+        np.zeros(0, np.int64),
+        np.zeros(0, np.int8),
+        [],
+    )
     if assessments is None or len(assessments) == 0:
         return empty
     need = [c for c in ("district_id", "date", "status", "ref") if c not in assessments.columns]

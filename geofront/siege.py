@@ -632,13 +632,27 @@ def assess_sieges(
     _check_as_of(date, end, day, int(window_days))
     stop = day.to_datetime64().astype("datetime64[ns]")
     start = stop - np.timedelta64(int(window_days), "D")
-    kw = {
-        "location_precisions": location_precisions,
-        "fighting_types": thresholds.fighting_event_types,
-    }
-    win = _event_window(events, date, end, start=start, stop=stop, **kw)
+    fighting = thresholds.fighting_event_types
+    win = _event_window(
+        events,
+        date,
+        end,
+        start=start,
+        stop=stop,
+        location_precisions=location_precisions,
+        fighting_types=fighting,
+    )
     bg_start, span_days = _background_days(date, start, thresholds.rate_days)
-    background = _event_window(events, date, end, start=bg_start, stop=start, background=True, **kw)
+    background = _event_window(
+        events,
+        date,
+        end,
+        start=bg_start,
+        stop=start,
+        location_precisions=location_precisions,
+        fighting_types=fighting,
+        background=True,
+    )
     ctrl = _control_wgs(control)
     district_ids, holders, control_evidence, holder_rules = _holders(cities, lon, lat, ctrl)
     frame_key = (tuple(float(r) for r in radii), int(sectors), int(segments))
