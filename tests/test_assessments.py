@@ -255,7 +255,7 @@ Khwaja Sabz,2021-06-21,insurgent
 
 
 def test_news_names_without_province(tmp_path, afghanistan, caplog):
-    caplog.set_level("WARNING", logger="geofront.assessments")
+    caplog.set_level("WARNING", logger="geofront.unit_matching")
     r = read_assessments(write(tmp_path, NEWS_SHEET, "news.csv"), afghanistan)
     rep = r.report.set_index("unit")
     assert rep.loc["Archi", ["district_id", "method", "matched_alias"]].tolist() == [
