@@ -11,6 +11,7 @@ The public API, in the order data flows through it::
     lines = gf.frontline_lines(control)
     sieges = gf.siege_status(gf.read_cities(boundaries=b), joined, control, as_of="2021-07-07")
     people = gf.population_by_status(control)
+    score = gf.compare_control(control.assign(as_of="2021-07-07"), reference)  # vs a truth
 
 With a control spreadsheet and no events, pass ``gf.empty_joined()`` as the events and
 ``gf.read_assessments(path, b)`` as ``assessments=``; district names as the news writes
@@ -29,6 +30,7 @@ from geofront.aliases import read_aliases
 from geofront.assessments import AssessmentsRead, read_assessments
 from geofront.boundaries import AdminBoundaries, read_boundaries
 from geofront.case import read_case, run_case
+from geofront.compare import Comparison, compare_control, read_status_table
 from geofront.control import ControlRules, control_from_events, control_timeline
 from geofront.errors import GeofrontError, GeofrontWarning, InputError
 from geofront.events import EventsRead, read_events
@@ -49,6 +51,7 @@ from geofront.summary import summarize
 __all__ = [
     "AdminBoundaries",
     "AssessmentsRead",
+    "Comparison",
     "ControlRules",
     "EventsRead",
     "GeofrontError",
@@ -58,6 +61,7 @@ __all__ = [
     "SiegeThresholds",
     "__version__",
     "assess_sieges",
+    "compare_control",
     "control_from_events",
     "control_timeline",
     "datasets",
@@ -80,6 +84,7 @@ __all__ = [
     "read_cities",
     "read_events",
     "read_side_mapping",
+    "read_status_table",
     "run_case",
     "sides_for",
     "siege_status",

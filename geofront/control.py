@@ -103,6 +103,7 @@ from geofront.schema import (
     INSURGENT,
     UNKNOWN,
 )
+from geofront.sides import SOURCES_WITHOUT_INITIATOR
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +114,9 @@ RULES: tuple[str, ...] = tuple(M.RULE_NAMES)
 
 #: Event columns :func:`control_from_events` needs.
 REQUIRED_EVENT_COLUMNS = M.REQUIRED_EVENT_COLUMNS
-#: Columns of :func:`control_timeline`.
-TIMELINE_COLUMNS = ("date", "status", "districts", "area_km2", "people")
+#: Columns of :func:`control_timeline`; ``last_evidence`` is the last day with evidence
+#: (an event the rules count, or an assessment) anywhere, on or before the date.
+TIMELINE_COLUMNS = ("date", "status", "districts", "area_km2", "people", "last_evidence")
 #: Columns of :func:`control_history`.
 HISTORY_COLUMNS = (
     "date",
@@ -125,6 +127,7 @@ HISTORY_COLUMNS = (
     "status",
     "rule",
     "since",
+    "last_evidence",
 )
 #: Values of ``baseline``.
 BASELINES = (GOVERNMENT, INSURGENT, UNKNOWN)
@@ -183,7 +186,7 @@ class ControlRules:
     transfer_to_government: tuple[str, ...] = ("Government regains territory",)
     fighting_event_types: tuple[str, ...] = ("Battles", "State-based conflict")
     initiative_event_types: tuple[str, ...] = ("Battles",)
-    sources_without_initiator: tuple[str, ...] = ("ucdp",)
+    sources_without_initiator: tuple[str, ...] = SOURCES_WITHOUT_INITIATOR
     takeover_ratio: float = 2.0
     dominance_share: float = 2 / 3
     min_dominance_events: int = 3
@@ -332,10 +335,12 @@ def control_history(
     rules = rules or ControlRules()
     ev = _evidence(joined, districts, assessments, rules)
     states = _run(ev, days[0], days[-1], window_days, baseline, baseline_date)
+    last = M.last_evidence_days(ev, M.to_days(days))
     parts = []
-    for day in days:
+    for j, day in enumerate(days):
         t = _table_at(ev, states, districts, day, detail=False)
         t.insert(0, "date", day)
+        t["last_evidence"] = _as_dates(last[:, j])
         parts.append(t)
     out = pd.concat(parts, ignore_index=True)
     return out[list(HISTORY_COLUMNS)]
@@ -402,6 +407,10 @@ def timeline_from_history(
     people = _people(districts, population)
     days = pd.Index(pd.unique(history["date"]))
     status = history["status"].to_numpy().reshape(len(days), n)
+    if "last_evidence" in history.columns:
+        last = pd.to_datetime(history["last_evidence"]).groupby(history["date"]).max()
+    else:
+        last = pd.Series(pd.NaT, index=days)
     rows = []
     for i, day in enumerate(days):
         for st in CONTROL_STATUSES:
@@ -413,6 +422,7 @@ def timeline_from_history(
                     int(mask.sum()),
                     float(area[mask].sum()),
                     float(people[mask].sum()) if people is not None else np.nan,
+                    last.get(day, pd.NaT),
                 )
             )
     return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
@@ -510,6 +520,7 @@ def _table_at(
     out["gov_initiated"] = win[M.K_INIT_GOV][:, c].astype(np.int64)
     out["ins_initiated"] = win[M.K_INIT_INS][:, c].astype(np.int64)
     out["transfers"] = (win[M.K_T_GOV] + win[M.K_T_INS] + win[M.K_T_OTHER])[:, c].astype(np.int64)
+    out["last_evidence"] = _as_dates(M.last_evidence_days(ev, np.array([s.day0 + c]))[:, 0])
     out["fighting_threshold"] = int(s.threshold[c])
     out["dominance_minimum"] = int(s.dom_min[c])
     return out[list(CONTROL_COLUMNS)]
@@ -532,6 +543,14 @@ def _since(s: M.States, c: int) -> np.ndarray:
     nat = (now[:, 0] == M.S_UNKNOWN) | recorded
     days = (start + s.day0).astype("datetime64[D]")
     return np.where(nat, np.datetime64("NaT"), days).astype("datetime64[s]")
+
+
+def _as_dates(days: np.ndarray) -> np.ndarray:
+    """Day numbers (``_NAT`` for none) as datetime64[s]."""
+    nat = days == np.iinfo(np.int64).min
+    out = np.where(nat, 0, days).astype("datetime64[D]").astype("datetime64[s]")
+    out[nat] = np.datetime64("NaT")
+    return out
 
 
 def _evidence_text(ev: M.Evidence, s: M.States, c: int, rule_code: np.ndarray) -> np.ndarray:

@@ -292,6 +292,26 @@ def _assessment_rows(
     )
 
 
+def last_evidence_days(ev: Evidence, days: np.ndarray) -> np.ndarray:
+    """(districts x days) matrix: the last day with evidence at or before each day.
+
+    Evidence is any event the rules count (transfers, fighting, initiative) or an
+    assessment; ``_NAT`` where a district has none yet.
+    """
+    nd = len(ev.ids)
+    code = np.concatenate([ev.ev_code.astype(np.int64), ev.as_code.astype(np.int64)])
+    day = np.concatenate([ev.ev_day, ev.as_day])
+    key = np.unique(code * _DAY_SPAN + (day + _DAY_OFFSET))
+    out = np.full((nd, len(days)), _NAT, dtype=np.int64)
+    for j, t in enumerate(np.asarray(days, dtype=np.int64)):
+        # per district: the last key at or before (code, t)
+        hi = np.searchsorted(key, np.arange(nd) * _DAY_SPAN + (t + _DAY_OFFSET), side="right")
+        prev = key[np.clip(hi - 1, 0, None)] if key.size else np.zeros(nd, np.int64)
+        same = (hi > 0) & (prev // _DAY_SPAN == np.arange(nd)) if key.size else np.zeros(nd, bool)
+        out[same, j] = prev[same] % _DAY_SPAN - _DAY_OFFSET
+    return out
+
+
 # --- the state machine --------------------------------------------------------------------
 
 
@@ -334,7 +354,15 @@ def run(
 ) -> States:
     """Run the machine from the first evidence, baseline or ``first_day`` to ``last_day``."""
     r = ev.rules
-    starts = [d for d in (ev.first_day, baseline_day) if d is not None]
+    if baseline is not None and baseline_day is not None and baseline_day <= last_day:
+        # the baseline resets every district not assessed before it: earlier evidence only
+        # matters for the trailing reference rate and for those assessments
+        early = [baseline_day - int(r.rate_days)]
+        early += [int(d) for d in ev.as_day[ev.as_day <= baseline_day][:1]]
+        starts = [max(min(early), ev.first_day if ev.first_day is not None else baseline_day)]
+        starts.append(baseline_day)
+    else:
+        starts = [d for d in (ev.first_day,) if d is not None]
     day0 = min([*starts, first_day, last_day])
     n = int(last_day - day0 + 1)
     nd = len(ev.ids)
@@ -377,9 +405,7 @@ def run(
 
     # window (lo, t] with lo = max(t - w, reset): sums = cum[t + 1] - cum[lo + 1]
     lo_col = np.clip(np.maximum(t_idx[None, :] - w, reset) + 1, 0, n)
-    rows = np.arange(nd)[:, None]
-    hi_col = (t_idx + 1)[None, :]
-    win = {k: cum[k][rows, hi_col] - cum[k][rows, lo_col] for k in range(N_KINDS)}
+    win = {k: cum[k][:, 1:] - np.take_along_axis(cum[k], lo_col, axis=1) for k in range(N_KINDS)}
 
     # density-aware minimum counts from the country's reference rate of ground fighting
     # per district-day over the trailing `rate_days` (causal: days up to t only)

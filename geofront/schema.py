@@ -153,7 +153,8 @@ REJECT_COLUMNS: Final = ("source_row", "event_id", "reason", "detail")
 #: ``baseline:YYYY-MM-DD``); ``as_of`` the day decided; ``score`` graded control in
 #: [-1, 1] (government ... insurgent) and ``zone`` one of :data:`CONTROL_ZONES`; the
 #: window's ground-fighting events, armed events initiated by each side and territory
-#: transfers; the day's sustained-fighting threshold and dominance minimum (see
+#: transfers; ``last_evidence`` the district's last day with evidence (an event the rules
+#: count, or an assessment); the day's sustained-fighting threshold and dominance minimum (see
 #: :mod:`geofront.control`).
 CONTROL_COLUMNS: Final = (
     "district_id",
@@ -171,6 +172,7 @@ CONTROL_COLUMNS: Final = (
     "gov_initiated",
     "ins_initiated",
     "transfers",
+    "last_evidence",
     "fighting_threshold",
     "dominance_minimum",
 )

@@ -380,9 +380,11 @@ def siege_cmd(
 @date_option("--end", default=None, help="Last day shown (default: last event).")
 @click.option(
     "--color-by",
-    type=click.Choice(["event_type", "side1", "side2"]),
+    type=click.Choice(["event_type", "initiator", "side1", "side2"]),
     default="event_type",
     show_default=True,
+    help="Colour events by type, by the side that initiated them (UCDP rows have no "
+    "initiator on record), or by the side of actor 1 or 2.",
 )
 @click.option("--hexbin", is_flag=True, help="Add event density hexagons.")
 @distance_option("--hex-size", "hex_size_m", default=None, help="Hexagon size, e.g. 20km.")
