@@ -13,6 +13,10 @@ The public API, in the order data flows through it::
     people = gf.population_by_status(control)
     score = gf.compare_control(control.assign(as_of="2021-07-07"), reference)  # vs a truth
 
+With a control spreadsheet and no events, pass ``gf.empty_joined()`` as the events and
+``gf.read_assessments(path, b)`` as ``assessments=``; district names as the news writes
+them match through :func:`read_aliases` tables (the bundled Afghan one by default).
+
 Maps live in :mod:`geofront.maps` (``control_map``, ``siege_map``, ...); bundled data in
 :mod:`geofront.datasets`; the command line is ``geofront --help``.
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from geofront import datasets
+from geofront.aliases import read_aliases
 from geofront.assessments import AssessmentsRead, read_assessments
 from geofront.boundaries import AdminBoundaries, read_boundaries
 from geofront.case import read_case, run_case
@@ -37,7 +42,7 @@ from geofront.exposure import (
     population_near,
 )
 from geofront.frontline import frontline_lines, frontline_shift
-from geofront.join import JoinResult, join_events, load_joined_events
+from geofront.join import JoinResult, empty_joined, join_events, load_joined_events
 from geofront.places import find_city, read_cities
 from geofront.sides import read_side_mapping, sides_for
 from geofront.siege import SiegeThresholds, assess_sieges, outskirt_rings, siege_status
@@ -60,6 +65,7 @@ __all__ = [
     "control_from_events",
     "control_timeline",
     "datasets",
+    "empty_joined",
     "event_exposure",
     "find_city",
     "frontline_lines",
@@ -71,6 +77,7 @@ __all__ = [
     "population_by_unit",
     "population_by_zone",
     "population_near",
+    "read_aliases",
     "read_assessments",
     "read_boundaries",
     "read_case",

@@ -4,11 +4,13 @@ A case file names its inputs (bundled dataset names or paths relative to the fil
 the parameters of every step; ``geofront run --case NAME -o OUTDIR`` reads it and writes
 every table and map, plus ``parameters.toml`` recording exactly what was used. The
 bundled ``afghanistan-2021`` case (``data/cases/afghanistan-2021.toml``) is the example to
-copy. Sections and keys (all optional except ``[case] name`` and ``[data] events``):
+copy. Sections and keys (all optional except ``[case] name`` and ``[data] events`` or
+``[data] assessments``: a case may rest on assessments alone):
 
 ``[case]`` name, title, description · ``[data]`` boundaries (omit for the bundled set),
-events (list), assessments (list), population, cities, neighbours, sides (actor -> side
-rules) · ``[boundaries]`` path, layer, district_name, district_id, province_name ("" for a
+events (list), assessments (list), aliases (other names of the districts, see
+:mod:`geofront.aliases`; ``"none"`` for none), population, cities, neighbours, sides
+(actor -> side rules) · ``[boundaries]`` path, layer, district_name, district_id, province_name ("" for a
 single-level file), province_id, crs (as :func:`geofront.read_boundaries`) · ``[events]``
 format, latitude, longitude, date, event_id (column options of
 :func:`geofront.read_events`, for every events file) · ``[join]``
@@ -61,7 +63,16 @@ _SIEGE_KEYS = {
 
 _KNOWN = {
     "case": {"name", "title", "description"},
-    "data": {"boundaries", "events", "assessments", "population", "cities", "neighbours", "sides"},
+    "data": {
+        "boundaries",
+        "events",
+        "assessments",
+        "aliases",
+        "population",
+        "cities",
+        "neighbours",
+        "sides",
+    },
     "boundaries": {
         "path",
         "layer",
@@ -103,6 +114,7 @@ class Case:
     event_options: dict[str, str] = field(default_factory=dict)
     sides: Path | None = None
     assessments: tuple[Path, ...] = ()
+    aliases: Path | str | None = None
     population: Path | None = None
     cities: Path | None = None
     neighbours: Path | None = None
@@ -167,12 +179,13 @@ def read_case(name_or_path: str | Path) -> Case:
         description=(get.text("case", "description") or "").strip(),
         boundaries=get.path("data", "boundaries") or get.path("boundaries", "path"),
         boundary_options=_boundary_options(get),
-        events=get.paths("data", "events", required=True),
+        events=get.paths("data", "events"),
         event_options={
             k: v for k in sorted(_KNOWN["events"]) if (v := get.text("events", k)) is not None
         },
         sides=get.path("data", "sides"),
         assessments=get.paths("data", "assessments"),
+        aliases=_aliases(get),
         population=get.path("data", "population"),
         cities=get.path("data", "cities"),
         neighbours=get.path("data", "neighbours"),
@@ -198,6 +211,8 @@ def read_case(name_or_path: str | Path) -> Case:
         focus_province=get.text("maps", "focus_province"),
         small_multiples=tuple(get.dates("maps", "small_multiples")),
     )
+    if not raw.get("data", {}).get("events") and not raw.get("data", {}).get("assessments"):
+        problems.append("data.events or data.assessments is required")
     if raw.get("data", {}).get("boundaries") and raw.get("boundaries", {}).get("path"):
         problems.append("give boundaries once: data.boundaries or boundaries.path")
     fmt = case.event_options.get("format", "auto")
@@ -214,6 +229,14 @@ def read_case(name_or_path: str | Path) -> Case:
     if problems:
         raise InputError(f"case file {path}: " + "; ".join(problems) + "; fix the file")
     return case
+
+
+def _aliases(get: _Getter) -> Path | str | None:
+    """``[data] aliases``: a file or dataset name, or ``"none"`` for no aliases."""
+    text = get.text("data", "aliases")
+    if text is not None and text.strip().lower() == "none":
+        return "none"
+    return get.path("data", "aliases")
 
 
 def _control_rules(get: _Getter) -> ControlRules:

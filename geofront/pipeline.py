@@ -70,6 +70,15 @@ def _step_events(state: dict[str, Any]) -> None:
     from geofront.join import combine_rejects, join_events
 
     case, b = state["case"], state["boundaries"]
+    if not case.events:  # assessments alone: an empty, correctly typed events table
+        from geofront.join import empty_joined
+
+        joined = empty_joined()
+        state["joined"], state["n_read"] = joined, 0
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (*REJECT_COLUMNS, "source_file")})
+        _write(state, joined.drop(columns=[joined.geometry.name]), "tables/events_joined.csv")
+        _write(state, empty, "tables/events_rejected.csv")
+        return
     frames, rejects, n_read = [], [], 0
     for path in case.events:
         read = read_events(path, sides=case.sides, **case.event_options)
@@ -131,7 +140,7 @@ def _step_control(state: dict[str, Any]) -> None:
     from geofront.control import control_from_events
 
     case, b = state["case"], state["boundaries"]
-    tables = [read_assessments(p, b).table for p in case.assessments]
+    tables = [read_assessments(p, b, aliases=case.aliases).table for p in case.assessments]
     assessments = pd.concat(tables, ignore_index=True) if tables else None
     state["assessments"] = assessments
     controls = {}

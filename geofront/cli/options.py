@@ -373,13 +373,15 @@ def siege_thresholds_from_options(kwargs: dict[str, Any]) -> Any:
     return replace(SiegeThresholds(), **changed)
 
 
-#: ``--events`` (required): the events behind a siege judgement (commands receive ``events``).
+#: ``--events``: the events behind a siege judgement (commands receive ``events``, None
+#: when left out: then --assessments alone decide).
 siege_events_option = click.option(
     "--events",
     type=input_path,
-    required=True,
+    default=None,
     metavar="EVENTS",
-    help="Events file (raw or joined) or a bundled dataset name, e.g. seed-events.",
+    help="Events file (raw or joined) or a bundled dataset name, e.g. seed-events; may be "
+    "left out when --assessments are given (control alone then decides).",
 )
 #: ``--window``: days of events up to the as-of date that count for a siege
 #: (commands receive ``window_days``).

@@ -8,7 +8,12 @@ from typing import Any
 import click
 import pandas as pd
 
-from geofront.cli.control import assessment_options, load_assessments_from_options
+from geofront.cli.control import (
+    assessment_options,
+    events_or_empty,
+    load_assessments_from_options,
+    require_evidence,
+)
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
     boundary_options,
@@ -97,7 +102,7 @@ def command(
     ctx: click.Context,
     cities: tuple[str, ...],
     all_cities: bool,
-    events: Path,
+    events: Path | None,
     as_of: pd.Timestamp,
     window_days: int,
     control_window_days: int,
@@ -119,18 +124,19 @@ def command(
     and any --assessments) give each city a status: fallen, under assault, besieged,
     threatened, secure or no evidence, with its evidence. Only ground fighting counts
     at the gates, and a city that always sees fighting needs a surge against its own
-    history (see geofront.siege). Example:
+    history (see geofront.siege). With --assessments alone (no --events) the status
+    rests on who holds the city's district and the districts around it. Example:
 
         geofront siege --all --events seed-events --assessments seed-assessments
         --as-of 2021-07-07 -o sieges.csv
     """
     from geofront.control import control_from_events
-    from geofront.join import load_joined_events
     from geofront.places import find_city, read_cities
     from geofront.siege import assess_sieges, check_ring_options
 
     if bool(cities) == all_cities:
         raise click.UsageError("name one or more cities, or give --all (not both)")
+    require_evidence(events, kwargs, what="--events EVENTS")
     if output.suffix.lower() not in (".csv", ".parquet"):
         raise click.BadParameter("use a .csv or .parquet file", param_hint="-o/--output")
     if geometry_out is not None and geometry_out.suffix.lower() not in (
@@ -150,8 +156,8 @@ def command(
     towns = read_cities(cities_file, name_column=city_name, boundaries=boundaries)
     if cities:
         towns = find_city(towns, cities)
-    joined = load_joined_events(events, boundaries, format=fmt, progress=progress_enabled(ctx))
     assessments = load_assessments_from_options(kwargs, boundaries)
+    joined = events_or_empty(events, boundaries, ctx, fmt=fmt)
     if len(joined) == 0 and assessments is None:
         raise InputError(
             "events table is empty and no --assessments were given: there is nothing to judge "

@@ -8,9 +8,13 @@ from typing import Any
 import click
 import pandas as pd
 
-from geofront import datasets
-from geofront.cli.control import assessment_options, load_assessments_from_options
-from geofront.cli.main import progress_enabled, summary
+from geofront.cli.control import (
+    assessment_options,
+    events_or_empty,
+    load_assessments_from_options,
+    require_evidence,
+)
+from geofront.cli.main import summary
 from geofront.cli.options import (
     boundary_options,
     control_rule_options,
@@ -59,7 +63,7 @@ def timeline_dates(
 
 
 @click.command("timeline")
-@click.argument("events", type=input_path)
+@click.argument("events", type=input_path, required=False)
 @click.option(
     "--dates",
     callback=_dates_cb,
@@ -92,7 +96,7 @@ def timeline_dates(
 @click.pass_context
 def command(
     ctx: click.Context,
-    events: Path,
+    events: Path | None,
     dates: tuple[pd.Timestamp, ...] | None,
     start: pd.Timestamp | None,
     end: pd.Timestamp | None,
@@ -106,21 +110,20 @@ def command(
     """Count districts, area (km², equal-area) and people per control status over time.
 
     One row per date and status (government, contested, insurgent, unknown). EVENTS and
-    the assessment options are as for `geofront control`.
+    the assessment options are as for `geofront control`: EVENTS may be left out when
+    --assessments are given.
 
     Example: geofront timeline seed-events --assessments seed-assessments
     --start 2021-06-01 --end 2021-07-07 --every 7d -o timeline.csv
     """
     from geofront.control import control_history, timeline_from_history
-    from geofront.join import load_joined_events
 
+    require_evidence(events, kwargs)
     days = timeline_dates(dates, start, end, every_days)
     rule_kw = control_rules_from_options(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     assessments = load_assessments_from_options(kwargs, boundaries)
-    joined = load_joined_events(
-        datasets.resolve(events), boundaries, progress=progress_enabled(ctx)
-    )
+    joined = events_or_empty(events, boundaries, ctx)
     history = control_history(
         joined,
         boundaries,
