@@ -255,9 +255,10 @@ def baseline_inputs(args: argparse.Namespace, truth: pd.DataFrame) -> tuple[Any,
     """Assessments and control keywords for the starting state of ``--baseline-map``.
 
     An analyst starts from a map (the Long War Journal's, say): every district's status on
-    1 January, with ``--map-errors`` of them wrong (a seeded draw: a government district
-    called insurgent or the reverse), as assessments dated 1 January; the government
-    baseline covers anything the map leaves out.
+    1 January, with ``--map-errors`` of the districts wrong (a seeded draw: a government
+    district called insurgent or the reverse; never a provincial capital, whose holder
+    every analyst knows), as assessments dated 1 January; the government baseline covers
+    anything the map leaves out.
     """
     import numpy as np
 
@@ -269,8 +270,12 @@ def baseline_inputs(args: argparse.Namespace, truth: pd.DataFrame) -> tuple[Any,
     first = truth[pd.to_datetime(truth["date"]) == pd.Timestamp("2021-01-01")]
     table = first[["district_id", "status"]].reset_index(drop=True)
     if args.baseline_map == "analyst":
+        from geofront import datasets
+
+        capitals = pd.read_csv(datasets.get_path("afg-capitals-csv"), dtype={"esoc_distid": str})
         rng = np.random.default_rng(args.seed + 1)
         wrong = rng.random(len(table)) < args.map_errors
+        wrong &= ~table["district_id"].astype(str).isin(capitals["esoc_distid"]).to_numpy()
         flipped = np.where(table["status"] == "insurgent", "government", "insurgent")
         table.loc[wrong, "status"] = flipped[wrong]
     table = table.assign(
