@@ -358,7 +358,19 @@ def control_from_events(
     ev = _evidence(joined, districts, assessments, rules)
     states = _run(ev, day, day, window_days, baseline, baseline_date)
     out = _table_at(ev, states, districts, day)
-    return gpd.GeoDataFrame(out, geometry=districts.geometry.array, crs=districts.crs)
+    frame = gpd.GeoDataFrame(out, geometry=districts.geometry.array, crs=districts.crs)
+    frame.attrs["credits"] = _credits(joined, assessments)
+    return frame
+
+
+def _credits(joined: pd.DataFrame | None, assessments: Any) -> list[str]:
+    """Credits of the evidence (``attrs["credits"]``: maps of the table credit it)."""
+    from geofront.credits import assessments_credit, events_credit
+
+    out = events_credit(joined)
+    if isinstance(assessments, AssessmentsRead):
+        out.append(assessments_credit(assessments))
+    return out
 
 
 def control_history(
