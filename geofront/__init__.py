@@ -31,7 +31,13 @@ from geofront.assessments import AssessmentsRead, read_assessments
 from geofront.boundaries import AdminBoundaries, read_boundaries
 from geofront.case import read_case, run_case
 from geofront.compare import Comparison, compare_control, read_status_table
-from geofront.control import ControlRules, control_from_events, control_timeline
+from geofront.control import (
+    ControlRules,
+    control_from_events,
+    control_timeline,
+    evidence_dates,
+    read_control,
+)
 from geofront.errors import GeofrontError, GeofrontWarning, InputError
 from geofront.events import EventsRead, read_events
 from geofront.exposure import (
@@ -64,6 +70,7 @@ __all__ = [
     "compare_control",
     "control_from_events",
     "control_timeline",
+    "evidence_dates",
     "datasets",
     "empty_joined",
     "event_exposure",
@@ -82,6 +89,7 @@ __all__ = [
     "read_boundaries",
     "read_case",
     "read_cities",
+    "read_control",
     "read_events",
     "read_side_mapping",
     "read_status_table",

@@ -468,6 +468,58 @@ def control_timeline(
     return timeline_from_history(history, districts, population=population)
 
 
+def evidence_dates(
+    joined: pd.DataFrame | None,
+    *,
+    assessments: AssessmentsRead | pd.DataFrame | None = None,
+    districts: Iterable[str] | None = None,
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+    max_dates: int = 4,
+) -> list[pd.Timestamp]:
+    """The days with evidence (an event or an assessment) in an area, for small multiples.
+
+    Parameters
+    ----------
+    joined : DataFrame or None
+        Joined events (``date``, ``district_id``).
+    assessments : AssessmentsRead or DataFrame, optional
+        Their ``date`` and ``district_id`` count too.
+    districts : iterable of str, optional
+        The area's district ids (default: everywhere).
+    start, end : date-like, optional
+        Only days in ``[start, end]``.
+    max_dates : int
+        At most this many days: evenly spread over the days found, the last always kept.
+
+    Returns
+    -------
+    list of Timestamp
+        Sorted days (midnight); empty when there is no evidence.
+    """
+    frames = []
+    if joined is not None and len(joined) and "date" in joined.columns:
+        frames.append(joined[["date", "district_id"]])
+    table = assessments.table if isinstance(assessments, AssessmentsRead) else assessments
+    if table is not None and len(table):
+        frames.append(table[["date", "district_id"]])
+    if not frames:
+        return []
+    ev = pd.concat(frames, ignore_index=True)
+    if districts is not None:
+        ev = ev[ev["district_id"].astype(str).isin({str(d) for d in districts})]
+    days = pd.to_datetime(ev["date"], errors="coerce").dropna().dt.normalize()
+    if start is not None:
+        days = days[days >= pd.Timestamp(start).normalize()]
+    if end is not None:
+        days = days[days <= pd.Timestamp(end).normalize()]
+    found = sorted(pd.Timestamp(d) for d in days.unique())
+    if len(found) <= max_dates:
+        return found
+    pick = np.unique(np.round(np.linspace(0, len(found) - 1, max_dates)).astype(int))
+    return [found[i] for i in pick]
+
+
 def timeline_from_history(
     history: pd.DataFrame, boundaries: AdminBoundaries | gpd.GeoDataFrame, *, population: Any
 ) -> pd.DataFrame:

@@ -121,8 +121,8 @@ def display_names(boundaries: Any, *, level: str = "district") -> pd.Series:
     key, name = f"{level}_id", level
     ids = frame[key].astype(str)
     if getattr(boundaries, "name", None) == "afghanistan":
-        table = _bundled()
-        table = table[table["level"] == level].set_index("id")["display_name"]
+        bundled = _bundled()
+        table = bundled[bundled["level"] == level].set_index("id")["display_name"]
         shown = ids.map(table)
         fallback = frame[name].map(tidy_name)
         return pd.Series(

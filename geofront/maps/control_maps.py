@@ -137,7 +137,7 @@ def control_map(
             zoomed=scene.focus is not None,
             international=is_bundled(boundaries) or nb_in is not None,
         )
-        if has_caps:
+        if has_caps and caps_in is not None:
             sections.append(
                 fu.siege_section() if "status" in caps_in.columns else sc.plain_capital_section()
             )
@@ -244,7 +244,7 @@ def table_as_of(table: pd.DataFrame) -> Any:
     if "as_of" in table.columns:
         days = pd.to_datetime(table["as_of"], errors="coerce").dropna().unique()
         if len(days) == 1:
-            return pd.Timestamp(days[0])
+            return pd.Timestamp(str(days[0]))
     return None
 
 

@@ -288,7 +288,7 @@ def plot_neighbours(
     view: tuple[float, float, float, float],
     name_column: str = "name",
     simplify_m: float | None = None,
-) -> tuple[PathCollection, list[tuple[float, float, str]]]:
+) -> tuple[PathCollection, list[tuple[float, float, str, tuple[tuple[float, float], ...]]]]:
     """Fill neighbouring countries in grey; return where their names should go.
 
     Parameters

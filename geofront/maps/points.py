@@ -382,8 +382,8 @@ def _keep_inside(
         angle = np.mod(np.pi / 2.0 - np.arctan2(dy[members], dx[members]), 2 * np.pi)
         members = members[np.argsort(angle, kind="stable")]
         arc = np.radians(step_deg) * (best_len - 1)
-        k = np.arange(len(members))
-        t = np.pi / 2.0 - np.radians(step_deg) * first - (arc * (k + 0.5) / len(members))
+        rank = np.arange(len(members))
+        t = np.pi / 2.0 - np.radians(step_deg) * first - (arc * (rank + 0.5) / len(members))
         dx[members] = r * np.cos(t)
         dy[members] = r * np.sin(t)
     return dx, dy
