@@ -63,7 +63,9 @@ def test_zones(tmp_path: Path, grid4: Path, zones_file: Path) -> None:
     expected = hand_zones()["expected"]
     # written tables count whole people (half people round to even, as numpy rounds)
     assert table["population"].dtype.kind == "i"
-    assert table.set_index("zone")["population"].to_dict() == expected.round(0).astype(int).to_dict()
+    assert (
+        table.set_index("zone")["population"].to_dict() == expected.round(0).astype(int).to_dict()
+    )
 
 
 def test_quiet_and_deterministic(tmp_path: Path, grid4: Path, zones_file: Path) -> None:

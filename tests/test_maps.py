@@ -96,13 +96,19 @@ def test_legend_lists_exactly_the_classes_drawn(world, control, frontlines):
     # 1 no data (202); unknown is not drawn, so not listed
     counts = {"government": 1, "contested": 1, "insurgent": 1, "no data": 1}
     labels = [f"{style.STATUS_LABELS[s]} ({counts[s]})" for s in counts]
-    assert [t for t in texts if t.endswith(")") and t.split(" (")[0] in style.STATUS_LABELS.values()] == labels
+    assert [
+        t for t in texts if t.endswith(")") and t.split(" (")[0] in style.STATUS_LABELS.values()
+    ] == labels
     assert not [t for t in texts if t.startswith("Unknown")]
     assert "4 districts" in texts
     # the frontline section lists the one class drawn, not the three known classes
     lines = [t for t in texts if t in style.FRONTLINE_LABELS.values()]
     assert lines == [style.FRONTLINE_LABELS["government-insurgent"]]
-    drawn = {c.get_gid().split(":", 1)[1] for c in ax.collections if str(c.get_gid()).startswith("frontline:")}
+    drawn = {
+        c.get_gid().split(":", 1)[1]
+        for c in ax.collections
+        if str(c.get_gid()).startswith("frontline:")
+    }
     assert drawn == {"government-insurgent"}
 
 

@@ -160,6 +160,7 @@ def control_map(
             airports=air_in,
         )
         caps = sc.capital_layer(ax, caps_in, scene.crs, view)
+        drawn.airports = sc.clear_airports(ax, drawn.airports, caps.collection)
         specs = list(caps.specs) + drawn.region_specs + sc.area_labels(scene, view, label_districts)
         markers = (
             lb.marker_boxes(ax, caps.collection, size_pt=6.5) if caps.collection is not None else []

@@ -70,12 +70,18 @@ class LabelSpec:
     fontweight: str | None = None
 
 
+#: Offset (points) of the farthest ring of point-label positions; a label placed there
+#: gets a thin leader line to its marker.
+LEADER_PT = 14.0
+
+
 def _point_candidates(h: float) -> tuple[tuple[float, float, str, str], ...]:
     """Offsets (points) and alignments around a marker of half-size ``h`` points, in the
     cartographic order of preference (Imhof): upper right, right, lower right, upper
-    left, left, lower left, above, below; then the same a little farther out."""
+    left, left, lower left, above, below; then the same farther out (the farthest with
+    a leader line, :data:`LEADER_PT`)."""
     out = []
-    for g in (h + 1.2, h + 4.5):
+    for g in (h + 1.2, h + 4.5, h + LEADER_PT):
         out += [
             (g, h * 0.35, "left", "bottom"),
             (g + 0.8, 0.0, "left", "center_baseline"),
@@ -106,8 +112,8 @@ _KIND_STYLE: dict[str, dict[str, Any]] = {
 }
 #: Kinds set in letter-spaced capitals, as on atlas maps.
 _SPACED = ("region", "province")
-#: A point label must be at least this much (points) nearer its own marker than any other.
-ASSOCIATION_PT = 3.0
+#: A point label keeps at least this far (points) from any other marker when it can.
+ASSOCIATION_PT = 8.0
 
 
 def _box_gap(a: Bbox, b: Bbox) -> float:
@@ -132,9 +138,10 @@ def place_labels(
     regions, at each of its anchors, then at smaller sizes) and takes the first whose box,
     in display coordinates, stays inside the axes and overlaps no placed label, no
     obstacle (scale bar, north arrow) and no marker other than its own (the marker box
-    holding its anchor). A point label must also sit clearly beside its own marker: no
-    other marker may be within :data:`ASSOCIATION_PT` points of being as near to it, so a
-    name never reads as another place's. A label with no free position is left out
+    holding its anchor). A point label must also sit clearly beside its own marker: every
+    other marker at least :data:`ASSOCIATION_PT` points and twice as far from its box as
+    its own (failing any such position, 1.5 times as far), so a name never reads as
+    another place's. A label with no free position is left out
     (logged at debug level): on a map, a missing label is better than a wrong or
     unreadable one.
 
@@ -186,36 +193,59 @@ def place_labels(
             ann.set_text(" ".join(text))  # letter-spaced capitals, as on atlas maps
         ok = False
         sizes = (float(kw["fontsize"]), *spec.fontsizes)
-        for size in sizes:
-            ann.set_fontsize(size)
-            for ax_xy in ((spec.x, spec.y), *spec.anchors):
+        best: tuple[float, Any] | None = None  # fallback: (margin, position)
+        # a point label first wants a position clearly nearer its own marker than any
+        # other; failing that, the one where its own marker is the most clearly nearest
+        for strict in (True, False) if spec.kind == "point" else (True,):
+            if not strict and best is not None:
+                margin, (size, ax_xy, dx, dy, ha, va, box) = best
+                ann.set_fontsize(size)
                 ann.xy = ax_xy
-                ax_x, ax_y = ax.transData.transform(ax_xy)
-                own = [m for m in marks if m.contains(ax_x, ax_y)]
-                others = [m for m in marks if not m.contains(ax_x, ax_y)]
-                for dx, dy, ha, va in cands:
-                    ann.set_position((dx, dy))
-                    ann.set_horizontalalignment(ha)  # type: ignore[arg-type]
-                    ann.set_verticalalignment(va)  # type: ignore[arg-type]
-                    box = ann.get_window_extent(renderer).padded(pad_px)
-                    if not (
-                        box.x0 >= frame.x0
-                        and box.x1 <= frame.x1
-                        and box.y0 >= frame.y0
-                        and box.y1 <= frame.y1
-                    ):
-                        continue
-                    # A label never collides with its own marker (the box holding its anchor).
-                    if any(box.overlaps(t) for t in taken) or any(box.overlaps(m) for m in others):
-                        continue
-                    if spec.kind == "point" and own and others:
-                        near_own = min(_box_gap(box, m) for m in own)
-                        if min(_box_gap(box, m) for m in others) < near_own + slack:
+                ann.set_position((dx, dy))
+                ann.set_horizontalalignment(ha)  # type: ignore[arg-type]
+                ann.set_verticalalignment(va)  # type: ignore[arg-type]
+                taken.append(box)
+                placed.append(ann)
+                ok = True
+                break
+            for size in sizes:
+                ann.set_fontsize(size)
+                for ax_xy in ((spec.x, spec.y), *spec.anchors):
+                    ann.xy = ax_xy
+                    ax_x, ax_y = ax.transData.transform(ax_xy)
+                    own = [m for m in marks if m.contains(ax_x, ax_y)]
+                    others = [m for m in marks if not m.contains(ax_x, ax_y)]
+                    for dx, dy, ha, va in cands:
+                        ann.set_position((dx, dy))
+                        ann.set_horizontalalignment(ha)  # type: ignore[arg-type]
+                        ann.set_verticalalignment(va)  # type: ignore[arg-type]
+                        box = ann.get_window_extent(renderer).padded(pad_px)
+                        if not (
+                            box.x0 >= frame.x0
+                            and box.x1 <= frame.x1
+                            and box.y0 >= frame.y0
+                            and box.y1 <= frame.y1
+                        ):
                             continue
-                    taken.append(box)
-                    placed.append(ann)
-                    ok = True
-                    break
+                        # never over its own marker's neighbours, nor another label
+                        if any(box.overlaps(t) for t in taken) or any(
+                            box.overlaps(m) for m in others
+                        ):
+                            continue
+                        if spec.kind == "point" and own and others:
+                            near_own = min(_box_gap(box, m) for m in own)
+                            near_other = min(_box_gap(box, m) for m in others)
+                            if near_other <= max(2.0 * near_own, slack):
+                                margin = near_other - 1.5 * near_own
+                                if margin > 0 and (best is None or margin > best[0]):
+                                    best = (margin, (size, ax_xy, dx, dy, ha, va, box))
+                                continue
+                        taken.append(box)
+                        placed.append(ann)
+                        ok = True
+                        break
+                    if ok:
+                        break
                 if ok:
                     break
             if ok:
@@ -223,7 +253,35 @@ def place_labels(
         if not ok:
             log.debug("label %r left out: no free position", spec.text)
             ann.remove()
+        elif spec.kind == "point" and np.hypot(*ann.get_position()) > spec.marker_pt / 2 + 6.0:
+            _add_leader(ax, ann, spec)
     return placed
+
+
+def _add_leader(ax: Axes, ann: Annotation, spec: LabelSpec) -> None:
+    """A thin line from a far-placed label to the edge of its marker."""
+    from matplotlib.lines import Line2D
+
+    dx, dy = ann.get_position()
+    d = float(np.hypot(dx, dy))
+    h = spec.marker_pt / 2.0 + 0.8
+    line = Line2D(
+        [0.0, 1.0],
+        [0.0, 1.0],
+        transform=ax.transAxes,
+        color=style.MUTED_TEXT,
+        linewidth=0.5,
+        zorder=Z["labels"] - 0.01,
+        gid="label-leader",
+    )
+    x0, y0 = ax.transData.transform((spec.x, spec.y))
+    k = ax.figure.dpi / 72.0
+    p0 = (x0 + dx * h / d * k, y0 + dy * h / d * k)
+    p1 = (x0 + dx * (d - 2.0) / d * k, y0 + dy * (d - 2.0) / d * k)
+    inv = ax.transAxes.inverted()
+    (a0, b0), (a1, b1) = inv.transform(p0), inv.transform(p1)
+    line.set_data([a0, a1], [b0, b1])
+    ax.add_line(line)
 
 
 def label_anchors(geom: Any, *, n: int = 6) -> list[tuple[float, float]]:

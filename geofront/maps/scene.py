@@ -345,20 +345,45 @@ def capital_layer(ax: Axes, capitals: gpd.GeoDataFrame | None, crs: CRS, view: B
         for i, name in enumerate(caps[name_col].astype(str)):
             size = 9.0 if pop[i] >= 1e6 else 8.0 if pop[i] >= 2.5e5 else 7.0
             unknown = status[i] == "no evidence"
+            # by population, capitals with evidence (a siege status other than "no
+            # evidence") counting as ten times bigger
+            known = bool(status[i]) and not unknown
             specs.append(
                 lb.LabelSpec(
                     cxy[i, 0],
                     cxy[i, 1],
                     name,
                     "point",
-                    -float(pop[i]),
+                    -float(pop[i]) * (10.0 if known else 1.0),
                     fontsize=size,
+                    fontsizes=(6.0,),  # smaller where the map is crowded, never left out first
                     color=style.MUTED_TEXT if unknown else None,
                     fontweight="normal" if unknown else None,
                 )
             )
     statuses = sorted({s if s else "none" for s in status}) if "status" in caps.columns else []
     return Capitals(coll, specs, statuses)
+
+
+def clear_airports(ax: Axes, airports: Any, capitals: Any, *, clearance_pt: float = 7.0) -> Any:
+    """Drop the airport markers that would sit on a capital's marker (a capital's airport
+    at country scale): the capital is the place the reader needs. Returns the airports
+    left (None when none is)."""
+    if airports is None or capitals is None:
+        return airports
+    a = ax.transData.transform(np.asarray(airports.get_offsets()))
+    c = ax.transData.transform(np.asarray(capitals.get_offsets()))
+    if len(a) == 0 or len(c) == 0:
+        return airports
+    near = np.hypot(a[:, None, 0] - c[None, :, 0], a[:, None, 1] - c[None, :, 1]).min(axis=1)
+    keep = near > clearance_pt * ax.figure.dpi / 72.0
+    if keep.all():
+        return airports
+    if not keep.any():
+        airports.remove()
+        return None
+    airports.set_offsets(np.asarray(airports.get_offsets())[keep])
+    return airports
 
 
 def capitals_section(capitals: gpd.GeoDataFrame | None, drawn: Capitals) -> fu.LegendSection:
