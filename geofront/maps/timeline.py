@@ -5,8 +5,10 @@ and frontline length over time below.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.dates as mdates
+import matplotlib.patheffects as pe
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -239,3 +241,122 @@ def _date_axis(ax: Axes, dates: np.ndarray) -> None:
         return text
 
     ax.xaxis.set_major_formatter(FuncFormatter(label))
+
+
+def chronology_figure(
+    events: pd.DataFrame,
+    *,
+    labels: dict[str, str] | None = None,
+    start: Any = None,
+    end: Any = None,
+    title: str | None = None,
+    sources: Sequence[str] = (),
+    width_in: float = 9.0,
+) -> tuple[Figure, Axes]:
+    """A chronology strip: each event a marker on a day axis, with a short caption.
+
+    Events are coloured by type (:func:`geofront.maps.style.event_type_colors`), shaped by
+    the initiating side (:data:`geofront.maps.points.SIDE_MARKERS`) and sized by reported
+    fatalities; one row per event, earliest on top, each with its caption
+    (``labels[event_id]``, else the event's ``src_location`` or sub-event type) to the
+    right of its marker, so captions never overlap.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Canonical events (``event_id``, ``date``, ``event_type``; ``side1``/``actor1`` for
+        the initiator, ``fatalities``).
+    labels : dict, optional
+        event id -> caption.
+    start, end : date-like, optional
+        The axis's first and last day (default: the events' own).
+    sources : sequence of str
+        Credit lines (keys of :data:`geofront.credits.CREDITS` or text); the events'
+        credit is added.
+
+    Returns
+    -------
+    (Figure, Axes)
+        Markers with gid ``chronology:<event_id>``, captions ``chronology-label``.
+    """
+    from geofront.credits import events_credit
+    from geofront.maps import points as pn
+
+    if len(events) == 0:
+        raise InputError("no events to draw: give at least one")
+    ev = pn.with_initiator(events.copy(), "initiator")
+    ev["date"] = pd.to_datetime(ev["date"]).dt.normalize()
+    ev = ev.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+    first = pd.Timestamp(start).normalize() if start is not None else ev["date"].min()
+    last = pd.Timestamp(end).normalize() if end is not None else ev["date"].max()
+    colours = style.event_type_colors(ev["event_type"].astype(str))
+    level = (len(ev) - 1 - np.arange(len(ev))).astype(float)  # earliest on top
+    height = 1.5 + 0.3 * len(ev)
+    with style.map_style():
+        fig = Figure(figsize=(width_in, height))
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.03, 0.8 / height, 0.94, 1 - 1.35 / height))
+        ax.set_xlim(
+            mdates.date2num(first - pd.Timedelta(hours=12)),
+            mdates.date2num(last + pd.Timedelta(days=2, hours=12)),  # room for captions
+        )
+        ax.set_ylim(-0.6, int(level.max()) + 0.8)
+        ax.axhline(-0.6, color=style.MUTED_TEXT, linewidth=0.8)
+        for d in pd.date_range(first, last, freq="D"):
+            ax.axvline(mdates.date2num(d), color="#e6e6e6", linewidth=0.6, zorder=0)
+        ax.set_yticks([])
+        for sp in ("top", "right", "left"):
+            ax.spines[sp].set_visible(False)
+        ax.spines["bottom"].set_visible(False)
+        days = pd.date_range(first, last, freq="D")
+        ax.set_xticks(mdates.date2num(days))
+        ax.set_xticklabels([f"{d.day} {d:%b}" for d in days])
+        ax.tick_params(axis="x", length=0)
+        area = pn.fatality_marker_area(
+            ev["fatalities"] if "fatalities" in ev else np.zeros(len(ev))
+        )
+        for i, row in enumerate(ev.to_dict("records")):
+            x = mdates.date2num(row["date"]) + 0.08
+            marker = pn.SIDE_MARKERS.get(str(row.get("initiator", "unknown")), "o")
+            ax.scatter(
+                [x],
+                [level[i]],
+                s=float(area[i]),
+                marker=marker,
+                c=colours[str(row["event_type"])],
+                edgecolors="white",
+                linewidths=0.6,
+                zorder=3,
+                gid=f"chronology:{row['event_id']}",
+            )
+            text = (labels or {}).get(str(row["event_id"])) or str(
+                row.get("src_location") or row.get("sub_event_type") or row["event_type"]
+            )
+            ax.annotate(
+                text,
+                (x, level[i]),
+                xytext=(7, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=7.0,
+                gid="chronology-label",
+            )
+        fu.add_title_block(
+            fig,
+            title or "Chronology",
+            fu.window_text(ev, first, last) or None,
+            x_in=0.3,
+            top_in=0.12,
+            title_size=11.0,
+        )
+        fu.add_attribution(
+            fig,
+            fu.attribution_text(
+                list(sources) + events_credit(events), extra=[f"Chart: geofront {__version__}"]
+            ),
+            x_in=0.3,
+            y_in=0.3,
+            width_in=width_in - 0.6,
+        )
+    return fig, ax
