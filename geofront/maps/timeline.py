@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.dates as mdates
-import matplotlib.patheffects as pe
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
