@@ -402,6 +402,12 @@ def assessment_counts(read: AssessmentsRead) -> pd.DataFrame:
 
 
 def _read_table(src: Path) -> pd.DataFrame:
+    from geofront.files import check_content, csv_header
+
+    if src.suffix.lower() in (".parquet", ".pq"):
+        check_content(src, what="assessments")
+    else:
+        csv_header(src, what="assessments")
     try:
         if src.suffix.lower() in (".parquet", ".pq"):
             frame = pd.read_parquet(src)

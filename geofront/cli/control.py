@@ -15,6 +15,7 @@ import pandas as pd
 from geofront import datasets
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     control_window_option,
     date_option,
@@ -115,7 +116,7 @@ def status_counts(status: pd.Series) -> str:
     return ", ".join(f"{s} {int(counts.get(s, 0))}" for s in CONTROL_STATUSES)
 
 
-@click.command("control")
+@click.command("control", cls=GeofrontCommand)
 @click.argument("events", type=input_path)
 @date_option("--as-of", "as_of", required=True, help="Decide control as of this day.")
 @control_window_option

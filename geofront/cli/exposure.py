@@ -12,6 +12,7 @@ import pandas as pd
 from geofront import datasets
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     date_option,
     distances_option,
@@ -25,7 +26,7 @@ from geofront.io import read_vector, write_table
 _MODES = ("zones", "control", "city", "events", "near")
 
 
-@click.command("exposure")
+@click.command("exposure", cls=GeofrontCommand)
 @click.option(
     "--zones",
     type=input_path,

@@ -10,6 +10,7 @@ import pandas as pd
 
 from geofront.cli.main import summary
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     input_path,
     load_boundaries_from_options,
@@ -18,7 +19,7 @@ from geofront.cli.options import (
 from geofront.io import write_table
 
 
-@click.command("frontline")
+@click.command("frontline", cls=GeofrontCommand)
 @click.argument("control", type=input_path)
 @click.option(
     "-o",

@@ -11,6 +11,7 @@ import pandas as pd
 from geofront.cli.control import assessment_options, load_assessments_from_options
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     date_option,
     days_option,
@@ -25,7 +26,7 @@ from geofront.cli.options import (
 from geofront.io import write_table
 
 
-@click.command("siege")
+@click.command("siege", cls=GeofrontCommand)
 @click.argument("cities", nargs=-1, metavar="[CITY]...")
 @click.option("--all", "all_cities", is_flag=True, help="Judge every city of the cities file.")
 @siege_events_option

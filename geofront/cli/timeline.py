@@ -12,10 +12,12 @@ from geofront import datasets
 from geofront.cli.control import assessment_options, load_assessments_from_options
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     control_window_option,
     date_option,
     days_option,
+    input_name,
     input_path,
     load_boundaries_from_options,
     min_events_option,
@@ -57,7 +59,7 @@ def timeline_dates(
     return days
 
 
-@click.command("timeline")
+@click.command("timeline", cls=GeofrontCommand)
 @click.argument("events", type=input_path)
 @click.option(
     "--dates",
@@ -73,6 +75,7 @@ def timeline_dates(
 @min_events_option
 @click.option(
     "--population",
+    type=input_name,
     default=None,
     metavar="RASTER",
     help="People-per-cell raster (path or bundled name, e.g. afg-population) to count "
