@@ -436,7 +436,7 @@ def _check_outdir(case: Case, out: Path) -> None:
     from geofront.errors import OutputError
 
     replaced = [out / n for n in _RUN_OUTPUTS]
-    inputs = {
+    inputs: dict[str, list[Path | None]] = {
         "case file": [case.source],
         "boundaries": [case.boundaries],
         "events": list(case.events),
@@ -498,7 +498,7 @@ def _previous_outputs(out: Path) -> set[str]:
     """Files listed in the ``[outputs]`` of ``out/parameters.toml`` (a previous run)."""
     try:
         record = tomllib.loads((out / "parameters.toml").read_text(encoding="utf-8"))
-        files = record.get("outputs", {}).get("files", [])
+        files: Any = record.get("outputs", {}).get("files", [])
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
         return set()
     return {str(f) for f in files if isinstance(f, str)}

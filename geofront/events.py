@@ -719,7 +719,9 @@ def _events_frame(
     actor1, actor2 = text("actor1"), text("actor2")
     dates = pd.Series(day[keep])
     if f.get("fatalities"):
-        fatalities = fatality_counts(sub[f["fatalities"]], name=f["fatalities"], rows=rows[keep])
+        fatalities = fatality_counts(
+            sub[f["fatalities"]], name=str(f["fatalities"]), rows=rows[keep]
+        )
     else:
         fatalities = np.zeros(m, dtype=np.int64)
     out = pd.DataFrame(

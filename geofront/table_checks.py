@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -149,7 +150,7 @@ def check_joined(
     n = len(frame)
     problems: list[tuple[np.ndarray, object]] = []
 
-    def flag(mask: np.ndarray, message: object) -> None:
+    def flag(mask: Any, message: object) -> None:
         mask = np.asarray(mask, dtype=bool)
         if mask.any():
             problems.append((mask, message))

@@ -172,7 +172,14 @@ class World:
 
 
 def boundary_args(path: Path | str) -> list[str]:
-    return ["--boundaries", str(path), "--district-id", "district_id", "--province-id", "province_id"]
+    return [
+        "--boundaries",
+        str(path),
+        "--district-id",
+        "district_id",
+        "--province-id",
+        "province_id",
+    ]
 
 
 def write_raster(
@@ -236,7 +243,17 @@ def build_world(root: Path) -> World:
         ["join", str(events), "-o", str(made.joined_gpkg), *b],
         ["control", str(events), "--as-of", AS_OF, "-o", str(made.control_gpkg), *b],
         ["control", str(events), "--as-of", AS_OF, "-o", str(made.control_csv), *b],
-        ["timeline", str(events), "--start", "2021-07-01", "--end", AS_OF, "-o", str(made.timeline), *b],
+        [
+            "timeline",
+            str(events),
+            "--start",
+            "2021-07-01",
+            "--end",
+            AS_OF,
+            "-o",
+            str(made.timeline),
+            *b,
+        ],
     ):
         res = CliRunner().invoke(cli, ["-q", *args])
         assert res.exit_code == 0, (args, res.output)
@@ -321,7 +338,13 @@ def _raw(fn: Callable[[World], str], name: str = "ev.csv") -> Maker:
     return _file(name, lambda world: fn(world).encode("utf-8"))
 
 
-def _vector(name: str, driver: str, *, mutate: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None, layers: int = 1) -> Maker:
+def _vector(
+    name: str,
+    driver: str,
+    *,
+    mutate: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None,
+    layers: int = 1,
+) -> Maker:
     def make(world: World, d: Path) -> Path:
         rows = acled_rows()
         frame = gpd.GeoDataFrame(
@@ -430,7 +453,12 @@ def _shp_without_dbf(world: World, d: Path) -> Path:
     return p
 
 
-def _ucdp(changes: dict[int, dict[str, str]] | None = None, *, drop: str | None = None, header: bool = True) -> Maker:
+def _ucdp(
+    changes: dict[int, dict[str, str]] | None = None,
+    *,
+    drop: str | None = None,
+    header: bool = True,
+) -> Maker:
     def make(world: World, d: Path) -> Path:
         rows = ucdp_rows()
         for i, ch in (changes or {}).items():
@@ -492,7 +520,17 @@ def _many_columns(world: World) -> bytes:
 
 
 def _generic(world: World) -> bytes:
-    rows = [[r["event_id_cnty"], r["event_date"], r["latitude"], r["longitude"], r["actor1"], r["actor2"]] for r in acled_rows()]
+    rows = [
+        [
+            r["event_id_cnty"],
+            r["event_date"],
+            r["latitude"],
+            r["longitude"],
+            r["actor1"],
+            r["actor2"],
+        ]
+        for r in acled_rows()
+    ]
     return csv_bytes(rows, ["id", "date", "lat", "lon", "actor1", "actor2"])
 
 
@@ -520,108 +558,577 @@ def _xlsx_like(world: World) -> bytes:
 EVENT_CASES: list[Case] = [
     Case("empty file", "events", _file("ev.csv", b""), "error", "is empty"),
     Case("only blank space", "events", _file("ev.csv", b"  \n\t\n\n"), "error", "no header row"),
-    Case("header without rows", "events", _file("ev.csv", lambda wd: csv_bytes([])), "error", "no data rows"),
+    Case(
+        "header without rows",
+        "events",
+        _file("ev.csv", lambda wd: csv_bytes([])),
+        "error",
+        "no data rows",
+    ),
     Case("random bytes", "events", _file("ev.csv", _binary(5000)), "error", "not UTF-8"),
-    Case("gzip-compressed CSV", "events", _file("ev.csv", lambda wd: gzip.compress(wd.events.read_bytes(), mtime=0)), "error", "not UTF-8"),
-    Case("UTF-16 with BOM", "events", _file("ev.csv", lambda wd: wd.events.read_text().encode("utf-16")), "error", "not UTF-8"),
-    Case("UTF-16 without BOM", "events", _file("ev.csv", lambda wd: wd.events.read_text().encode("utf-16-le")), "error", "not UTF-8"),
-    Case("Latin-1 accent", "events", _file("ev.csv", lambda wd: wd.events.read_text().replace("Place 3", "Bāzār 3").encode("latin-1", "replace").replace(b"?", b"\xe9")), "error", "not UTF-8"),
-    Case("an Excel workbook named .csv", "events", _file("ev.csv", _xlsx_like), "error", "not UTF-8"),
-    Case("UTF-8 with BOM", "events", _file("ev.csv", lambda wd: b"\xef\xbb\xbf" + wd.events.read_bytes()), "ok"),
-    Case("CRLF line ends", "events", _file("ev.csv", lambda wd: csv_bytes(acled_rows(), eol="\r\n")), "ok"),
-    Case("CR line ends (old Mac)", "events", _file("ev.csv", lambda wd: csv_bytes(acled_rows(), eol="\r")), "ok"),
+    Case(
+        "gzip-compressed CSV",
+        "events",
+        _file("ev.csv", lambda wd: gzip.compress(wd.events.read_bytes(), mtime=0)),
+        "error",
+        "not UTF-8",
+    ),
+    Case(
+        "UTF-16 with BOM",
+        "events",
+        _file("ev.csv", lambda wd: wd.events.read_text().encode("utf-16")),
+        "error",
+        "not UTF-8",
+    ),
+    Case(
+        "UTF-16 without BOM",
+        "events",
+        _file("ev.csv", lambda wd: wd.events.read_text().encode("utf-16-le")),
+        "error",
+        "not UTF-8",
+    ),
+    Case(
+        "Latin-1 accent",
+        "events",
+        _file(
+            "ev.csv",
+            lambda wd: (
+                wd.events.read_text()
+                .replace("Place 3", "Bāzār 3")
+                .encode("latin-1", "replace")
+                .replace(b"?", b"\xe9")
+            ),
+        ),
+        "error",
+        "not UTF-8",
+    ),
+    Case(
+        "an Excel workbook named .csv", "events", _file("ev.csv", _xlsx_like), "error", "not UTF-8"
+    ),
+    Case(
+        "UTF-8 with BOM",
+        "events",
+        _file("ev.csv", lambda wd: b"\xef\xbb\xbf" + wd.events.read_bytes()),
+        "ok",
+    ),
+    Case(
+        "CRLF line ends",
+        "events",
+        _file("ev.csv", lambda wd: csv_bytes(acled_rows(), eol="\r\n")),
+        "ok",
+    ),
+    Case(
+        "CR line ends (old Mac)",
+        "events",
+        _file("ev.csv", lambda wd: csv_bytes(acled_rows(), eol="\r")),
+        "ok",
+    ),
     Case("semicolons and decimal commas", "events", _file("ev.csv", _decimal_comma), "ok"),
-    Case("tab-separated", "events", _file("ev.csv", lambda wd: csv_bytes(acled_rows(), sep="\t")), "ok"),
-    Case("pipe-separated", "events", _file("ev.csv", lambda wd: csv_bytes(acled_rows(), sep="|")), "error", "cannot find the latitude column"),
+    Case(
+        "tab-separated",
+        "events",
+        _file("ev.csv", lambda wd: csv_bytes(acled_rows(), sep="\t")),
+        "ok",
+    ),
+    Case(
+        "pipe-separated",
+        "events",
+        _file("ev.csv", lambda wd: csv_bytes(acled_rows(), sep="|")),
+        "error",
+        "cannot find the latitude column",
+    ),
     Case("generic table", "events", _file("ev.csv", _generic), "ok"),
-    Case("generic table without latitude", "events", _file("ev.csv", _generic_no_lat), "error", "cannot find the latitude column"),
-    Case("ACLED without actor1", "events", _acled_without("actor1"), "error", "looks like an ACLED export.*lacks actor1.*--format csv"),
-    Case("ACLED without event_id_cnty", "events", _acled_without("event_id_cnty"), "error", "looks like an ACLED export.*lacks event_id_cnty"),
-    Case("UCDP without best", "events", _ucdp(drop="best"), "error", "looks like a UCDP GED file.*lacks best"),
+    Case(
+        "generic table without latitude",
+        "events",
+        _file("ev.csv", _generic_no_lat),
+        "error",
+        "cannot find the latitude column",
+    ),
+    Case(
+        "ACLED without actor1",
+        "events",
+        _acled_without("actor1"),
+        "error",
+        "looks like an ACLED export.*lacks actor1.*--format csv",
+    ),
+    Case(
+        "ACLED without event_id_cnty",
+        "events",
+        _acled_without("event_id_cnty"),
+        "error",
+        "looks like an ACLED export.*lacks event_id_cnty",
+    ),
+    Case(
+        "UCDP without best",
+        "events",
+        _ucdp(drop="best"),
+        "error",
+        "looks like a UCDP GED file.*lacks best",
+    ),
     Case("UCDP GED", "events", _ucdp(), "ok"),
     Case("UCDP Candidate without header", "events", _ucdp(header=False), "ok"),
-    Case("UCDP date_end before date_start", "events", _ucdp({2: {"date_end": "2021-06-01 00:00:00.000"}}), "rejects", rejected=1),
+    Case(
+        "UCDP date_end before date_start",
+        "events",
+        _ucdp({2: {"date_end": "2021-06-01 00:00:00.000"}}),
+        "rejects",
+        rejected=1,
+    ),
     Case("UCDP country-precision event", "events", _ucdp({2: {"where_prec": "6"}}), "ok"),
     Case("row with two extra fields", "events", _file("ev.csv", _ragged(2)), "rejects", rejected=1),
-    Case("row with two fields short", "events", _file("ev.csv", _ragged(-2)), "rejects", rejected=1),
-    Case("blank lines between rows", "events", _raw(lambda wd: "\n\n".join(_text_lines(wd)) + "\n"), "ok"),
-    Case("a line of spaces between rows", "events", _raw(lambda wd: "\n".join([*_text_lines(wd)[:5], "   ", *_text_lines(wd)[5:]]) + "\n"), "rejects", records=11, rejected=1),
-    Case("quote never closed mid-file", "events", _file("ev.csv", _unclosed_middle), "error", "never closed"),
-    Case("quote never closed in the last field", "events", _file("ev.csv", _unclosed_last), "error", "never closed"),
+    Case(
+        "row with two fields short", "events", _file("ev.csv", _ragged(-2)), "rejects", rejected=1
+    ),
+    Case(
+        "blank lines between rows",
+        "events",
+        _raw(lambda wd: "\n\n".join(_text_lines(wd)) + "\n"),
+        "ok",
+    ),
+    Case(
+        "a line of spaces between rows",
+        "events",
+        _raw(lambda wd: "\n".join([*_text_lines(wd)[:5], "   ", *_text_lines(wd)[5:]]) + "\n"),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "quote never closed mid-file",
+        "events",
+        _file("ev.csv", _unclosed_middle),
+        "error",
+        "never closed",
+    ),
+    Case(
+        "quote never closed in the last field",
+        "events",
+        _file("ev.csv", _unclosed_last),
+        "error",
+        "never closed",
+    ),
     Case("a 17 MiB field", "events", _file("ev.csv", _huge_field), "ok"),
-    Case("quoted newlines in notes", "events", _events(_set([2], notes="first line\nsecond, with a comma\nthird"), "ev.csv"), "ok"),
+    Case(
+        "quoted newlines in notes",
+        "events",
+        _events(_set([2], notes="first line\nsecond, with a comma\nthird"), "ev.csv"),
+        "ok",
+    ),
     Case("NUL byte after 64 KiB", "events", _file("ev.csv", _nul_in_notes), "ok"),
     Case("531 columns", "events", _file("ev.csv", _many_columns), "ok"),
-    Case("duplicate column names", "events", _file("ev.csv", lambda wd: csv_bytes(acled_rows(), [*ACLED_COLUMNS[:-1], "notes"])), "ok"),
-    Case("latitude 95.5", "events", _events(_plus(latitude="95.5")), "rejects", records=11, rejected=1),
-    Case("latitude and longitude swapped", "events", _events(_plus(latitude="63.0", longitude="34.9")), "rejects", records=11, rejected=1),
-    Case("latitude as text", "events", _events(_plus(latitude="north")), "rejects", records=11, rejected=1),
-    Case("longitude NaN", "events", _events(_plus(longitude="NaN")), "rejects", records=11, rejected=1),
-    Case("longitude infinite", "events", _events(_plus(longitude="-inf")), "rejects", records=11, rejected=1),
-    Case("Null Island", "events", _events(_plus(latitude="0", longitude="0")), "rejects", records=11, rejected=1),
-    Case("decimal comma in a comma file", "events", _events(_plus(latitude="34,9")), "rejects", records=11, rejected=1),
-    Case("empty coordinates", "events", _events(_plus(latitude="", longitude="")), "rejects", records=11, rejected=1),
+    Case(
+        "duplicate column names",
+        "events",
+        _file("ev.csv", lambda wd: csv_bytes(acled_rows(), [*ACLED_COLUMNS[:-1], "notes"])),
+        "ok",
+    ),
+    Case(
+        "latitude 95.5",
+        "events",
+        _events(_plus(latitude="95.5")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "latitude and longitude swapped",
+        "events",
+        _events(_plus(latitude="63.0", longitude="34.9")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "latitude as text",
+        "events",
+        _events(_plus(latitude="north")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "longitude NaN",
+        "events",
+        _events(_plus(longitude="NaN")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "longitude infinite",
+        "events",
+        _events(_plus(longitude="-inf")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "Null Island",
+        "events",
+        _events(_plus(latitude="0", longitude="0")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "decimal comma in a comma file",
+        "events",
+        _events(_plus(latitude="34,9")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "empty coordinates",
+        "events",
+        _events(_plus(latitude="", longitude="")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
     Case("empty date", "events", _events(_plus(event_date="")), "rejects", records=11, rejected=1),
-    Case("30 February", "events", _events(_plus(event_date="2021-02-30")), "rejects", records=11, rejected=1),
-    Case("ambiguous day/month", "events", _events(_plus(event_date="07/06/2021")), "rejects", records=11, rejected=1),
-    Case("date in 2099", "events", _events(_plus(event_date="2099-07-07")), "rejects", records=11, rejected=1),
-    Case("date 9999-12-31", "events", _events(_plus(event_date="9999-12-31")), "rejects", records=11, rejected=1),
-    Case("year 0021", "events", _events(_plus(event_date="0021-07-07")), "rejects", records=11, rejected=1),
-    Case("duplicate event id", "events", _events(lambda: [*acled_rows(), acled_rows()[3]]), "rejects", records=11, rejected=1),
-    Case("event far outside the boundaries", "events", _events(_plus(latitude="10.0", longitude="10.0")), "rejects", records=11, rejected=1),
-    Case("event 1 km outside (snapped)", "events", _events(_plus(latitude=f"{w.lonlat(41, 10)[1]:.5f}", longitude=f"{w.lonlat(41, 10)[0]:.5f}")), "ok", records=11),
+    Case(
+        "30 February",
+        "events",
+        _events(_plus(event_date="2021-02-30")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "ambiguous day/month",
+        "events",
+        _events(_plus(event_date="07/06/2021")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "date in 2099",
+        "events",
+        _events(_plus(event_date="2099-07-07")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "date 9999-12-31",
+        "events",
+        _events(_plus(event_date="9999-12-31")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "year 0021",
+        "events",
+        _events(_plus(event_date="0021-07-07")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "duplicate event id",
+        "events",
+        _events(lambda: [*acled_rows(), acled_rows()[3]]),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "event far outside the boundaries",
+        "events",
+        _events(_plus(latitude="10.0", longitude="10.0")),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
+    Case(
+        "event 1 km outside (snapped)",
+        "events",
+        _events(
+            _plus(latitude=f"{w.lonlat(41, 10)[1]:.5f}", longitude=f"{w.lonlat(41, 10)[0]:.5f}")
+        ),
+        "ok",
+        records=11,
+    ),
     Case("fatalities -7", "events", _events(_set([1], fatalities="-7")), "ok"),
-    Case("fatalities overflow", "events", _events(_set([1], fatalities="99999999999999999999")), "ok"),
+    Case(
+        "fatalities overflow", "events", _events(_set([1], fatalities="99999999999999999999")), "ok"
+    ),
     Case("fractional fatalities", "events", _events(_set([1], fatalities="2.5")), "ok"),
     Case("fatalities as words", "events", _events(_set([1], fatalities="dozens")), "ok"),
-    Case("fatalities with thousands separator", "events", _events(_set([1], fatalities="1,060")), "ok"),
-    Case("all coordinates empty", "events", _events(_set(range(10), latitude="", longitude="")), "rejects", rejected=10, may_fail=("map events", "siege", "map siege", "run")),
+    Case(
+        "fatalities with thousands separator",
+        "events",
+        _events(_set([1], fatalities="1,060")),
+        "ok",
+    ),
+    Case(
+        "all coordinates empty",
+        "events",
+        _events(_set(range(10), latitude="", longitude="")),
+        "rejects",
+        rejected=10,
+        may_fail=("map events", "siege", "map siege", "run"),
+    ),
     Case("one event", "events", _events(lambda: acled_rows()[:1]), "ok", records=1),
-    Case("only region-precision events", "events", _events(_set(range(10), geo_precision="3")), "ok"),
-    Case("a directory", "events", lambda wd, d: (d / "ev.csv").mkdir() or d / "ev.csv", "error", "is a directory"),
-    Case("no such file", "events", lambda wd, d: d / "missing.csv", "error", "does not exist|neither a bundled dataset nor a file"),
+    Case(
+        "only region-precision events", "events", _events(_set(range(10), geo_precision="3")), "ok"
+    ),
+    Case(
+        "a directory",
+        "events",
+        lambda wd, d: (d / "ev.csv").mkdir() or d / "ev.csv",
+        "error",
+        "is a directory",
+    ),
+    Case(
+        "no such file",
+        "events",
+        lambda wd, d: d / "missing.csv",
+        "error",
+        "does not exist|neither a bundled dataset nor a file",
+    ),
     Case("symbolic link loop", "events", _link(lambda d: str(d / "ev.csv")), "error", "link loop"),
-    Case("broken symbolic link", "events", _link(lambda d: str(d / "gone.csv")), "error", "broken symbolic link"),
+    Case(
+        "broken symbolic link",
+        "events",
+        _link(lambda d: str(d / "gone.csv")),
+        "error",
+        "broken symbolic link",
+    ),
     Case("a named pipe", "events", _fifo, "error", "not a regular file"),
     Case("GeoJSON points", "events", _vector("ev.geojson", "GeoJSON"), "ok"),
-    Case("GeoJSON with a polygon", "events", _vector("ev.geojson", "GeoJSON", mutate=lambda f: f.set_geometry(f.geometry.where(f.index != 2, shapely.buffer(f.geometry.array, 0.01)))), "rejects", rejected=1),
-    Case("GeoJSON with a null geometry", "events", _vector("ev.geojson", "GeoJSON", mutate=lambda f: f.set_geometry(f.geometry.where(f.index != 2, None))), "rejects", rejected=1),
-    Case("GeoJSON cut short", "events", _file("ev.geojson", lambda wd: b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Po'), "error", "cannot read events file"),
-    Case("VRT named .geojson reading /etc/passwd", "events", _file("ev.geojson", _vrt_passwd()), "error", "GDAL VRT"),
-    Case("VRT named .geojson fetching a URL", "events", _file("ev.geojson", _vrt_url()), "error", "GDAL VRT"),
+    Case(
+        "GeoJSON with a polygon",
+        "events",
+        _vector(
+            "ev.geojson",
+            "GeoJSON",
+            mutate=lambda f: f.set_geometry(
+                f.geometry.where(f.index != 2, shapely.buffer(f.geometry.array, 0.01))
+            ),
+        ),
+        "rejects",
+        rejected=1,
+    ),
+    Case(
+        "GeoJSON with a null geometry",
+        "events",
+        _vector(
+            "ev.geojson",
+            "GeoJSON",
+            mutate=lambda f: f.set_geometry(f.geometry.where(f.index != 2, None)),
+        ),
+        "rejects",
+        rejected=1,
+    ),
+    Case(
+        "GeoJSON cut short",
+        "events",
+        _file(
+            "ev.geojson",
+            lambda wd: (
+                b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Po'
+            ),
+        ),
+        "error",
+        "cannot read events file",
+    ),
+    Case(
+        "VRT named .geojson reading /etc/passwd",
+        "events",
+        _file("ev.geojson", _vrt_passwd()),
+        "error",
+        "GDAL VRT",
+    ),
+    Case(
+        "VRT named .geojson fetching a URL",
+        "events",
+        _file("ev.geojson", _vrt_url()),
+        "error",
+        "GDAL VRT",
+    ),
     Case("VRT named .csv", "events", _file("ev.csv", _vrt_passwd()), "error", "no data rows"),
-    Case("GeoPackage with two layers", "events", _vector("ev.gpkg", "GPKG", layers=2), "error", "has 2 layers.*--layer"),
-    Case("CSV text named .gpkg", "events", _file("ev.gpkg", lambda wd: wd.events.read_bytes()), "error", "not a GeoPackage"),
+    Case(
+        "GeoPackage with two layers",
+        "events",
+        _vector("ev.gpkg", "GPKG", layers=2),
+        "error",
+        "has 2 layers.*--layer",
+    ),
+    Case(
+        "CSV text named .gpkg",
+        "events",
+        _file("ev.gpkg", lambda wd: wd.events.read_bytes()),
+        "error",
+        "not a GeoPackage",
+    ),
     Case("GeoPackage cut short", "events", _gpkg_head, "error", "cannot read events file"),
     Case("GeoParquet points", "events", _vector("ev.parquet", "Parquet"), "ok"),
     Case("plain Parquet with lat/lon", "events", _vector("ev.parquet", "PlainParquet"), "ok"),
-    Case("CSV text named .parquet", "events", _file("ev.parquet", lambda wd: wd.events.read_bytes()), "error", "not a Parquet file"),
+    Case(
+        "CSV text named .parquet",
+        "events",
+        _file("ev.parquet", lambda wd: wd.events.read_bytes()),
+        "error",
+        "not a Parquet file",
+    ),
     Case("Shapefile points", "events", _vector("ev.shp", "ESRI Shapefile"), "ok"),
     Case("Shapefile without .dbf", "events", _shp_without_dbf, "error", "its .dbf file is missing"),
-    Case("Excel 'sep=;' line first", "events", _raw(lambda wd: "sep=,\n" + wd.events.read_text()), "error", "cannot find the latitude column"),
+    Case(
+        "Excel 'sep=;' line first",
+        "events",
+        _raw(lambda wd: "sep=,\n" + wd.events.read_text()),
+        "error",
+        "cannot find the latitude column",
+    ),
     Case("joined table", "joined", lambda wd, d: wd.joined, "ok", names_file=False),
     Case("joined GeoPackage", "joined", lambda wd, d: wd.joined_gpkg, "ok", names_file=False),
-    Case("joined table, latitude 95.5", "joined", _joined_edit("latitude", "95.5"), "error", "row 3, latitude '95.5'", raw_expect="rejects", raw_rejected=1),
-    Case("joined table, fatalities -7", "joined", _joined_edit("fatalities", "-7"), "error", "fatalities '-7'", raw_expect="ok", raw_rejected=0),
-    Case("joined table, fatalities 2.5", "joined", _joined_edit("fatalities", "2.5"), "error", "fatalities '2.5'", raw_expect="ok", raw_rejected=0),
-    Case("joined table, unknown district", "joined", _joined_edit("district_id", "999"), "error", "district_id '999' is not in the boundaries", raw_expect="ok", raw_rejected=0),
-    Case("joined table, bad snap distance", "joined", _joined_edit("snap_distance_m", "near"), "error", "snap_distance_m", raw_expect="ok", raw_rejected=0),
-    Case("joined table, bad date", "joined", _joined_edit("date", "yesterday"), "error", "date 'yesterday'", raw_expect="rejects", raw_rejected=1),
-    Case("joined table, future date", "joined", _joined_edit("date", "2099-01-01"), "error", "in the future", raw_expect="rejects", raw_rejected=1),
-    Case("joined table, duplicate id", "joined", _joined_edit("event_id", "WLD0001"), "error", "occurs twice", raw_expect="rejects", raw_rejected=1),
-    Case("joined table, unknown join method", "joined", _joined_edit("join_method", "teleported"), "error", "join_method 'teleported'", raw_expect="ok", raw_rejected=0),
-    Case("joined table, unknown side", "joined", _joined_edit("side1", "aliens"), "error", "side1 'aliens'", raw_expect="ok", raw_rejected=0),
-    Case("joined table cut mid-row", "joined", _file("joined.csv", lambda wd: wd.joined.read_bytes()[:-150]), "error", "field", raw_expect="rejects", raw_rejected=1),
-    Case("joined table without side1", "joined", _file("joined.csv", lambda wd: pd.read_csv(wd.joined, dtype=str).drop(columns="side1").to_csv(index=False).encode()), "error", "lacks column.*side1", raw_expect="ok", raw_rejected=0),
-    Case("joined table in UTF-16", "joined", _file("joined.csv", lambda wd: wd.joined.read_text().encode("utf-16")), "error", "not UTF-8"),
-    Case("joined GeoPackage, latitude 95.5", "joined", _joined_gpkg_edit, "error", "latitude", raw_expect="ok", raw_rejected=0),
+    Case(
+        "joined table, latitude 95.5",
+        "joined",
+        _joined_edit("latitude", "95.5"),
+        "error",
+        "row 3, latitude '95.5'",
+        raw_expect="rejects",
+        raw_rejected=1,
+    ),
+    Case(
+        "joined table, fatalities -7",
+        "joined",
+        _joined_edit("fatalities", "-7"),
+        "error",
+        "fatalities '-7'",
+        raw_expect="ok",
+        raw_rejected=0,
+    ),
+    Case(
+        "joined table, fatalities 2.5",
+        "joined",
+        _joined_edit("fatalities", "2.5"),
+        "error",
+        "fatalities '2.5'",
+        raw_expect="ok",
+        raw_rejected=0,
+    ),
+    Case(
+        "joined table, unknown district",
+        "joined",
+        _joined_edit("district_id", "999"),
+        "error",
+        "district_id '999' is not in the boundaries",
+        raw_expect="ok",
+        raw_rejected=0,
+    ),
+    Case(
+        "joined table, bad snap distance",
+        "joined",
+        _joined_edit("snap_distance_m", "near"),
+        "error",
+        "snap_distance_m",
+        raw_expect="ok",
+        raw_rejected=0,
+    ),
+    Case(
+        "joined table, bad date",
+        "joined",
+        _joined_edit("date", "yesterday"),
+        "error",
+        "date 'yesterday'",
+        raw_expect="rejects",
+        raw_rejected=1,
+    ),
+    Case(
+        "joined table, future date",
+        "joined",
+        _joined_edit("date", "2099-01-01"),
+        "error",
+        "in the future",
+        raw_expect="rejects",
+        raw_rejected=1,
+    ),
+    Case(
+        "joined table, duplicate id",
+        "joined",
+        _joined_edit("event_id", "WLD0001"),
+        "error",
+        "occurs twice",
+        raw_expect="rejects",
+        raw_rejected=1,
+    ),
+    Case(
+        "joined table, unknown join method",
+        "joined",
+        _joined_edit("join_method", "teleported"),
+        "error",
+        "join_method 'teleported'",
+        raw_expect="ok",
+        raw_rejected=0,
+    ),
+    Case(
+        "joined table, unknown side",
+        "joined",
+        _joined_edit("side1", "aliens"),
+        "error",
+        "side1 'aliens'",
+        raw_expect="ok",
+        raw_rejected=0,
+    ),
+    Case(
+        "joined table cut mid-row",
+        "joined",
+        _file("joined.csv", lambda wd: wd.joined.read_bytes()[:-150]),
+        "error",
+        "field",
+        raw_expect="rejects",
+        raw_rejected=1,
+    ),
+    Case(
+        "joined table without side1",
+        "joined",
+        _file(
+            "joined.csv",
+            lambda wd: (
+                pd.read_csv(wd.joined, dtype=str).drop(columns="side1").to_csv(index=False).encode()
+            ),
+        ),
+        "error",
+        "lacks column.*side1",
+        raw_expect="ok",
+        raw_rejected=0,
+    ),
+    Case(
+        "joined table in UTF-16",
+        "joined",
+        _file("joined.csv", lambda wd: wd.joined.read_text().encode("utf-16")),
+        "error",
+        "not UTF-8",
+    ),
+    Case(
+        "joined GeoPackage, latitude 95.5",
+        "joined",
+        _joined_gpkg_edit,
+        "error",
+        "latitude",
+        raw_expect="ok",
+        raw_rejected=0,
+    ),
 ]
 
 
 # --- boundaries, rasters, control tables, case files, cities... ---------------------------
 
 
-def _districts(mutate: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None, *, name: str = "b.gpkg", driver: str = "GPKG", layers: int = 1) -> Maker:
+def _districts(
+    mutate: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None,
+    *,
+    name: str = "b.gpkg",
+    driver: str = "GPKG",
+    layers: int = 1,
+) -> Maker:
     def make(world: World, d: Path) -> Path:
         frame = w.districts_frame()
         if mutate is not None:
@@ -635,7 +1142,11 @@ def _districts(mutate: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = N
 
 
 def _no_prj(world: World, d: Path) -> Path:
-    p = _districts(lambda f: f.rename(columns=lambda c: c.replace("_id", "_i")), name="b.shp", driver="ESRI Shapefile")(world, d)
+    p = _districts(
+        lambda f: f.rename(columns=lambda c: c.replace("_id", "_i")),
+        name="b.shp",
+        driver="ESRI Shapefile",
+    )(world, d)
     p.with_suffix(".prj").unlink()
     return p
 
@@ -648,20 +1159,91 @@ def _bowtie(f: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 BOUNDARY_CASES: list[Case] = [
-    Case("boundaries: a null geometry", "boundaries", _districts(lambda f: f.set_geometry(f.geometry.where(f.index != 1, None))), "error", "no geometry"),
-    Case("boundaries: an empty polygon", "boundaries", _districts(lambda f: f.set_geometry(f.geometry.where(f.index != 1, shapely.Polygon()))), "error", "no geometry"),
+    Case(
+        "boundaries: a null geometry",
+        "boundaries",
+        _districts(lambda f: f.set_geometry(f.geometry.where(f.index != 1, None))),
+        "error",
+        "no geometry",
+    ),
+    Case(
+        "boundaries: an empty polygon",
+        "boundaries",
+        _districts(lambda f: f.set_geometry(f.geometry.where(f.index != 1, shapely.Polygon()))),
+        "error",
+        "no geometry",
+    ),
     Case("boundaries: Shapefile without .prj", "boundaries", _no_prj, "error", "no CRS.*--crs"),
-    Case("boundaries: points", "boundaries", _districts(lambda f: f.set_geometry(f.geometry.centroid)), "error", "not a polygon"),
+    Case(
+        "boundaries: points",
+        "boundaries",
+        _districts(lambda f: f.set_geometry(f.geometry.centroid)),
+        "error",
+        "not a polygon",
+    ),
     Case("boundaries: a self-intersecting polygon", "boundaries", _districts(_bowtie), "ok"),
-    Case("boundaries: no district column", "boundaries", _districts(lambda f: f.rename(columns={"district": "name"})), "error", "--district-name"),
-    Case("boundaries: duplicate ids", "boundaries", _districts(lambda f: f.assign(district_id="101")), "error", "occurs more than once"),
-    Case("boundaries: no features", "boundaries", _districts(lambda f: f.iloc[0:0]), "error", "no features"),
-    Case("boundaries: VRT named .geojson", "boundaries", _file("b.geojson", _vrt_passwd()), "error", "GDAL VRT"),
-    Case("boundaries: a .txt file", "boundaries", _file("b.txt", b"district\nA\n"), "error", "extension .txt"),
-    Case("boundaries: two layers", "boundaries", _districts(layers=2), "error", "has 2 layers.*--boundaries-layer"),
-    Case("boundaries: an empty name", "boundaries", _districts(lambda f: f.assign(district=f["district"].where(f.index != 2, None))), "error", "empty in feature"),
-    Case("boundaries: random bytes named .gpkg", "boundaries", _file("b.gpkg", _binary(4096)), "error", "not a GeoPackage"),
-    Case("boundaries: GeoJSON in degrees", "boundaries", _districts(lambda f: f.to_crs(4326), name="b.geojson", driver="GeoJSON"), "ok"),
+    Case(
+        "boundaries: no district column",
+        "boundaries",
+        _districts(lambda f: f.rename(columns={"district": "name"})),
+        "error",
+        "--district-name",
+    ),
+    Case(
+        "boundaries: duplicate ids",
+        "boundaries",
+        _districts(lambda f: f.assign(district_id="101")),
+        "error",
+        "occurs more than once",
+    ),
+    Case(
+        "boundaries: no features",
+        "boundaries",
+        _districts(lambda f: f.iloc[0:0]),
+        "error",
+        "no features",
+    ),
+    Case(
+        "boundaries: VRT named .geojson",
+        "boundaries",
+        _file("b.geojson", _vrt_passwd()),
+        "error",
+        "GDAL VRT",
+    ),
+    Case(
+        "boundaries: a .txt file",
+        "boundaries",
+        _file("b.txt", b"district\nA\n"),
+        "error",
+        "extension .txt",
+    ),
+    Case(
+        "boundaries: two layers",
+        "boundaries",
+        _districts(layers=2),
+        "error",
+        "has 2 layers.*--boundaries-layer",
+    ),
+    Case(
+        "boundaries: an empty name",
+        "boundaries",
+        _districts(lambda f: f.assign(district=f["district"].where(f.index != 2, None))),
+        "error",
+        "empty in feature",
+    ),
+    Case(
+        "boundaries: random bytes named .gpkg",
+        "boundaries",
+        _file("b.gpkg", _binary(4096)),
+        "error",
+        "not a GeoPackage",
+    ),
+    Case(
+        "boundaries: GeoJSON in degrees",
+        "boundaries",
+        _districts(lambda f: f.to_crs(4326), name="b.geojson", driver="GeoJSON"),
+        "ok",
+    ),
 ]
 
 
@@ -685,19 +1267,78 @@ def _fill(value: float) -> Callable[[], np.ndarray]:
 
 
 POPULATION_CASES: list[Case] = [
-    Case("raster: negative cells, no nodata", "population", _pop(_with_negatives, nodata=None), "ok"),
+    Case(
+        "raster: negative cells, no nodata", "population", _pop(_with_negatives, nodata=None), "ok"
+    ),
     Case("raster: -3.4e38 fill, no nodata", "population", _pop(_fill(-3.4e38), nodata=None), "ok"),
     Case("raster: NaN cells", "population", _pop(_fill(np.nan)), "ok"),
     Case("raster: all nodata", "population", _pop(lambda: np.full((50, 50), -99999.0)), "ok"),
-    Case("raster: no CRS", "population", _pop(lambda: np.full((50, 50), 10.0), crs=None), "error", "has no CRS"),
-    Case("raster: rotated grid", "population", _pop(lambda: np.full((50, 50), 10.0), transform=Affine(1000.0, 10.0, w.X0 - 5000, 10.0, -1000.0, w.Y0 + 45000)), "error", "rotated grid"),
-    Case("raster: VRT named .tif", "population", _file("p.tif", lambda wd: _raster_vrt(str(wd.population))), "error", "GDAL VRT"),
-    Case("raster: text named .tif", "population", _file("p.tif", b"population,10\n"), "error", "not a GeoTIFF"),
-    Case("raster: GeoTIFF cut short", "population", _file("p.tif", lambda wd: wd.population.read_bytes()[:300]), "error", "cannot read population raster|has no CRS"),
-    Case("raster: VRT fetching a URL", "population", _file("p.vrt", _raster_vrt("/vsicurl/http://127.0.0.1:9/pop.tif")), "error", "refers to the network"),
-    Case("raster: local VRT", "population", _file("p.vrt", lambda wd: _raster_vrt(str(wd.population))), "ok"),
-    Case("raster: a PNG", "population", _file("p.png", b"\x89PNG\r\n\x1a\n" + _binary(200)), "error", "extension .png"),
-    Case("raster: GDAL virtual path", "population", lambda wd, d: Path("/vsicurl/http://127.0.0.1:9/pop.tif"), "error", "local files only|neither a bundled dataset nor a file", names_file=False),
+    Case(
+        "raster: no CRS",
+        "population",
+        _pop(lambda: np.full((50, 50), 10.0), crs=None),
+        "error",
+        "has no CRS",
+    ),
+    Case(
+        "raster: rotated grid",
+        "population",
+        _pop(
+            lambda: np.full((50, 50), 10.0),
+            transform=Affine(1000.0, 10.0, w.X0 - 5000, 10.0, -1000.0, w.Y0 + 45000),
+        ),
+        "error",
+        "rotated grid",
+    ),
+    Case(
+        "raster: VRT named .tif",
+        "population",
+        _file("p.tif", lambda wd: _raster_vrt(str(wd.population))),
+        "error",
+        "GDAL VRT",
+    ),
+    Case(
+        "raster: text named .tif",
+        "population",
+        _file("p.tif", b"population,10\n"),
+        "error",
+        "not a GeoTIFF",
+    ),
+    Case(
+        "raster: GeoTIFF cut short",
+        "population",
+        _file("p.tif", lambda wd: wd.population.read_bytes()[:300]),
+        "error",
+        "cannot read population raster|has no CRS",
+    ),
+    Case(
+        "raster: VRT fetching a URL",
+        "population",
+        _file("p.vrt", _raster_vrt("/vsicurl/http://127.0.0.1:9/pop.tif")),
+        "error",
+        "refers to the network",
+    ),
+    Case(
+        "raster: local VRT",
+        "population",
+        _file("p.vrt", lambda wd: _raster_vrt(str(wd.population))),
+        "ok",
+    ),
+    Case(
+        "raster: a PNG",
+        "population",
+        _file("p.png", b"\x89PNG\r\n\x1a\n" + _binary(200)),
+        "error",
+        "extension .png",
+    ),
+    Case(
+        "raster: GDAL virtual path",
+        "population",
+        lambda wd, d: Path("/vsicurl/http://127.0.0.1:9/pop.tif"),
+        "error",
+        "local files only|neither a bundled dataset nor a file",
+        names_file=False,
+    ),
 ]
 
 
@@ -714,16 +1355,60 @@ def _control_edit(fn: Callable[[pd.DataFrame], pd.DataFrame]) -> Maker:
 CONTROL_CASES: list[Case] = [
     Case("control: GeoPackage", "control", lambda wd, d: wd.control_gpkg, "ok", names_file=False),
     Case("control: CSV", "control", lambda wd, d: wd.control_csv, "ok", names_file=False),
-    Case("control: unknown status", "control", _control_edit(lambda f: f.assign(status=f["status"].where(f.index != 1, "liberated"))), "error", "status 'liberated'"),
-    Case("control: no status column", "control", _control_edit(lambda f: f.drop(columns="status")), "error", "lacks column.*status"),
+    Case(
+        "control: unknown status",
+        "control",
+        _control_edit(lambda f: f.assign(status=f["status"].where(f.index != 1, "liberated"))),
+        "error",
+        "status 'liberated'",
+    ),
+    Case(
+        "control: no status column",
+        "control",
+        _control_edit(lambda f: f.drop(columns="status")),
+        "error",
+        "lacks column.*status",
+    ),
     Case("control: random bytes", "control", _file("c.csv", _binary(3000)), "error", "not UTF-8"),
-    Case("control: unknown district", "control", _control_edit(lambda f: f.assign(district_id=f["district_id"].where(f.index != 1, "999"))), "error", "'999' is not in the boundaries"),
-    Case("control: bad since", "control", _control_edit(lambda f: f.assign(since=f["since"].where(f.index != 1, "last week"))), "error", "since 'last week'"),
+    Case(
+        "control: unknown district",
+        "control",
+        _control_edit(lambda f: f.assign(district_id=f["district_id"].where(f.index != 1, "999"))),
+        "error",
+        "'999' is not in the boundaries",
+    ),
+    Case(
+        "control: bad since",
+        "control",
+        _control_edit(lambda f: f.assign(since=f["since"].where(f.index != 1, "last week"))),
+        "error",
+        "since 'last week'",
+    ),
     Case("control: empty file", "control", _file("c.csv", b""), "error", "is empty"),
-    Case("control: only blank space", "control", _file("c.csv", b" \n \n"), "error", "no header row"),
-    Case("control: a district twice", "control", _control_edit(lambda f: pd.concat([f, f.iloc[[0]]])), "error", "occurs twice"),
-    Case("control: UTF-16", "control", _file("c.csv", lambda wd: wd.control_csv.read_text().encode("utf-16")), "error", "not UTF-8"),
-    Case("control: VRT named .gpkg", "control", _file("c.gpkg", _vrt_passwd("control")), "error", "GDAL VRT"),
+    Case(
+        "control: only blank space", "control", _file("c.csv", b" \n \n"), "error", "no header row"
+    ),
+    Case(
+        "control: a district twice",
+        "control",
+        _control_edit(lambda f: pd.concat([f, f.iloc[[0]]])),
+        "error",
+        "occurs twice",
+    ),
+    Case(
+        "control: UTF-16",
+        "control",
+        _file("c.csv", lambda wd: wd.control_csv.read_text().encode("utf-16")),
+        "error",
+        "not UTF-8",
+    ),
+    Case(
+        "control: VRT named .gpkg",
+        "control",
+        _file("c.gpkg", _vrt_passwd("control")),
+        "error",
+        "GDAL VRT",
+    ),
 ]
 
 
@@ -774,22 +1459,104 @@ def _case(**kw: object) -> Maker:
 
 CASE_FILE_CASES: list[Case] = [
     Case("case: events = []", "case", _case(events="[]"), "error", "data.events is empty"),
-    Case("case: radii_m = ['a']", "case", _case(extra='[siege]\nradii_m = ["a"]'), "error", "siege.radii_m must be a list"),
-    Case("case: window_days = 1e12", "case", _case(extra="[siege]\nwindow_days = 1e12"), "error", "siege.window_days must be a whole number"),
-    Case("case: dpi = 100000", "case", _edited("dpi = 30", "dpi = 100000"), "error", "maps.dpi must be a number from 30 to 1200"),
+    Case(
+        "case: radii_m = ['a']",
+        "case",
+        _case(extra='[siege]\nradii_m = ["a"]'),
+        "error",
+        "siege.radii_m must be a list",
+    ),
+    Case(
+        "case: window_days = 1e12",
+        "case",
+        _case(extra="[siege]\nwindow_days = 1e12"),
+        "error",
+        "siege.window_days must be a whole number",
+    ),
+    Case(
+        "case: dpi = 100000",
+        "case",
+        _edited("dpi = 30", "dpi = 100000"),
+        "error",
+        "maps.dpi must be a number from 30 to 1200",
+    ),
     Case("case: not TOML", "case", _case_file("[case\nname = corpus\n"), "error", "not valid TOML"),
-    Case("case: random bytes", "case", _file("case.toml", _binary(2000)), "error", "not valid TOML"),
-    Case("case: unknown key", "case", _edited("[control]\n", "[control]\nwindow = 30\n"), "error", "unknown key control.window"),
-    Case("case: as_of not a date", "case", _edited(AS_OF, "soon"), "error", "control.as_of 'soon' is not a date"),
-    Case("case: window_days = 1.5", "case", _edited("[control]\n", "[control]\nwindow_days = 1.5\n"), "error", "control.window_days must be a whole number"),
-    Case("case: sectors = 0", "case", _case(extra="[siege]\nsectors = 0"), "error", "siege.sectors must be a whole number"),
-    Case("case: a century of daily dates", "case", _edited('start = "2021-07-01"\nevery_days = 3', 'start = "1950-01-01"\nevery_days = 1'), "error", "timeline has .* dates"),
-    Case("case: missing events file", "case", _case(events='["nowhere.csv"]'), "error", "neither a bundled dataset nor a file"),
-    Case("case: data = 5", "case", _case_file('data = 5\n[case]\nname = "x"\n'), "error", "must be a section"),
-    Case("case: events is a disguised VRT", "case", lambda wd, d: _case(events=f'["{_file("v.geojson", _vrt_passwd())(wd, d)}"]')(wd, d), "error", "GDAL VRT", names_file=False),
-    Case("case: radii not increasing", "case", _case(extra="[siege]\nradii_m = [20000, 5000]"), "error", "increasing"),
+    Case(
+        "case: random bytes", "case", _file("case.toml", _binary(2000)), "error", "not valid TOML"
+    ),
+    Case(
+        "case: unknown key",
+        "case",
+        _edited("[control]\n", "[control]\nwindow = 30\n"),
+        "error",
+        "unknown key control.window",
+    ),
+    Case(
+        "case: as_of not a date",
+        "case",
+        _edited(AS_OF, "soon"),
+        "error",
+        "control.as_of 'soon' is not a date",
+    ),
+    Case(
+        "case: window_days = 1.5",
+        "case",
+        _edited("[control]\n", "[control]\nwindow_days = 1.5\n"),
+        "error",
+        "control.window_days must be a whole number",
+    ),
+    Case(
+        "case: sectors = 0",
+        "case",
+        _case(extra="[siege]\nsectors = 0"),
+        "error",
+        "siege.sectors must be a whole number",
+    ),
+    Case(
+        "case: a century of daily dates",
+        "case",
+        _edited('start = "2021-07-01"\nevery_days = 3', 'start = "1950-01-01"\nevery_days = 1'),
+        "error",
+        "timeline has .* dates",
+    ),
+    Case(
+        "case: missing events file",
+        "case",
+        _case(events='["nowhere.csv"]'),
+        "error",
+        "neither a bundled dataset nor a file",
+    ),
+    Case(
+        "case: data = 5",
+        "case",
+        _case_file('data = 5\n[case]\nname = "x"\n'),
+        "error",
+        "must be a section",
+    ),
+    Case(
+        "case: events is a disguised VRT",
+        "case",
+        lambda wd, d: _case(events=f'["{_file("v.geojson", _vrt_passwd())(wd, d)}"]')(wd, d),
+        "error",
+        "GDAL VRT",
+        names_file=False,
+    ),
+    Case(
+        "case: radii not increasing",
+        "case",
+        _case(extra="[siege]\nradii_m = [20000, 5000]"),
+        "error",
+        "increasing",
+    ),
     Case("case: the world", "case", _case(), "ok"),
-    Case("case: events with bad rows", "case", lambda wd, d: _case(events=f'["{_events(_plus(latitude="95.5"))(wd, d)}"]')(wd, d), "rejects", records=11, rejected=1),
+    Case(
+        "case: events with bad rows",
+        "case",
+        lambda wd, d: _case(events=f'["{_events(_plus(latitude="95.5"))(wd, d)}"]')(wd, d),
+        "rejects",
+        records=11,
+        rejected=1,
+    ),
 ]
 
 
@@ -798,33 +1565,121 @@ def _cities(text: str, name: str = "cities.csv") -> Maker:
 
 
 CITY_CASES: list[Case] = [
-    Case("cities: empty coordinates", "cities", _cities("city,latitude,longitude\nCapital,,\n"), "error", "missing or out of range"),
-    Case("cities: latitude 95", "cities", _cities("city,latitude,longitude\nCapital,95,63\n"), "error", "missing or out of range"),
-    Case("cities: VRT named .geojson", "cities", _file("cities.geojson", _vrt_passwd("cities")), "error", "GDAL VRT"),
+    Case(
+        "cities: empty coordinates",
+        "cities",
+        _cities("city,latitude,longitude\nCapital,,\n"),
+        "error",
+        "missing or out of range",
+    ),
+    Case(
+        "cities: latitude 95",
+        "cities",
+        _cities("city,latitude,longitude\nCapital,95,63\n"),
+        "error",
+        "missing or out of range",
+    ),
+    Case(
+        "cities: VRT named .geojson",
+        "cities",
+        _file("cities.geojson", _vrt_passwd("cities")),
+        "error",
+        "GDAL VRT",
+    ),
     Case("cities: polygons", "cities", _districts(name="cities.gpkg"), "error", "not points"),
-    Case("cities: random bytes", "cities", _file("cities.csv", _binary(3000)), "error", "not UTF-8"),
-    Case("cities: no name column", "cities", _cities("latitude,longitude\n34.9,63.1\n"), "error", "no column"),
+    Case(
+        "cities: random bytes", "cities", _file("cities.csv", _binary(3000)), "error", "not UTF-8"
+    ),
+    Case(
+        "cities: no name column",
+        "cities",
+        _cities("latitude,longitude\n34.9,63.1\n"),
+        "error",
+        "no column",
+    ),
 ]
 
 ASSESSMENT_CASES: list[Case] = [
-    Case("assessments: random bytes", "assessments", _file("a.csv", _binary(3000)), "error", "cannot read assessments|not UTF-8"),
-    Case("assessments: UTF-16", "assessments", _file("a.csv", "district,status,date\nAlpha,insurgent,2021-07-01\n".encode("utf-16")), "error", "not UTF-8|cannot read assessments"),
+    Case(
+        "assessments: random bytes",
+        "assessments",
+        _file("a.csv", _binary(3000)),
+        "error",
+        "cannot read assessments|not UTF-8",
+    ),
+    Case(
+        "assessments: UTF-16",
+        "assessments",
+        _file("a.csv", "district,status,date\nAlpha,insurgent,2021-07-01\n".encode("utf-16")),
+        "error",
+        "not UTF-8|cannot read assessments",
+    ),
     Case("assessments: empty", "assessments", _file("a.csv", b""), "error", "is empty"),
-    Case("assessments: no status", "assessments", _file("a.csv", b"district,date\nAlpha,2021-07-01\n"), "error", "assessments"),
+    Case(
+        "assessments: no status",
+        "assessments",
+        _file("a.csv", b"district,date\nAlpha,2021-07-01\n"),
+        "error",
+        "assessments",
+    ),
 ]
 
 SIDES_CASES: list[Case] = [
     Case("sides: random bytes", "sides", _file("s.csv", _binary(3000)), "error", "side mapping"),
-    Case("sides: unknown side", "sides", _file("s.csv", b"pattern,match,side\nTaliban,exact,heroes\n"), "error", "side 'heroes'"),
-    Case("sides: bad regular expression", "sides", _file("s.csv", b"pattern,match,side\n(Taliban,regex,insurgent\n"), "error", "bad regular expression"),
+    Case(
+        "sides: unknown side",
+        "sides",
+        _file("s.csv", b"pattern,match,side\nTaliban,exact,heroes\n"),
+        "error",
+        "side 'heroes'",
+    ),
+    Case(
+        "sides: bad regular expression",
+        "sides",
+        _file("s.csv", b"pattern,match,side\n(Taliban,regex,insurgent\n"),
+        "error",
+        "bad regular expression",
+    ),
 ]
 
 TIMELINE_CASES: list[Case] = [
     Case("timeline table", "timeline", lambda wd, d: wd.timeline, "ok", names_file=False),
-    Case("timeline table: bad date", "timeline", _file("t.csv", lambda wd: wd.timeline.read_text().replace("2021-07-01", "July", 1).encode()), "error", "date is not a date"),
-    Case("timeline table: no status", "timeline", _file("t.csv", lambda wd: pd.read_csv(wd.timeline).drop(columns="status").to_csv(index=False).encode()), "error", "lacks column.*status"),
-    Case("timeline table: random bytes", "timeline", _file("t.csv", _binary(3000)), "error", "not UTF-8"),
-    Case("timeline table: negative districts", "timeline", _file("t.csv", lambda wd: pd.read_csv(wd.timeline).assign(districts=-1).to_csv(index=False).encode()), "error", "districts is not a number >= 0"),
+    Case(
+        "timeline table: bad date",
+        "timeline",
+        _file(
+            "t.csv", lambda wd: wd.timeline.read_text().replace("2021-07-01", "July", 1).encode()
+        ),
+        "error",
+        "date is not a date",
+    ),
+    Case(
+        "timeline table: no status",
+        "timeline",
+        _file(
+            "t.csv",
+            lambda wd: pd.read_csv(wd.timeline).drop(columns="status").to_csv(index=False).encode(),
+        ),
+        "error",
+        "lacks column.*status",
+    ),
+    Case(
+        "timeline table: random bytes",
+        "timeline",
+        _file("t.csv", _binary(3000)),
+        "error",
+        "not UTF-8",
+    ),
+    Case(
+        "timeline table: negative districts",
+        "timeline",
+        _file(
+            "t.csv",
+            lambda wd: pd.read_csv(wd.timeline).assign(districts=-1).to_csv(index=False).encode(),
+        ),
+        "error",
+        "districts is not a number >= 0",
+    ),
 ]
 
 CASES: list[Case] = [
@@ -864,16 +1719,117 @@ def _events_commands(
         return str(events(world, p) if events is not None else p)
 
     return {
-        "join": lambda wd, p, o: ["join", e(wd, p), "-o", str(o / "j.csv"), "--rejects", str(o / "r.csv"), *b(wd, p)],
-        "control": lambda wd, p, o: ["control", e(wd, p), "--as-of", AS_OF, "-o", str(o / "c.gpkg"), *b(wd, p)],
+        "join": lambda wd, p, o: [
+            "join",
+            e(wd, p),
+            "-o",
+            str(o / "j.csv"),
+            "--rejects",
+            str(o / "r.csv"),
+            *b(wd, p),
+        ],
+        "control": lambda wd, p, o: [
+            "control",
+            e(wd, p),
+            "--as-of",
+            AS_OF,
+            "-o",
+            str(o / "c.gpkg"),
+            *b(wd, p),
+        ],
         "summarize": lambda wd, p, o: ["summarize", e(wd, p), "-o", str(o / "s.csv"), *b(wd, p)],
-        "exposure": lambda wd, p, o: ["exposure", "--events", e(wd, p), "--population", str(wd.population), "-o", str(o / "e.csv"), *b(wd, p)],
-        "timeline": lambda wd, p, o: ["timeline", e(wd, p), "--start", "2021-07-01", "--end", AS_OF, "--every", "3d", "--population", str(wd.population), "-o", str(o / "t.csv"), *b(wd, p)],
-        "siege": lambda wd, p, o: ["siege", "--all", "--events", e(wd, p), "--cities", str(wd.cities), "--as-of", AS_OF, "-o", str(o / "sg.csv"), *b(wd, p)],
-        "map events": lambda wd, p, o: ["map", "events", e(wd, p), "-o", str(o / "me.png"), *FIG, *b(wd, p)],
-        "map control": lambda wd, p, o: ["map", "control", "--events", e(wd, p), "--as-of", AS_OF, "-o", str(o / "mc.png"), *FIG, *b(wd, p)],
-        "map siege": lambda wd, p, o: ["map", "siege", "Capital", "--cities", str(wd.cities), "--events", e(wd, p), "--as-of", AS_OF, "--population", "none", "-o", str(o / "ms.png"), *FIG, *b(wd, p)],
-        "map timeline": lambda wd, p, o: ["map", "timeline", "--events", e(wd, p), "--start", "2021-07-01", "--end", AS_OF, "--every", "3d", "-o", str(o / "mt.png"), *FIG, *b(wd, p)],
+        "exposure": lambda wd, p, o: [
+            "exposure",
+            "--events",
+            e(wd, p),
+            "--population",
+            str(wd.population),
+            "-o",
+            str(o / "e.csv"),
+            *b(wd, p),
+        ],
+        "timeline": lambda wd, p, o: [
+            "timeline",
+            e(wd, p),
+            "--start",
+            "2021-07-01",
+            "--end",
+            AS_OF,
+            "--every",
+            "3d",
+            "--population",
+            str(wd.population),
+            "-o",
+            str(o / "t.csv"),
+            *b(wd, p),
+        ],
+        "siege": lambda wd, p, o: [
+            "siege",
+            "--all",
+            "--events",
+            e(wd, p),
+            "--cities",
+            str(wd.cities),
+            "--as-of",
+            AS_OF,
+            "-o",
+            str(o / "sg.csv"),
+            *b(wd, p),
+        ],
+        "map events": lambda wd, p, o: [
+            "map",
+            "events",
+            e(wd, p),
+            "-o",
+            str(o / "me.png"),
+            *FIG,
+            *b(wd, p),
+        ],
+        "map control": lambda wd, p, o: [
+            "map",
+            "control",
+            "--events",
+            e(wd, p),
+            "--as-of",
+            AS_OF,
+            "-o",
+            str(o / "mc.png"),
+            *FIG,
+            *b(wd, p),
+        ],
+        "map siege": lambda wd, p, o: [
+            "map",
+            "siege",
+            "Capital",
+            "--cities",
+            str(wd.cities),
+            "--events",
+            e(wd, p),
+            "--as-of",
+            AS_OF,
+            "--population",
+            "none",
+            "-o",
+            str(o / "ms.png"),
+            *FIG,
+            *b(wd, p),
+        ],
+        "map timeline": lambda wd, p, o: [
+            "map",
+            "timeline",
+            "--events",
+            e(wd, p),
+            "--start",
+            "2021-07-01",
+            "--end",
+            AS_OF,
+            "--every",
+            "3d",
+            "-o",
+            str(o / "mt.png"),
+            *FIG,
+            *b(wd, p),
+        ],
     }
 
 
@@ -904,41 +1860,183 @@ COMMANDS: dict[str, dict[str, Args]] = {
     "boundaries": {
         **{
             k: v
-            for k, v in _events_commands(lambda wd, p: boundary_args(p), lambda wd, p: wd.events).items()
+            for k, v in _events_commands(
+                lambda wd, p: boundary_args(p), lambda wd, p: wd.events
+            ).items()
             if k in ("join", "control", "summarize", "exposure", "siege", "map control")
         },
-        "frontline": lambda wd, p, o: ["frontline", str(wd.control_csv), "-o", str(o / "f.gpkg"), *boundary_args(p)],
+        "frontline": lambda wd, p, o: [
+            "frontline",
+            str(wd.control_csv),
+            "-o",
+            str(o / "f.gpkg"),
+            *boundary_args(p),
+        ],
         "run": lambda wd, p, o: _run_args(wd, o, boundaries=str(p)),
     },
     "population": {
-        "exposure": lambda wd, p, o: ["exposure", "--zones", str(wd.boundaries), "--population", str(p), "-o", str(o / "e.csv")],
-        "timeline": lambda wd, p, o: ["timeline", str(wd.events), "--start", "2021-07-01", "--end", AS_OF, "--population", str(p), "-o", str(o / "t.csv"), *wd.bargs],
-        "map siege": lambda wd, p, o: ["map", "siege", "Capital", "--cities", str(wd.cities), "--events", str(wd.events), "--as-of", AS_OF, "--population", str(p), "-o", str(o / "ms.png"), *FIG, *wd.bargs],
+        "exposure": lambda wd, p, o: [
+            "exposure",
+            "--zones",
+            str(wd.boundaries),
+            "--population",
+            str(p),
+            "-o",
+            str(o / "e.csv"),
+        ],
+        "timeline": lambda wd, p, o: [
+            "timeline",
+            str(wd.events),
+            "--start",
+            "2021-07-01",
+            "--end",
+            AS_OF,
+            "--population",
+            str(p),
+            "-o",
+            str(o / "t.csv"),
+            *wd.bargs,
+        ],
+        "map siege": lambda wd, p, o: [
+            "map",
+            "siege",
+            "Capital",
+            "--cities",
+            str(wd.cities),
+            "--events",
+            str(wd.events),
+            "--as-of",
+            AS_OF,
+            "--population",
+            str(p),
+            "-o",
+            str(o / "ms.png"),
+            *FIG,
+            *wd.bargs,
+        ],
         "run": lambda wd, p, o: _run_args(wd, o, population=str(p)),
     },
     "control": {
         "frontline": lambda wd, p, o: ["frontline", str(p), "-o", str(o / "f.gpkg"), *wd.bargs],
-        "exposure": lambda wd, p, o: ["exposure", "--control", str(p), "--population", str(wd.population), "-o", str(o / "e.csv"), *wd.bargs],
-        "map control": lambda wd, p, o: ["map", "control", "--control", str(p), "-o", str(o / "mc.png"), *FIG, *wd.bargs],
+        "exposure": lambda wd, p, o: [
+            "exposure",
+            "--control",
+            str(p),
+            "--population",
+            str(wd.population),
+            "-o",
+            str(o / "e.csv"),
+            *wd.bargs,
+        ],
+        "map control": lambda wd, p, o: [
+            "map",
+            "control",
+            "--control",
+            str(p),
+            "-o",
+            str(o / "mc.png"),
+            *FIG,
+            *wd.bargs,
+        ],
     },
     "case": {"run": lambda wd, p, o: ["run", "--case", str(p), "-o", str(o / "run")]},
     "cities": {
-        "siege": lambda wd, p, o: ["siege", "--all", "--events", str(wd.events), "--cities", str(p), "--as-of", AS_OF, "-o", str(o / "sg.csv"), *wd.bargs],
-        "map siege": lambda wd, p, o: ["map", "siege", "Capital", "--cities", str(p), "--events", str(wd.events), "--as-of", AS_OF, "--population", "none", "-o", str(o / "ms.png"), *FIG, *wd.bargs],
+        "siege": lambda wd, p, o: [
+            "siege",
+            "--all",
+            "--events",
+            str(wd.events),
+            "--cities",
+            str(p),
+            "--as-of",
+            AS_OF,
+            "-o",
+            str(o / "sg.csv"),
+            *wd.bargs,
+        ],
+        "map siege": lambda wd, p, o: [
+            "map",
+            "siege",
+            "Capital",
+            "--cities",
+            str(p),
+            "--events",
+            str(wd.events),
+            "--as-of",
+            AS_OF,
+            "--population",
+            "none",
+            "-o",
+            str(o / "ms.png"),
+            *FIG,
+            *wd.bargs,
+        ],
         "run": lambda wd, p, o: _run_args(wd, o, cities=str(p)),
     },
     "assessments": {
-        "control": lambda wd, p, o: ["control", str(wd.events), "--as-of", AS_OF, "--assessments", str(p), "-o", str(o / "c.gpkg"), *wd.bargs],
-        "timeline": lambda wd, p, o: ["timeline", str(wd.events), "--start", "2021-07-01", "--end", AS_OF, "--assessments", str(p), "-o", str(o / "t.csv"), *wd.bargs],
-        "siege": lambda wd, p, o: ["siege", "--all", "--events", str(wd.events), "--cities", str(wd.cities), "--as-of", AS_OF, "--assessments", str(p), "-o", str(o / "sg.csv"), *wd.bargs],
+        "control": lambda wd, p, o: [
+            "control",
+            str(wd.events),
+            "--as-of",
+            AS_OF,
+            "--assessments",
+            str(p),
+            "-o",
+            str(o / "c.gpkg"),
+            *wd.bargs,
+        ],
+        "timeline": lambda wd, p, o: [
+            "timeline",
+            str(wd.events),
+            "--start",
+            "2021-07-01",
+            "--end",
+            AS_OF,
+            "--assessments",
+            str(p),
+            "-o",
+            str(o / "t.csv"),
+            *wd.bargs,
+        ],
+        "siege": lambda wd, p, o: [
+            "siege",
+            "--all",
+            "--events",
+            str(wd.events),
+            "--cities",
+            str(wd.cities),
+            "--as-of",
+            AS_OF,
+            "--assessments",
+            str(p),
+            "-o",
+            str(o / "sg.csv"),
+            *wd.bargs,
+        ],
         "run": lambda wd, p, o: _run_assessments(wd, o, p),
     },
     "sides": {
-        "join": lambda wd, p, o: ["join", str(wd.events), "--sides", str(p), "-o", str(o / "j.csv"), *wd.bargs],
+        "join": lambda wd, p, o: [
+            "join",
+            str(wd.events),
+            "--sides",
+            str(p),
+            "-o",
+            str(o / "j.csv"),
+            *wd.bargs,
+        ],
         "run": lambda wd, p, o: _run_args(wd, o, sides=str(p)),
     },
     "timeline": {
-        "map timeline": lambda wd, p, o: ["map", "timeline", "--timeline", str(p), "-o", str(o / "mt.png"), *FIG],
+        "map timeline": lambda wd, p, o: [
+            "map",
+            "timeline",
+            "--timeline",
+            str(p),
+            "-o",
+            str(o / "mt.png"),
+            *FIG,
+        ],
     },
 }
 
@@ -997,14 +2095,28 @@ def run_case(
     for command, args in COMMANDS[case.kind].items():
         if fast and command not in FAST[case.kind]:
             continue
-        if fast and command == "run" and case.kind != "case" and case.expected(command)[0] != "error":
+        if (
+            fast
+            and command == "run"
+            and case.kind != "case"
+            and case.expected(command)[0] != "error"
+        ):
             continue
         out = d / re.sub(r"\W+", "-", command)
         out.mkdir()
         accepted = case.expected(command)[0] != "error"
         heavy = case.kind in ("events", "joined") and command not in (("join",) if fast else CHEAP)
         if accepted and heavy and not full and join is not None and join.fingerprint in seen:
-            outcomes.append(Outcome(case.name, case.kind, command, case.expected(command)[0], "same joined table as an earlier case", deduped=True))
+            outcomes.append(
+                Outcome(
+                    case.name,
+                    case.kind,
+                    command,
+                    case.expected(command)[0],
+                    "same joined table as an earlier case",
+                    deduped=True,
+                )
+            )
             continue
         start = time.perf_counter()
         res = CliRunner().invoke(cli, args(world, path, out))
@@ -1019,7 +2131,17 @@ def run_case(
 
 
 #: What the commands after join make of a joined table: where, when, who, what, how sure.
-_SHAPE = ("district_id", "province_id", "date", "side1", "side2", "event_type", "sub_event_type", "location_precision", "join_method")
+_SHAPE = (
+    "district_id",
+    "province_id",
+    "date",
+    "side1",
+    "side2",
+    "event_type",
+    "sub_event_type",
+    "location_precision",
+    "join_method",
+)
 
 
 def _join_counts(stderr: str, out: Path) -> _Join | None:
@@ -1033,13 +2155,20 @@ def _join_counts(stderr: str, out: Path) -> _Join | None:
     return _Join(int(m.group(1)), int(m.group(2)), rejected, digest)
 
 
-def _classify(case: Case, command: str, res: object, path: Path, out: Path, join: _Join | None) -> Outcome:
+def _classify(
+    case: Case, command: str, res: object, path: Path, out: Path, join: _Join | None
+) -> Outcome:
     o = Outcome(case.name, case.kind, command, "")
     expect, rejected = case.expected(command)
     code = res.exit_code  # type: ignore[attr-defined]
     stderr = res.stderr  # type: ignore[attr-defined]
     exc = res.exception  # type: ignore[attr-defined]
-    if (exc is not None and not isinstance(exc, SystemExit)) or "Traceback" in stderr or "internal error" in stderr or code not in (0, 1):
+    if (
+        (exc is not None and not isinstance(exc, SystemExit))
+        or "Traceback" in stderr
+        or "internal error" in stderr
+        or code not in (0, 1)
+    ):
         o.outcome, o.why = "crash", f"exit {code}: {(stderr or repr(exc)).strip()[-300:]}"
         return o
     if code == 1:
@@ -1070,7 +2199,9 @@ def _classify(case: Case, command: str, res: object, path: Path, out: Path, join
         if counts is None:
             o.outcome, o.why = "wrong", f"no summary line: {stderr[-300:]}"
             return o
-        rejects = pd.read_csv(out / "r.csv", dtype=str) if (out / "r.csv").exists() else pd.DataFrame()
+        rejects = (
+            pd.read_csv(out / "r.csv", dtype=str) if (out / "r.csv").exists() else pd.DataFrame()
+        )
         joined = pd.read_csv(out / "j.csv", dtype=str)
         ok = (
             counts.read == case.records
@@ -1079,7 +2210,12 @@ def _classify(case: Case, command: str, res: object, path: Path, out: Path, join
             and len(rejects) == counts.rejected == rejected
         )
         if not ok:
-            o.outcome, o.why = "wrong", (f"read {counts.read} (expected {case.records}), joined {counts.joined} ({len(joined)} rows), rejected {counts.rejected} ({len(rejects)} rows, expected {rejected})")
+            o.outcome, o.why = (
+                "wrong",
+                (
+                    f"read {counts.read} (expected {case.records}), joined {counts.joined} ({len(joined)} rows), rejected {counts.rejected} ({len(rejects)} rows, expected {rejected})"
+                ),
+            )
             return o
         o.outcome = "rejects" if counts.rejected else "ok"
         return o
@@ -1119,7 +2255,11 @@ def table(outcomes: list[Outcome]) -> str:
     """The classification table: cases per outcome per command (deduped runs noted)."""
     commands = list(dict.fromkeys(o.command for o in outcomes))
     cols = ["error", "rejects", "ok", "crash", "wrong"]
-    lines = [f"{'command':<14}" + "".join(f"{c:>9}" for c in cols) + f"{'(same table)':>14}{'seconds':>9}"]
+    lines = [
+        f"{'command':<14}"
+        + "".join(f"{c:>9}" for c in cols)
+        + f"{'(same table)':>14}{'seconds':>9}"
+    ]
     for cmd in commands:
         mine = [o for o in outcomes if o.command == cmd]
         counts = [sum(o.outcome == c for o in mine) for c in cols]
@@ -1127,7 +2267,9 @@ def table(outcomes: list[Outcome]) -> str:
         secs = sum(o.seconds for o in mine)
         lines.append(f"{cmd:<14}" + "".join(f"{n:>9}" for n in counts) + f"{dedup:>14}{secs:>9.1f}")
     n_cases = len({o.case for o in outcomes})
-    lines.append(f"{n_cases} cases, {len(outcomes)} command runs ({sum(o.deduped for o in outcomes)} counted from an identical joined table)")
+    lines.append(
+        f"{n_cases} cases, {len(outcomes)} command runs ({sum(o.deduped for o in outcomes)} counted from an identical joined table)"
+    )
     return "\n".join(lines)
 
 
@@ -1145,7 +2287,9 @@ def main(argv: list[str] | None = None) -> None:
         mine = [o for o in outcomes if o.kind == kind]
         err = sum(o.seconds for o in mine if o.outcome == "error")
         acc = sum(o.seconds for o in mine if o.outcome != "error")
-        print(f"time {kind}: errors {err:.1f} s, accepted {acc:.1f} s ({len({o.case for o in mine})} cases)")
+        print(
+            f"time {kind}: errors {err:.1f} s, accepted {acc:.1f} s ({len({o.case for o in mine})} cases)"
+        )
     slow = sorted(outcomes, key=lambda o: -o.seconds)[:15]
     for o in slow:
         print(f"slow: {o.seconds:.2f} s {o.case} / {o.command}")

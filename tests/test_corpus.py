@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from corpus import CASES, Case, Outcome, World, build_world, run_case, table
 
 _RESULTS: dict[str, list[Outcome]] = {"fast": [], "slow": []}
@@ -25,7 +24,9 @@ def corpus_world(tmp_path_factory: pytest.TempPathFactory) -> World:
 
 
 def _check(outcomes: list[Outcome]) -> None:
-    bad = [f"{o.command}: {o.outcome}: {o.why}" for o in outcomes if o.outcome in ("crash", "wrong")]
+    bad = [
+        f"{o.command}: {o.outcome}: {o.why}" for o in outcomes if o.outcome in ("crash", "wrong")
+    ]
     assert not bad, "\n".join(bad)
 
 

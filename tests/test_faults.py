@@ -85,7 +85,9 @@ def temps(folder: Path) -> list[Path]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def _join(wd: World, src: Path, out: Path, rej: Path) -> list[object]:
@@ -212,7 +214,10 @@ def test_interrupt_during_start_up_prints_no_traceback(
 def test_full_stdout_is_one_line(wd: World) -> None:
     with open("/dev/full", "w") as full:
         res = subprocess.run(
-            [*GEOFRONT, "join", str(wd.events), *wd.bargs], stdout=full, stderr=subprocess.PIPE, text=True
+            [*GEOFRONT, "join", str(wd.events), *wd.bargs],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
         )
     lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
     assert res.returncode == 1 and lines == [

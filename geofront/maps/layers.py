@@ -540,7 +540,7 @@ def population_grid(
             .round_lengths()
         )
         win = win.intersection(rasterio.windows.Window(0, 0, src.width, src.height))
-        data = read_valid(src, info, win).astype("float32").filled(np.nan)
+        data = np.ma.filled(read_valid(src, info, win).astype("float32"), np.nan)
         reproject(
             data,
             dest,
