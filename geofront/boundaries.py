@@ -104,7 +104,10 @@ def read_boundaries(
         return _bundled()
     src = Path(path)
     raw = read_vector(
-        src, layer=layer, what="boundaries", layer_hint="--boundaries-layer NAME (layer=)"
+        src,
+        layer=layer,
+        what="boundaries",
+        layer_hint="use --boundaries-layer NAME (in a case file [boundaries] layer, in Python layer=)",
     )
     raw = _with_crs(raw, crs, src)
     if len(raw) == 0:

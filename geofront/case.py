@@ -10,7 +10,7 @@ copy. Sections and keys (all optional except ``[case] name`` and ``[data] events
 events (list), assessments (list), population, cities, neighbours, sides (actor -> side
 rules) · ``[boundaries]`` path, layer, district_name, district_id, province_name ("" for a
 single-level file), province_id, crs (as :func:`geofront.read_boundaries`) · ``[events]``
-format, latitude, longitude, date, event_id (column options of
+format, latitude, longitude, date, event_id, layer (options of
 :func:`geofront.read_events`, for every events file) · ``[join]``
 snap_distance_m · ``[control]`` as_of, window_days, min_armed_events · ``[timeline]`` start, end, every_days ·
 ``[siege]`` window_days, radii_m, sectors, focus (a city name), core_events,
@@ -48,7 +48,7 @@ _KNOWN = {
         "province_id",
         "crs",
     },
-    "events": {"format", "latitude", "longitude", "date", "event_id"},
+    "events": {"format", "latitude", "longitude", "date", "event_id", "layer"},
     "join": {"snap_distance_m"},
     "control": {"as_of", "window_days", "min_armed_events"},
     "timeline": {"start", "end", "every_days"},

@@ -456,7 +456,10 @@ def _read_vector_table(
             raise DataFileError(f"cannot read events file {src}: {msg}") from exc
     else:
         frame = read_vector(
-            src, layer=layer, what="events", layer_hint="geofront join --layer NAME (layer=)"
+            src,
+            layer=layer,
+            what="events",
+            layer_hint="use geofront join --layer NAME (in a case file [events] layer, in Python layer=)",
         )
     if len(frame) == 0:
         raise DataFileError(f"events file {src} has no features: give a file with events")
@@ -585,15 +588,18 @@ def _fields(
     missing = [k for k in needed if f.get(k) is None]
     if missing:
         looked = "; ".join(f"the {k} column (looked for {', '.join(_GUESS[k])})" for k in missing)
-        hint = ", ".join(f"{k}=..." for k in missing)
+        cli = ", ".join(f"--{_CLI_NAMES[k]} COLUMN" for k in missing)
+        hint = ", ".join(f"{k}=" for k in missing)
         raise SchemaError(
             f"events file {src}: cannot find {looked}; columns are: {_columns_text(raw)}; "
-            f"name them with {hint}"
+            f"name them with {cli} (geofront join; {hint} in Python)"
         )
     return f
 
 
 _COORDS = ["latitude", "longitude"]
+#: The options of ``geofront join`` that name a generic table's columns.
+_CLI_NAMES = {"latitude": "lat-col", "longitude": "lon-col", "date": "date-col"}
 
 
 # --- normalisation ----------------------------------------------------------------

@@ -76,7 +76,7 @@ def read_vector(
     *,
     layer: str | None = None,
     what: str = "vector",
-    layer_hint: str = "layer=NAME",
+    layer_hint: str = "",
 ) -> gpd.GeoDataFrame:
     """Read a GeoPackage, Shapefile, GeoJSON, FlatGeobuf or GeoParquet file.
 
@@ -94,7 +94,8 @@ def read_vector(
     what : str
         How to name the file in messages (``"boundaries"``, ``"events"``...).
     layer_hint : str
-        How the user chooses a layer, for messages (``"--layer NAME"`` at the command line).
+        How the user chooses a layer, for messages (``"--layer NAME"`` at the command line);
+        by default: save that layer on its own with ogr2ogr, or ``layer=`` in Python.
 
     Raises
     ------
@@ -128,9 +129,12 @@ def read_vector(
             layers = [str(name) for name, _ in pyogrio.list_layers(src)]
             data = [n for n in layers if n.lower() not in _AUXILIARY_LAYERS]
             if layer is None and len(data) > 1:
+                hint = layer_hint or (
+                    f"save the one you want on its own (ogr2ogr one{suffix} {p.name} LAYER) "
+                    "and give that file, or pass layer= in Python"
+                )
                 raise DataFileError(
-                    f"{what} file {p} has {len(data)} layers ({_names(data)}): choose one "
-                    f"with {layer_hint}"
+                    f"{what} file {p} has {len(data)} layers ({_names(data)}): choose one: {hint}"
                 )
             if layer is not None and layer not in layers:
                 raise DataFileError(

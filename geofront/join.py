@@ -377,7 +377,12 @@ def read_joined(
             return None
         out = read_vector(src, what="events")
     elif suffix in (".gpkg", ".geojson", ".json", ".shp", ".fgb"):
-        out = read_vector(src, layer=layer, what="events", layer_hint="--layer NAME (layer=)")
+        out = read_vector(
+            src,
+            layer=layer,
+            what="events",
+            layer_hint="use geofront join --layer NAME (in a case file [events] layer, in Python layer=)",
+        )
         if not is_joined(out):
             return None
     else:

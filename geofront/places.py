@@ -340,7 +340,7 @@ def _read_user_cities(
     check_input_file(src, "cities")
     suffix = src.suffix.lower()
     if suffix in VECTOR_EXTENSIONS:
-        geo = read_vector(src, layer=layer, what="cities", layer_hint="layer=NAME in Python")
+        geo = read_vector(src, layer=layer, what="cities")
         if geo.crs is None:
             if crs is None:
                 raise InputError(

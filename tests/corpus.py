@@ -1342,6 +1342,60 @@ POPULATION_CASES: list[Case] = [
 ]
 
 
+def _zones_no_prj(world: World, d: Path) -> Path:
+    p = _districts(
+        lambda f: f.rename(columns=lambda c: c.replace("_id", "_i")),
+        name="z.shp",
+        driver="ESRI Shapefile",
+    )(world, d)
+    p.with_suffix(".prj").unlink()
+    return p
+
+
+ZONE_CASES: list[Case] = [
+    Case("zones: Shapefile without .prj", "zones", _zones_no_prj, "error", "has no CRS.*\\.prj"),
+    Case(
+        "zones: VRT named .gpkg",
+        "zones",
+        _file("z.gpkg", _vrt_passwd("zones")),
+        "error",
+        "GDAL VRT",
+    ),
+    Case(
+        "zones: points",
+        "zones",
+        _districts(lambda f: f.set_geometry(f.geometry.centroid), name="z.gpkg"),
+        "error",
+        "polygon",
+    ),
+    Case(
+        "zones: a null geometry",
+        "zones",
+        _districts(lambda f: f.set_geometry(f.geometry.where(f.index != 1, None)), name="z.gpkg"),
+        "ok",
+    ),
+    Case(
+        "zones: two layers", "zones", _districts(name="z.gpkg", layers=2), "error", "has 2 layers"
+    ),
+    Case(
+        "features: lines without a CRS",
+        "features",
+        _file(
+            "f.geojson",
+            b'{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32641"}}, "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[501000, 3861000], [539000, 3899000]]}}]}',
+        ),
+        "ok",
+    ),
+    Case(
+        "features: random bytes named .geojson",
+        "features",
+        _file("f.geojson", _binary(2000)),
+        "error",
+        "not GeoJSON",
+    ),
+]
+
+
 def _control_edit(fn: Callable[[pd.DataFrame], pd.DataFrame]) -> Maker:
     def make(world: World, d: Path) -> Path:
         frame = fn(pd.read_csv(world.control_csv, dtype=str, keep_default_na=False))
@@ -1687,6 +1741,7 @@ CASES: list[Case] = [
     *BOUNDARY_CASES,
     *POPULATION_CASES,
     *CONTROL_CASES,
+    *ZONE_CASES,
     *CASE_FILE_CASES,
     *CITY_CASES,
     *ASSESSMENT_CASES,
@@ -1852,6 +1907,8 @@ FAST: dict[str, tuple[str, ...]] = {
     "assessments": ("control",),
     "sides": ("join",),
     "timeline": ("map timeline",),
+    "zones": ("exposure",),
+    "features": ("exposure",),
 }
 
 COMMANDS: dict[str, dict[str, Args]] = {
@@ -2036,6 +2093,30 @@ COMMANDS: dict[str, dict[str, Args]] = {
             "-o",
             str(o / "mt.png"),
             *FIG,
+        ],
+    },
+    "zones": {
+        "exposure": lambda wd, p, o: [
+            "exposure",
+            "--zones",
+            str(p),
+            "--population",
+            str(wd.population),
+            "-o",
+            str(o / "e.csv"),
+        ],
+    },
+    "features": {
+        "exposure": lambda wd, p, o: [
+            "exposure",
+            "--near",
+            str(p),
+            "--radius",
+            "5km",
+            "--population",
+            str(wd.population),
+            "-o",
+            str(o / "e.csv"),
         ],
     },
 }

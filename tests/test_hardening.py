@@ -538,3 +538,32 @@ def test_null_boundary_geometry_and_crs_hint(wd: World, tmp_path: Path) -> None:
 
 def w_args(p: Path) -> list[str]:
     return ["--boundaries", str(p), "--district-id", "district_id", "--province-id", "province_id"]
+
+
+def test_every_command_checks_its_paths_before_work() -> None:
+    """Every command is a GeofrontCommand and every file option records itself, so that no
+    command can forget the same-file check."""
+    import click
+
+    from geofront.cli.options import GeofrontCommand, InputName, InputPath, OutputPath
+
+    def commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
+        out: dict[str, click.Command] = {}
+        for name, cmd in group.commands.items():
+            if isinstance(cmd, click.Group):
+                out |= commands(cmd, f"{prefix}{name} ")
+            else:
+                out[prefix + name] = cmd
+        return out
+
+    text_files = {("timeline", "population"), ("map siege", "population"), ("run", "case_name")}
+    seen_text = set()
+    for name, cmd in commands(cli).items():
+        assert isinstance(cmd, GeofrontCommand), name
+        for param in cmd.params:
+            if isinstance(param.type, click.Path) and (name, param.name) != ("run", "outdir"):
+                assert isinstance(param.type, InputPath | OutputPath), (name, param.name)
+            if (name, param.name) in text_files:
+                assert isinstance(param.type, InputName), (name, param.name)
+                seen_text.add((name, param.name))
+    assert seen_text == text_files
