@@ -358,7 +358,10 @@ def read_joined(
             return None
         frame, _ = _read_csv_strings(src, allow_headerless=False)
         attrs = dict(frame.attrs)
-        frame = pd.DataFrame(frame).replace("", pd.NA)
+        frame = pd.DataFrame(frame)
+        for col in frame.columns:  # empty canonical cells are missing (source values stay)
+            if not str(col).startswith(SOURCE_PREFIX):
+                frame[col] = frame[col].where(frame[col] != "", pd.NA)
         frame.attrs = attrs
         if "geometry" in frame.columns:
             frame = frame.drop(columns=["geometry"])
