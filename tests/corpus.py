@@ -555,568 +555,107 @@ def _xlsx_like(world: World) -> bytes:
     return b"PK\x03\x04\x14\x00\x06\x00" + _binary(3000)
 
 
+# fmt: off
 EVENT_CASES: list[Case] = [
     Case("empty file", "events", _file("ev.csv", b""), "error", "is empty"),
     Case("only blank space", "events", _file("ev.csv", b"  \n\t\n\n"), "error", "no header row"),
-    Case(
-        "header without rows",
-        "events",
-        _file("ev.csv", lambda wd: csv_bytes([])),
-        "error",
-        "no data rows",
-    ),
+    Case("header without rows", "events", _file("ev.csv", lambda wd: csv_bytes([])), "error", "no data rows"),
     Case("random bytes", "events", _file("ev.csv", _binary(5000)), "error", "not UTF-8"),
-    Case(
-        "gzip-compressed CSV",
-        "events",
-        _file("ev.csv", lambda wd: gzip.compress(wd.events.read_bytes(), mtime=0)),
-        "error",
-        "not UTF-8",
-    ),
-    Case(
-        "UTF-16 with BOM",
-        "events",
-        _file("ev.csv", lambda wd: wd.events.read_text().encode("utf-16")),
-        "error",
-        "not UTF-8",
-    ),
-    Case(
-        "UTF-16 without BOM",
-        "events",
-        _file("ev.csv", lambda wd: wd.events.read_text().encode("utf-16-le")),
-        "error",
-        "not UTF-8",
-    ),
-    Case(
-        "Latin-1 accent",
-        "events",
-        _file(
-            "ev.csv",
-            lambda wd: (
-                wd.events.read_text()
-                .replace("Place 3", "Bāzār 3")
-                .encode("latin-1", "replace")
-                .replace(b"?", b"\xe9")
-            ),
-        ),
-        "error",
-        "not UTF-8",
-    ),
-    Case(
-        "an Excel workbook named .csv", "events", _file("ev.csv", _xlsx_like), "error", "not UTF-8"
-    ),
-    Case(
-        "UTF-8 with BOM",
-        "events",
-        _file("ev.csv", lambda wd: b"\xef\xbb\xbf" + wd.events.read_bytes()),
-        "ok",
-    ),
-    Case(
-        "CRLF line ends",
-        "events",
-        _file("ev.csv", lambda wd: csv_bytes(acled_rows(), eol="\r\n")),
-        "ok",
-    ),
-    Case(
-        "CR line ends (old Mac)",
-        "events",
-        _file("ev.csv", lambda wd: csv_bytes(acled_rows(), eol="\r")),
-        "ok",
-    ),
+    Case("gzip-compressed CSV", "events", _file("ev.csv", lambda wd: gzip.compress(wd.events.read_bytes(), mtime=0)), "error", "not UTF-8"),
+    Case("UTF-16 with BOM", "events", _file("ev.csv", lambda wd: wd.events.read_text().encode("utf-16")), "error", "not UTF-8"),
+    Case("UTF-16 without BOM", "events", _file("ev.csv", lambda wd: wd.events.read_text().encode("utf-16-le")), "error", "not UTF-8"),
+    Case("Latin-1 accent", "events", _file("ev.csv", lambda wd: (wd.events.read_text() .replace("Place 3", "Bāzār 3") .encode("latin-1", "replace") .replace(b"?", b"\xe9"))), "error", "not UTF-8"),
+    Case("an Excel workbook named .csv", "events", _file("ev.csv", _xlsx_like), "error", "not UTF-8"),
+    Case("UTF-8 with BOM", "events", _file("ev.csv", lambda wd: b"\xef\xbb\xbf" + wd.events.read_bytes()), "ok"),
+    Case("CRLF line ends", "events", _file("ev.csv", lambda wd: csv_bytes(acled_rows(), eol="\r\n")), "ok"),
+    Case("CR line ends (old Mac)", "events", _file("ev.csv", lambda wd: csv_bytes(acled_rows(), eol="\r")), "ok"),
     Case("semicolons and decimal commas", "events", _file("ev.csv", _decimal_comma), "ok"),
-    Case(
-        "tab-separated",
-        "events",
-        _file("ev.csv", lambda wd: csv_bytes(acled_rows(), sep="\t")),
-        "ok",
-    ),
-    Case(
-        "pipe-separated",
-        "events",
-        _file("ev.csv", lambda wd: csv_bytes(acled_rows(), sep="|")),
-        "error",
-        "cannot find the latitude column",
-    ),
+    Case("tab-separated", "events", _file("ev.csv", lambda wd: csv_bytes(acled_rows(), sep="\t")), "ok"),
+    Case("pipe-separated", "events", _file("ev.csv", lambda wd: csv_bytes(acled_rows(), sep="|")), "error", "cannot find the latitude column"),
     Case("generic table", "events", _file("ev.csv", _generic), "ok"),
-    Case(
-        "generic table without latitude",
-        "events",
-        _file("ev.csv", _generic_no_lat),
-        "error",
-        "cannot find the latitude column",
-    ),
-    Case(
-        "ACLED without actor1",
-        "events",
-        _acled_without("actor1"),
-        "error",
-        "looks like an ACLED export.*lacks actor1.*--format csv",
-    ),
-    Case(
-        "ACLED without event_id_cnty",
-        "events",
-        _acled_without("event_id_cnty"),
-        "error",
-        "looks like an ACLED export.*lacks event_id_cnty",
-    ),
-    Case(
-        "UCDP without best",
-        "events",
-        _ucdp(drop="best"),
-        "error",
-        "looks like a UCDP GED file.*lacks best",
-    ),
+    Case("generic table without latitude", "events", _file("ev.csv", _generic_no_lat), "error", "cannot find the latitude column"),
+    Case("ACLED without actor1", "events", _acled_without("actor1"), "error", "looks like an ACLED export.*lacks actor1.*--format csv"),
+    Case("ACLED without event_id_cnty", "events", _acled_without("event_id_cnty"), "error", "looks like an ACLED export.*lacks event_id_cnty"),
+    Case("UCDP without best", "events", _ucdp(drop="best"), "error", "looks like a UCDP GED file.*lacks best"),
     Case("UCDP GED", "events", _ucdp(), "ok"),
     Case("UCDP Candidate without header", "events", _ucdp(header=False), "ok"),
-    Case(
-        "UCDP date_end before date_start",
-        "events",
-        _ucdp({2: {"date_end": "2021-06-01 00:00:00.000"}}),
-        "rejects",
-        rejected=1,
-    ),
+    Case("UCDP date_end before date_start", "events", _ucdp({2: {"date_end": "2021-06-01 00:00:00.000"}}), "rejects", rejected=1),
     Case("UCDP country-precision event", "events", _ucdp({2: {"where_prec": "6"}}), "ok"),
     Case("row with two extra fields", "events", _file("ev.csv", _ragged(2)), "rejects", rejected=1),
-    Case(
-        "row with two fields short", "events", _file("ev.csv", _ragged(-2)), "rejects", rejected=1
-    ),
-    Case(
-        "blank lines between rows",
-        "events",
-        _raw(lambda wd: "\n\n".join(_text_lines(wd)) + "\n"),
-        "ok",
-    ),
-    Case(
-        "a line of spaces between rows",
-        "events",
-        _raw(lambda wd: "\n".join([*_text_lines(wd)[:5], "   ", *_text_lines(wd)[5:]]) + "\n"),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "quote never closed mid-file",
-        "events",
-        _file("ev.csv", _unclosed_middle),
-        "error",
-        "never closed",
-    ),
-    Case(
-        "quote never closed in the last field",
-        "events",
-        _file("ev.csv", _unclosed_last),
-        "error",
-        "never closed",
-    ),
+    Case("row with two fields short", "events", _file("ev.csv", _ragged(-2)), "rejects", rejected=1),
+    Case("blank lines between rows", "events", _raw(lambda wd: "\n\n".join(_text_lines(wd)) + "\n"), "ok"),
+    Case("a line of spaces between rows", "events", _raw(lambda wd: "\n".join([*_text_lines(wd)[:5], "   ", *_text_lines(wd)[5:]]) + "\n"), "rejects", records=11, rejected=1),
+    Case("quote never closed mid-file", "events", _file("ev.csv", _unclosed_middle), "error", "never closed"),
+    Case("quote never closed in the last field", "events", _file("ev.csv", _unclosed_last), "error", "never closed"),
     Case("a 17 MiB field", "events", _file("ev.csv", _huge_field), "ok"),
-    Case(
-        "quoted newlines in notes",
-        "events",
-        _events(_set([2], notes="first line\nsecond, with a comma\nthird"), "ev.csv"),
-        "ok",
-    ),
+    Case("quoted newlines in notes", "events", _events(_set([2], notes="first line\nsecond, with a comma\nthird"), "ev.csv"), "ok"),
     Case("NUL byte after 64 KiB", "events", _file("ev.csv", _nul_in_notes), "ok"),
     Case("531 columns", "events", _file("ev.csv", _many_columns), "ok"),
-    Case(
-        "duplicate column names",
-        "events",
-        _file("ev.csv", lambda wd: csv_bytes(acled_rows(), [*ACLED_COLUMNS[:-1], "notes"])),
-        "ok",
-    ),
-    Case(
-        "latitude 95.5",
-        "events",
-        _events(_plus(latitude="95.5")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "latitude and longitude swapped",
-        "events",
-        _events(_plus(latitude="63.0", longitude="34.9")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "latitude as text",
-        "events",
-        _events(_plus(latitude="north")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "longitude NaN",
-        "events",
-        _events(_plus(longitude="NaN")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "longitude infinite",
-        "events",
-        _events(_plus(longitude="-inf")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "Null Island",
-        "events",
-        _events(_plus(latitude="0", longitude="0")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "decimal comma in a comma file",
-        "events",
-        _events(_plus(latitude="34,9")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "empty coordinates",
-        "events",
-        _events(_plus(latitude="", longitude="")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
+    Case("duplicate column names", "events", _file("ev.csv", lambda wd: csv_bytes(acled_rows(), [*ACLED_COLUMNS[:-1], "notes"])), "ok"),
+    Case("latitude 95.5", "events", _events(_plus(latitude="95.5")), "rejects", records=11, rejected=1),
+    Case("latitude and longitude swapped", "events", _events(_plus(latitude="63.0", longitude="34.9")), "rejects", records=11, rejected=1),
+    Case("latitude as text", "events", _events(_plus(latitude="north")), "rejects", records=11, rejected=1),
+    Case("longitude NaN", "events", _events(_plus(longitude="NaN")), "rejects", records=11, rejected=1),
+    Case("longitude infinite", "events", _events(_plus(longitude="-inf")), "rejects", records=11, rejected=1),
+    Case("Null Island", "events", _events(_plus(latitude="0", longitude="0")), "rejects", records=11, rejected=1),
+    Case("decimal comma in a comma file", "events", _events(_plus(latitude="34,9")), "rejects", records=11, rejected=1),
+    Case("empty coordinates", "events", _events(_plus(latitude="", longitude="")), "rejects", records=11, rejected=1),
     Case("empty date", "events", _events(_plus(event_date="")), "rejects", records=11, rejected=1),
-    Case(
-        "30 February",
-        "events",
-        _events(_plus(event_date="2021-02-30")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "ambiguous day/month",
-        "events",
-        _events(_plus(event_date="07/06/2021")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "date in 2099",
-        "events",
-        _events(_plus(event_date="2099-07-07")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "date 9999-12-31",
-        "events",
-        _events(_plus(event_date="9999-12-31")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "year 0021",
-        "events",
-        _events(_plus(event_date="0021-07-07")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "duplicate event id",
-        "events",
-        _events(lambda: [*acled_rows(), acled_rows()[3]]),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "event far outside the boundaries",
-        "events",
-        _events(_plus(latitude="10.0", longitude="10.0")),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
-    Case(
-        "event 1 km outside (snapped)",
-        "events",
-        _events(
-            _plus(latitude=f"{w.lonlat(41, 10)[1]:.5f}", longitude=f"{w.lonlat(41, 10)[0]:.5f}")
-        ),
-        "ok",
-        records=11,
-    ),
+    Case("30 February", "events", _events(_plus(event_date="2021-02-30")), "rejects", records=11, rejected=1),
+    Case("ambiguous day/month", "events", _events(_plus(event_date="07/06/2021")), "rejects", records=11, rejected=1),
+    Case("date in 2099", "events", _events(_plus(event_date="2099-07-07")), "rejects", records=11, rejected=1),
+    Case("date 9999-12-31", "events", _events(_plus(event_date="9999-12-31")), "rejects", records=11, rejected=1),
+    Case("year 0021", "events", _events(_plus(event_date="0021-07-07")), "rejects", records=11, rejected=1),
+    Case("duplicate event id", "events", _events(lambda: [*acled_rows(), acled_rows()[3]]), "rejects", records=11, rejected=1),
+    Case("event far outside the boundaries", "events", _events(_plus(latitude="10.0", longitude="10.0")), "rejects", records=11, rejected=1),
+    Case("event 1 km outside (snapped)", "events", _events(_plus(latitude=f"{w.lonlat(41, 10)[1]:.5f}", longitude=f"{w.lonlat(41, 10)[0]:.5f}")), "ok", records=11),
     Case("fatalities -7", "events", _events(_set([1], fatalities="-7")), "ok"),
-    Case(
-        "fatalities overflow", "events", _events(_set([1], fatalities="99999999999999999999")), "ok"
-    ),
+    Case("fatalities overflow", "events", _events(_set([1], fatalities="99999999999999999999")), "ok"),
     Case("fractional fatalities", "events", _events(_set([1], fatalities="2.5")), "ok"),
     Case("fatalities as words", "events", _events(_set([1], fatalities="dozens")), "ok"),
-    Case(
-        "fatalities with thousands separator",
-        "events",
-        _events(_set([1], fatalities="1,060")),
-        "ok",
-    ),
-    Case(
-        "all coordinates empty",
-        "events",
-        _events(_set(range(10), latitude="", longitude="")),
-        "rejects",
-        rejected=10,
-        may_fail=("map events", "siege", "map siege", "run"),
-    ),
+    Case("fatalities with thousands separator", "events", _events(_set([1], fatalities="1,060")), "ok"),
+    Case("all coordinates empty", "events", _events(_set(range(10), latitude="", longitude="")), "rejects", rejected=10, may_fail=("map events", "siege", "map siege", "run")),
     Case("one event", "events", _events(lambda: acled_rows()[:1]), "ok", records=1),
-    Case(
-        "only region-precision events", "events", _events(_set(range(10), geo_precision="3")), "ok"
-    ),
-    Case(
-        "a directory",
-        "events",
-        lambda wd, d: (d / "ev.csv").mkdir() or d / "ev.csv",
-        "error",
-        "is a directory",
-    ),
-    Case(
-        "no such file",
-        "events",
-        lambda wd, d: d / "missing.csv",
-        "error",
-        "does not exist|neither a bundled dataset nor a file",
-    ),
+    Case("only region-precision events", "events", _events(_set(range(10), geo_precision="3")), "ok"),
+    Case("a directory", "events", lambda wd, d: (d / "ev.csv").mkdir() or d / "ev.csv", "error", "is a directory"),
+    Case("no such file", "events", lambda wd, d: d / "missing.csv", "error", "does not exist|neither a bundled dataset nor a file"),
     Case("symbolic link loop", "events", _link(lambda d: str(d / "ev.csv")), "error", "link loop"),
-    Case(
-        "broken symbolic link",
-        "events",
-        _link(lambda d: str(d / "gone.csv")),
-        "error",
-        "broken symbolic link",
-    ),
+    Case("broken symbolic link", "events", _link(lambda d: str(d / "gone.csv")), "error", "broken symbolic link"),
     Case("a named pipe", "events", _fifo, "error", "not a regular file"),
     Case("GeoJSON points", "events", _vector("ev.geojson", "GeoJSON"), "ok"),
-    Case(
-        "GeoJSON with a polygon",
-        "events",
-        _vector(
-            "ev.geojson",
-            "GeoJSON",
-            mutate=lambda f: f.set_geometry(
-                f.geometry.where(f.index != 2, shapely.buffer(f.geometry.array, 0.01))
-            ),
-        ),
-        "rejects",
-        rejected=1,
-    ),
-    Case(
-        "GeoJSON with a null geometry",
-        "events",
-        _vector(
-            "ev.geojson",
-            "GeoJSON",
-            mutate=lambda f: f.set_geometry(f.geometry.where(f.index != 2, None)),
-        ),
-        "rejects",
-        rejected=1,
-    ),
-    Case(
-        "GeoJSON cut short",
-        "events",
-        _file(
-            "ev.geojson",
-            lambda wd: (
-                b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Po'
-            ),
-        ),
-        "error",
-        "cannot read events file",
-    ),
-    Case(
-        "VRT named .geojson reading /etc/passwd",
-        "events",
-        _file("ev.geojson", _vrt_passwd()),
-        "error",
-        "GDAL VRT",
-    ),
-    Case(
-        "VRT named .geojson fetching a URL",
-        "events",
-        _file("ev.geojson", _vrt_url()),
-        "error",
-        "GDAL VRT",
-    ),
+    Case("GeoJSON with a polygon", "events", _vector("ev.geojson", "GeoJSON", mutate=lambda f: f.set_geometry(f.geometry.where(f.index != 2, shapely.buffer(f.geometry.array, 0.01)))), "rejects", rejected=1),
+    Case("GeoJSON with a null geometry", "events", _vector("ev.geojson", "GeoJSON", mutate=lambda f: f.set_geometry(f.geometry.where(f.index != 2, None))), "rejects", rejected=1),
+    Case("GeoJSON cut short", "events", _file("ev.geojson", lambda wd: (b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Po')), "error", "cannot read events file"),
+    Case("VRT named .geojson reading /etc/passwd", "events", _file("ev.geojson", _vrt_passwd()), "error", "GDAL VRT"),
+    Case("VRT named .geojson fetching a URL", "events", _file("ev.geojson", _vrt_url()), "error", "GDAL VRT"),
     Case("VRT named .csv", "events", _file("ev.csv", _vrt_passwd()), "error", "no data rows"),
-    Case(
-        "GeoPackage with two layers",
-        "events",
-        _vector("ev.gpkg", "GPKG", layers=2),
-        "error",
-        "has 2 layers.*--layer",
-    ),
-    Case(
-        "CSV text named .gpkg",
-        "events",
-        _file("ev.gpkg", lambda wd: wd.events.read_bytes()),
-        "error",
-        "not a GeoPackage",
-    ),
+    Case("GeoPackage with two layers", "events", _vector("ev.gpkg", "GPKG", layers=2), "error", "has 2 layers.*--layer"),
+    Case("CSV text named .gpkg", "events", _file("ev.gpkg", lambda wd: wd.events.read_bytes()), "error", "not a GeoPackage"),
     Case("GeoPackage cut short", "events", _gpkg_head, "error", "cannot read events file"),
     Case("GeoParquet points", "events", _vector("ev.parquet", "Parquet"), "ok"),
     Case("plain Parquet with lat/lon", "events", _vector("ev.parquet", "PlainParquet"), "ok"),
-    Case(
-        "CSV text named .parquet",
-        "events",
-        _file("ev.parquet", lambda wd: wd.events.read_bytes()),
-        "error",
-        "not a Parquet file",
-    ),
+    Case("CSV text named .parquet", "events", _file("ev.parquet", lambda wd: wd.events.read_bytes()), "error", "not a Parquet file"),
     Case("Shapefile points", "events", _vector("ev.shp", "ESRI Shapefile"), "ok"),
     Case("Shapefile without .dbf", "events", _shp_without_dbf, "error", "its .dbf file is missing"),
-    Case(
-        "Excel 'sep=;' line first",
-        "events",
-        _raw(lambda wd: "sep=,\n" + wd.events.read_text()),
-        "error",
-        "cannot find the latitude column",
-    ),
+    Case("Excel 'sep=;' line first", "events", _raw(lambda wd: "sep=,\n" + wd.events.read_text()), "error", "cannot find the latitude column"),
     Case("joined table", "joined", lambda wd, d: wd.joined, "ok", names_file=False),
     Case("joined GeoPackage", "joined", lambda wd, d: wd.joined_gpkg, "ok", names_file=False),
-    Case(
-        "joined table, latitude 95.5",
-        "joined",
-        _joined_edit("latitude", "95.5"),
-        "error",
-        "row 3, latitude '95.5'",
-        raw_expect="rejects",
-        raw_rejected=1,
-    ),
-    Case(
-        "joined table, fatalities -7",
-        "joined",
-        _joined_edit("fatalities", "-7"),
-        "error",
-        "fatalities '-7'",
-        raw_expect="ok",
-        raw_rejected=0,
-    ),
-    Case(
-        "joined table, fatalities 2.5",
-        "joined",
-        _joined_edit("fatalities", "2.5"),
-        "error",
-        "fatalities '2.5'",
-        raw_expect="ok",
-        raw_rejected=0,
-    ),
-    Case(
-        "joined table, unknown district",
-        "joined",
-        _joined_edit("district_id", "999"),
-        "error",
-        "district_id '999' is not in the boundaries",
-        raw_expect="ok",
-        raw_rejected=0,
-    ),
-    Case(
-        "joined table, bad snap distance",
-        "joined",
-        _joined_edit("snap_distance_m", "near"),
-        "error",
-        "snap_distance_m",
-        raw_expect="ok",
-        raw_rejected=0,
-    ),
-    Case(
-        "joined table, bad date",
-        "joined",
-        _joined_edit("date", "yesterday"),
-        "error",
-        "date 'yesterday'",
-        raw_expect="rejects",
-        raw_rejected=1,
-    ),
-    Case(
-        "joined table, future date",
-        "joined",
-        _joined_edit("date", "2099-01-01"),
-        "error",
-        "in the future",
-        raw_expect="rejects",
-        raw_rejected=1,
-    ),
-    Case(
-        "joined table, duplicate id",
-        "joined",
-        _joined_edit("event_id", "WLD0001"),
-        "error",
-        "occurs twice",
-        raw_expect="rejects",
-        raw_rejected=1,
-    ),
-    Case(
-        "joined table, unknown join method",
-        "joined",
-        _joined_edit("join_method", "teleported"),
-        "error",
-        "join_method 'teleported'",
-        raw_expect="ok",
-        raw_rejected=0,
-    ),
-    Case(
-        "joined table, unknown side",
-        "joined",
-        _joined_edit("side1", "aliens"),
-        "error",
-        "side1 'aliens'",
-        raw_expect="ok",
-        raw_rejected=0,
-    ),
-    Case(
-        "joined table cut mid-row",
-        "joined",
-        _file("joined.csv", lambda wd: wd.joined.read_bytes()[:-150]),
-        "error",
-        "field",
-        raw_expect="rejects",
-        raw_rejected=1,
-    ),
-    Case(
-        "joined table without side1",
-        "joined",
-        _file(
-            "joined.csv",
-            lambda wd: (
-                pd.read_csv(wd.joined, dtype=str).drop(columns="side1").to_csv(index=False).encode()
-            ),
-        ),
-        "error",
-        "lacks column.*side1",
-        raw_expect="ok",
-        raw_rejected=0,
-    ),
-    Case(
-        "joined table in UTF-16",
-        "joined",
-        _file("joined.csv", lambda wd: wd.joined.read_text().encode("utf-16")),
-        "error",
-        "not UTF-8",
-    ),
-    Case(
-        "joined GeoPackage, latitude 95.5",
-        "joined",
-        _joined_gpkg_edit,
-        "error",
-        "latitude",
-        raw_expect="ok",
-        raw_rejected=0,
-    ),
+    Case("joined table, latitude 95.5", "joined", _joined_edit("latitude", "95.5"), "error", "row 3, latitude '95.5'", raw_expect="rejects", raw_rejected=1),
+    Case("joined table, fatalities -7", "joined", _joined_edit("fatalities", "-7"), "error", "fatalities '-7'", raw_expect="ok", raw_rejected=0),
+    Case("joined table, fatalities 2.5", "joined", _joined_edit("fatalities", "2.5"), "error", "fatalities '2.5'", raw_expect="ok", raw_rejected=0),
+    Case("joined table, unknown district", "joined", _joined_edit("district_id", "999"), "error", "district_id '999' is not in the boundaries", raw_expect="ok", raw_rejected=0),
+    Case("joined table, bad snap distance", "joined", _joined_edit("snap_distance_m", "near"), "error", "snap_distance_m", raw_expect="ok", raw_rejected=0),
+    Case("joined table, bad date", "joined", _joined_edit("date", "yesterday"), "error", "date 'yesterday'", raw_expect="rejects", raw_rejected=1),
+    Case("joined table, future date", "joined", _joined_edit("date", "2099-01-01"), "error", "in the future", raw_expect="rejects", raw_rejected=1),
+    Case("joined table, duplicate id", "joined", _joined_edit("event_id", "WLD0001"), "error", "occurs twice", raw_expect="rejects", raw_rejected=1),
+    Case("joined table, unknown join method", "joined", _joined_edit("join_method", "teleported"), "error", "join_method 'teleported'", raw_expect="ok", raw_rejected=0),
+    Case("joined table, unknown side", "joined", _joined_edit("side1", "aliens"), "error", "side1 'aliens'", raw_expect="ok", raw_rejected=0),
+    Case("joined table cut mid-row", "joined", _file("joined.csv", lambda wd: wd.joined.read_bytes()[:-150]), "error", "field", raw_expect="rejects", raw_rejected=1),
+    Case("joined table without side1", "joined", _file("joined.csv", lambda wd: (pd.read_csv(wd.joined, dtype=str).drop(columns="side1").to_csv(index=False).encode())), "error", "lacks column.*side1", raw_expect="ok", raw_rejected=0),
+    Case("joined table in UTF-16", "joined", _file("joined.csv", lambda wd: wd.joined.read_text().encode("utf-16")), "error", "not UTF-8"),
+    Case("joined GeoPackage, latitude 95.5", "joined", _joined_gpkg_edit, "error", "latitude", raw_expect="ok", raw_rejected=0),
 ]
+# fmt: on
 
 
 # --- boundaries, rasters, control tables, case files, cities... ---------------------------
@@ -1158,93 +697,24 @@ def _bowtie(f: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return f.set_geometry(f.geometry.where(f["district_id"] != "101", bow))
 
 
+# fmt: off
 BOUNDARY_CASES: list[Case] = [
-    Case(
-        "boundaries: a null geometry",
-        "boundaries",
-        _districts(lambda f: f.set_geometry(f.geometry.where(f.index != 1, None))),
-        "error",
-        "no geometry",
-    ),
-    Case(
-        "boundaries: an empty polygon",
-        "boundaries",
-        _districts(lambda f: f.set_geometry(f.geometry.where(f.index != 1, shapely.Polygon()))),
-        "error",
-        "no geometry",
-    ),
+    Case("boundaries: a null geometry", "boundaries", _districts(lambda f: f.set_geometry(f.geometry.where(f.index != 1, None))), "error", "no geometry"),
+    Case("boundaries: an empty polygon", "boundaries", _districts(lambda f: f.set_geometry(f.geometry.where(f.index != 1, shapely.Polygon()))), "error", "no geometry"),
     Case("boundaries: Shapefile without .prj", "boundaries", _no_prj, "error", "no CRS.*--crs"),
-    Case(
-        "boundaries: points",
-        "boundaries",
-        _districts(lambda f: f.set_geometry(f.geometry.centroid)),
-        "error",
-        "not a polygon",
-    ),
+    Case("boundaries: points", "boundaries", _districts(lambda f: f.set_geometry(f.geometry.centroid)), "error", "not a polygon"),
     Case("boundaries: a self-intersecting polygon", "boundaries", _districts(_bowtie), "ok"),
-    Case(
-        "boundaries: no district column",
-        "boundaries",
-        _districts(lambda f: f.rename(columns={"district": "name"})),
-        "error",
-        "--district-name",
-    ),
-    Case(
-        "boundaries: duplicate ids",
-        "boundaries",
-        _districts(lambda f: f.assign(district_id="101")),
-        "error",
-        "occurs more than once",
-    ),
-    Case(
-        "boundaries: no features",
-        "boundaries",
-        _districts(lambda f: f.iloc[0:0]),
-        "error",
-        "no features",
-    ),
-    Case(
-        "boundaries: VRT named .geojson",
-        "boundaries",
-        _file("b.geojson", _vrt_passwd()),
-        "error",
-        "GDAL VRT",
-    ),
-    Case(
-        "boundaries: a .txt file",
-        "boundaries",
-        _file("b.txt", b"district\nA\n"),
-        "error",
-        "extension .txt",
-    ),
-    Case(
-        "boundaries: two layers",
-        "boundaries",
-        _districts(layers=2),
-        "error",
-        "has 2 layers.*--boundaries-layer",
-    ),
-    Case(
-        "boundaries: an empty name",
-        "boundaries",
-        _districts(lambda f: f.assign(district=f["district"].where(f.index != 2, None))),
-        "error",
-        "empty in feature",
-    ),
-    Case(
-        "boundaries: random bytes named .gpkg",
-        "boundaries",
-        _file("b.gpkg", _binary(4096)),
-        "error",
-        "not a GeoPackage",
-    ),
-    Case(
-        "boundaries: GeoJSON in degrees",
-        "boundaries",
-        _districts(lambda f: f.to_crs(4326), name="b.geojson", driver="GeoJSON"),
-        "ok",
-    ),
+    Case("boundaries: no district column", "boundaries", _districts(lambda f: f.rename(columns={"district": "name"})), "error", "--district-name"),
+    Case("boundaries: duplicate ids", "boundaries", _districts(lambda f: f.assign(district_id="101")), "error", "occurs more than once"),
+    Case("boundaries: no features", "boundaries", _districts(lambda f: f.iloc[0:0]), "error", "no features"),
+    Case("boundaries: VRT named .geojson", "boundaries", _file("b.geojson", _vrt_passwd()), "error", "GDAL VRT"),
+    Case("boundaries: a .txt file", "boundaries", _file("b.txt", b"district\nA\n"), "error", "extension .txt"),
+    Case("boundaries: two layers", "boundaries", _districts(layers=2), "error", "has 2 layers.*--boundaries-layer"),
+    Case("boundaries: an empty name", "boundaries", _districts(lambda f: f.assign(district=f["district"].where(f.index != 2, None))), "error", "empty in feature"),
+    Case("boundaries: random bytes named .gpkg", "boundaries", _file("b.gpkg", _binary(4096)), "error", "not a GeoPackage"),
+    Case("boundaries: GeoJSON in degrees", "boundaries", _districts(lambda f: f.to_crs(4326), name="b.geojson", driver="GeoJSON"), "ok"),
 ]
+# fmt: on
 
 
 def _pop(values: Callable[[], np.ndarray], **kw: object) -> Maker:
@@ -1266,80 +736,23 @@ def _fill(value: float) -> Callable[[], np.ndarray]:
     return values
 
 
+# fmt: off
 POPULATION_CASES: list[Case] = [
-    Case(
-        "raster: negative cells, no nodata", "population", _pop(_with_negatives, nodata=None), "ok"
-    ),
+    Case("raster: negative cells, no nodata", "population", _pop(_with_negatives, nodata=None), "ok"),
     Case("raster: -3.4e38 fill, no nodata", "population", _pop(_fill(-3.4e38), nodata=None), "ok"),
     Case("raster: NaN cells", "population", _pop(_fill(np.nan)), "ok"),
     Case("raster: all nodata", "population", _pop(lambda: np.full((50, 50), -99999.0)), "ok"),
-    Case(
-        "raster: no CRS",
-        "population",
-        _pop(lambda: np.full((50, 50), 10.0), crs=None),
-        "error",
-        "has no CRS",
-    ),
-    Case(
-        "raster: rotated grid",
-        "population",
-        _pop(
-            lambda: np.full((50, 50), 10.0),
-            transform=Affine(1000.0, 10.0, w.X0 - 5000, 10.0, -1000.0, w.Y0 + 45000),
-        ),
-        "error",
-        "rotated grid",
-    ),
-    Case(
-        "raster: VRT named .tif",
-        "population",
-        _file("p.tif", lambda wd: _raster_vrt(str(wd.population))),
-        "error",
-        "GDAL VRT",
-    ),
-    Case(
-        "raster: text named .tif",
-        "population",
-        _file("p.tif", b"population,10\n"),
-        "error",
-        "not a GeoTIFF",
-    ),
-    Case(
-        "raster: GeoTIFF cut short",
-        "population",
-        _file("p.tif", lambda wd: wd.population.read_bytes()[:300]),
-        "error",
-        "cannot read population raster|has no CRS",
-    ),
-    Case(
-        "raster: VRT fetching a URL",
-        "population",
-        _file("p.vrt", _raster_vrt("/vsicurl/http://127.0.0.1:9/pop.tif")),
-        "error",
-        "refers to the network",
-    ),
-    Case(
-        "raster: local VRT",
-        "population",
-        _file("p.vrt", lambda wd: _raster_vrt(str(wd.population))),
-        "ok",
-    ),
-    Case(
-        "raster: a PNG",
-        "population",
-        _file("p.png", b"\x89PNG\r\n\x1a\n" + _binary(200)),
-        "error",
-        "extension .png",
-    ),
-    Case(
-        "raster: GDAL virtual path",
-        "population",
-        lambda wd, d: Path("/vsicurl/http://127.0.0.1:9/pop.tif"),
-        "error",
-        "local files only|neither a bundled dataset nor a file",
-        names_file=False,
-    ),
+    Case("raster: no CRS", "population", _pop(lambda: np.full((50, 50), 10.0), crs=None), "error", "has no CRS"),
+    Case("raster: rotated grid", "population", _pop(lambda: np.full((50, 50), 10.0), transform=Affine(1000.0, 10.0, w.X0 - 5000, 10.0, -1000.0, w.Y0 + 45000)), "error", "rotated grid"),
+    Case("raster: VRT named .tif", "population", _file("p.tif", lambda wd: _raster_vrt(str(wd.population))), "error", "GDAL VRT"),
+    Case("raster: text named .tif", "population", _file("p.tif", b"population,10\n"), "error", "not a GeoTIFF"),
+    Case("raster: GeoTIFF cut short", "population", _file("p.tif", lambda wd: wd.population.read_bytes()[:300]), "error", "cannot read population raster|has no CRS"),
+    Case("raster: VRT fetching a URL", "population", _file("p.vrt", _raster_vrt("/vsicurl/http://127.0.0.1:9/pop.tif")), "error", "refers to the network"),
+    Case("raster: local VRT", "population", _file("p.vrt", lambda wd: _raster_vrt(str(wd.population))), "ok"),
+    Case("raster: a PNG", "population", _file("p.png", b"\x89PNG\r\n\x1a\n" + _binary(200)), "error", "extension .png"),
+    Case("raster: GDAL virtual path", "population", lambda wd, d: Path("/vsicurl/http://127.0.0.1:9/pop.tif"), "error", "local files only|neither a bundled dataset nor a file", names_file=False),
 ]
+# fmt: on
 
 
 def _zones_no_prj(world: World, d: Path) -> Path:
@@ -1352,48 +765,17 @@ def _zones_no_prj(world: World, d: Path) -> Path:
     return p
 
 
+# fmt: off
 ZONE_CASES: list[Case] = [
     Case("zones: Shapefile without .prj", "zones", _zones_no_prj, "error", "has no CRS.*\\.prj"),
-    Case(
-        "zones: VRT named .gpkg",
-        "zones",
-        _file("z.gpkg", _vrt_passwd("zones")),
-        "error",
-        "GDAL VRT",
-    ),
-    Case(
-        "zones: points",
-        "zones",
-        _districts(lambda f: f.set_geometry(f.geometry.centroid), name="z.gpkg"),
-        "error",
-        "polygon",
-    ),
-    Case(
-        "zones: a null geometry",
-        "zones",
-        _districts(lambda f: f.set_geometry(f.geometry.where(f.index != 1, None)), name="z.gpkg"),
-        "ok",
-    ),
-    Case(
-        "zones: two layers", "zones", _districts(name="z.gpkg", layers=2), "error", "has 2 layers"
-    ),
-    Case(
-        "features: lines without a CRS",
-        "features",
-        _file(
-            "f.geojson",
-            b'{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32641"}}, "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[501000, 3861000], [539000, 3899000]]}}]}',
-        ),
-        "ok",
-    ),
-    Case(
-        "features: random bytes named .geojson",
-        "features",
-        _file("f.geojson", _binary(2000)),
-        "error",
-        "not GeoJSON",
-    ),
+    Case("zones: VRT named .gpkg", "zones", _file("z.gpkg", _vrt_passwd("zones")), "error", "GDAL VRT"),
+    Case("zones: points", "zones", _districts(lambda f: f.set_geometry(f.geometry.centroid), name="z.gpkg"), "error", "polygon"),
+    Case("zones: a null geometry", "zones", _districts(lambda f: f.set_geometry(f.geometry.where(f.index != 1, None)), name="z.gpkg"), "ok"),
+    Case("zones: two layers", "zones", _districts(name="z.gpkg", layers=2), "error", "has 2 layers"),
+    Case("features: lines without a CRS", "features", _file("f.geojson", b'{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32641"}}, "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[501000, 3861000], [539000, 3899000]]}}]}'), "ok"),
+    Case("features: random bytes named .geojson", "features", _file("f.geojson", _binary(2000)), "error", "not GeoJSON"),
 ]
+# fmt: on
 
 
 def _control_edit(fn: Callable[[pd.DataFrame], pd.DataFrame]) -> Maker:
@@ -1406,64 +788,22 @@ def _control_edit(fn: Callable[[pd.DataFrame], pd.DataFrame]) -> Maker:
     return make
 
 
+# fmt: off
 CONTROL_CASES: list[Case] = [
     Case("control: GeoPackage", "control", lambda wd, d: wd.control_gpkg, "ok", names_file=False),
     Case("control: CSV", "control", lambda wd, d: wd.control_csv, "ok", names_file=False),
-    Case(
-        "control: unknown status",
-        "control",
-        _control_edit(lambda f: f.assign(status=f["status"].where(f.index != 1, "liberated"))),
-        "error",
-        "status 'liberated'",
-    ),
-    Case(
-        "control: no status column",
-        "control",
-        _control_edit(lambda f: f.drop(columns="status")),
-        "error",
-        "lacks column.*status",
-    ),
+    Case("control: unknown status", "control", _control_edit(lambda f: f.assign(status=f["status"].where(f.index != 1, "liberated"))), "error", "status 'liberated'"),
+    Case("control: no status column", "control", _control_edit(lambda f: f.drop(columns="status")), "error", "lacks column.*status"),
     Case("control: random bytes", "control", _file("c.csv", _binary(3000)), "error", "not UTF-8"),
-    Case(
-        "control: unknown district",
-        "control",
-        _control_edit(lambda f: f.assign(district_id=f["district_id"].where(f.index != 1, "999"))),
-        "error",
-        "'999' is not in the boundaries",
-    ),
-    Case(
-        "control: bad since",
-        "control",
-        _control_edit(lambda f: f.assign(since=f["since"].where(f.index != 1, "last week"))),
-        "error",
-        "since 'last week'",
-    ),
+    Case("control: unknown district", "control", _control_edit(lambda f: f.assign(district_id=f["district_id"].where(f.index != 1, "999"))), "error", "'999' is not in the boundaries"),
+    Case("control: bad since", "control", _control_edit(lambda f: f.assign(since=f["since"].where(f.index != 1, "last week"))), "error", "since 'last week'"),
     Case("control: empty file", "control", _file("c.csv", b""), "error", "is empty"),
-    Case(
-        "control: only blank space", "control", _file("c.csv", b" \n \n"), "error", "no header row"
-    ),
-    Case(
-        "control: a district twice",
-        "control",
-        _control_edit(lambda f: pd.concat([f, f.iloc[[0]]])),
-        "error",
-        "occurs twice",
-    ),
-    Case(
-        "control: UTF-16",
-        "control",
-        _file("c.csv", lambda wd: wd.control_csv.read_text().encode("utf-16")),
-        "error",
-        "not UTF-8",
-    ),
-    Case(
-        "control: VRT named .gpkg",
-        "control",
-        _file("c.gpkg", _vrt_passwd("control")),
-        "error",
-        "GDAL VRT",
-    ),
+    Case("control: only blank space", "control", _file("c.csv", b" \n \n"), "error", "no header row"),
+    Case("control: a district twice", "control", _control_edit(lambda f: pd.concat([f, f.iloc[[0]]])), "error", "occurs twice"),
+    Case("control: UTF-16", "control", _file("c.csv", lambda wd: wd.control_csv.read_text().encode("utf-16")), "error", "not UTF-8"),
+    Case("control: VRT named .gpkg", "control", _file("c.gpkg", _vrt_passwd("control")), "error", "GDAL VRT"),
 ]
+# fmt: on
 
 
 def _case_file(body: str | Callable[[World, Path], str], name: str = "case.toml") -> Maker:
@@ -1511,230 +851,70 @@ def _case(**kw: object) -> Maker:
     return _case_file(lambda world, d: case_toml(world, **kw))  # type: ignore[arg-type]
 
 
+# fmt: off
 CASE_FILE_CASES: list[Case] = [
     Case("case: events = []", "case", _case(events="[]"), "error", "data.events is empty"),
-    Case(
-        "case: radii_m = ['a']",
-        "case",
-        _case(extra='[siege]\nradii_m = ["a"]'),
-        "error",
-        "siege.radii_m must be a list",
-    ),
-    Case(
-        "case: window_days = 1e12",
-        "case",
-        _case(extra="[siege]\nwindow_days = 1e12"),
-        "error",
-        "siege.window_days must be a whole number",
-    ),
-    Case(
-        "case: dpi = 100000",
-        "case",
-        _edited("dpi = 30", "dpi = 100000"),
-        "error",
-        "maps.dpi must be a number from 30 to 1200",
-    ),
+    Case("case: radii_m = ['a']", "case", _case(extra='[siege]\nradii_m = ["a"]'), "error", "siege.radii_m must be a list"),
+    Case("case: window_days = 1e12", "case", _case(extra="[siege]\nwindow_days = 1e12"), "error", "siege.window_days must be a whole number"),
+    Case("case: dpi = 100000", "case", _edited("dpi = 30", "dpi = 100000"), "error", "maps.dpi must be a number from 30 to 1200"),
     Case("case: not TOML", "case", _case_file("[case\nname = corpus\n"), "error", "not valid TOML"),
-    Case(
-        "case: random bytes", "case", _file("case.toml", _binary(2000)), "error", "not valid TOML"
-    ),
-    Case(
-        "case: unknown key",
-        "case",
-        _edited("[control]\n", "[control]\nwindow = 30\n"),
-        "error",
-        "unknown key control.window",
-    ),
-    Case(
-        "case: as_of not a date",
-        "case",
-        _edited(AS_OF, "soon"),
-        "error",
-        "control.as_of 'soon' is not a date",
-    ),
-    Case(
-        "case: window_days = 1.5",
-        "case",
-        _edited("[control]\n", "[control]\nwindow_days = 1.5\n"),
-        "error",
-        "control.window_days must be a whole number",
-    ),
-    Case(
-        "case: sectors = 0",
-        "case",
-        _case(extra="[siege]\nsectors = 0"),
-        "error",
-        "siege.sectors must be a whole number",
-    ),
-    Case(
-        "case: a century of daily dates",
-        "case",
-        _edited('start = "2021-07-01"\nevery_days = 3', 'start = "1950-01-01"\nevery_days = 1'),
-        "error",
-        "timeline has .* dates",
-    ),
-    Case(
-        "case: missing events file",
-        "case",
-        _case(events='["nowhere.csv"]'),
-        "error",
-        "neither a bundled dataset nor a file",
-    ),
-    Case(
-        "case: data = 5",
-        "case",
-        _case_file('data = 5\n[case]\nname = "x"\n'),
-        "error",
-        "must be a section",
-    ),
-    Case(
-        "case: events is a disguised VRT",
-        "case",
-        lambda wd, d: _case(events=f'["{_file("v.geojson", _vrt_passwd())(wd, d)}"]')(wd, d),
-        "error",
-        "GDAL VRT",
-        names_file=False,
-    ),
-    Case(
-        "case: radii not increasing",
-        "case",
-        _case(extra="[siege]\nradii_m = [20000, 5000]"),
-        "error",
-        "increasing",
-    ),
+    Case("case: random bytes", "case", _file("case.toml", _binary(2000)), "error", "not valid TOML"),
+    Case("case: unknown key", "case", _edited("[control]\n", "[control]\nwindow = 30\n"), "error", "unknown key control.window"),
+    Case("case: as_of not a date", "case", _edited(AS_OF, "soon"), "error", "control.as_of 'soon' is not a date"),
+    Case("case: window_days = 1.5", "case", _edited("[control]\n", "[control]\nwindow_days = 1.5\n"), "error", "control.window_days must be a whole number"),
+    Case("case: sectors = 0", "case", _case(extra="[siege]\nsectors = 0"), "error", "siege.sectors must be a whole number"),
+    Case("case: a century of daily dates", "case", _edited('start = "2021-07-01"\nevery_days = 3', 'start = "1950-01-01"\nevery_days = 1'), "error", "timeline has .* dates"),
+    Case("case: missing events file", "case", _case(events='["nowhere.csv"]'), "error", "neither a bundled dataset nor a file"),
+    Case("case: data = 5", "case", _case_file('data = 5\n[case]\nname = "x"\n'), "error", "must be a section"),
+    Case("case: events is a disguised VRT", "case", lambda wd, d: _case(events=f'["{_file("v.geojson", _vrt_passwd())(wd, d)}"]')(wd, d), "error", "GDAL VRT", names_file=False),
+    Case("case: radii not increasing", "case", _case(extra="[siege]\nradii_m = [20000, 5000]"), "error", "increasing"),
     Case("case: the world", "case", _case(), "ok"),
-    Case(
-        "case: events with bad rows",
-        "case",
-        lambda wd, d: _case(events=f'["{_events(_plus(latitude="95.5"))(wd, d)}"]')(wd, d),
-        "rejects",
-        records=11,
-        rejected=1,
-    ),
+    Case("case: events with bad rows", "case", lambda wd, d: _case(events=f'["{_events(_plus(latitude="95.5"))(wd, d)}"]')(wd, d), "rejects", records=11, rejected=1),
 ]
+# fmt: on
 
 
 def _cities(text: str, name: str = "cities.csv") -> Maker:
     return _file(name, text.encode())
 
 
+# fmt: off
 CITY_CASES: list[Case] = [
-    Case(
-        "cities: empty coordinates",
-        "cities",
-        _cities("city,latitude,longitude\nCapital,,\n"),
-        "error",
-        "missing or out of range",
-    ),
-    Case(
-        "cities: latitude 95",
-        "cities",
-        _cities("city,latitude,longitude\nCapital,95,63\n"),
-        "error",
-        "missing or out of range",
-    ),
-    Case(
-        "cities: VRT named .geojson",
-        "cities",
-        _file("cities.geojson", _vrt_passwd("cities")),
-        "error",
-        "GDAL VRT",
-    ),
+    Case("cities: empty coordinates", "cities", _cities("city,latitude,longitude\nCapital,,\n"), "error", "missing or out of range"),
+    Case("cities: latitude 95", "cities", _cities("city,latitude,longitude\nCapital,95,63\n"), "error", "missing or out of range"),
+    Case("cities: VRT named .geojson", "cities", _file("cities.geojson", _vrt_passwd("cities")), "error", "GDAL VRT"),
     Case("cities: polygons", "cities", _districts(name="cities.gpkg"), "error", "not points"),
-    Case(
-        "cities: random bytes", "cities", _file("cities.csv", _binary(3000)), "error", "not UTF-8"
-    ),
-    Case(
-        "cities: no name column",
-        "cities",
-        _cities("latitude,longitude\n34.9,63.1\n"),
-        "error",
-        "no column",
-    ),
+    Case("cities: random bytes", "cities", _file("cities.csv", _binary(3000)), "error", "not UTF-8"),
+    Case("cities: no name column", "cities", _cities("latitude,longitude\n34.9,63.1\n"), "error", "no column"),
 ]
+# fmt: on
 
+# fmt: off
 ASSESSMENT_CASES: list[Case] = [
-    Case(
-        "assessments: random bytes",
-        "assessments",
-        _file("a.csv", _binary(3000)),
-        "error",
-        "cannot read assessments|not UTF-8",
-    ),
-    Case(
-        "assessments: UTF-16",
-        "assessments",
-        _file("a.csv", "district,status,date\nAlpha,insurgent,2021-07-01\n".encode("utf-16")),
-        "error",
-        "not UTF-8|cannot read assessments",
-    ),
+    Case("assessments: random bytes", "assessments", _file("a.csv", _binary(3000)), "error", "cannot read assessments|not UTF-8"),
+    Case("assessments: UTF-16", "assessments", _file("a.csv", "district,status,date\nAlpha,insurgent,2021-07-01\n".encode("utf-16")), "error", "not UTF-8|cannot read assessments"),
     Case("assessments: empty", "assessments", _file("a.csv", b""), "error", "is empty"),
-    Case(
-        "assessments: no status",
-        "assessments",
-        _file("a.csv", b"district,date\nAlpha,2021-07-01\n"),
-        "error",
-        "assessments",
-    ),
+    Case("assessments: no status", "assessments", _file("a.csv", b"district,date\nAlpha,2021-07-01\n"), "error", "assessments"),
 ]
+# fmt: on
 
+# fmt: off
 SIDES_CASES: list[Case] = [
     Case("sides: random bytes", "sides", _file("s.csv", _binary(3000)), "error", "side mapping"),
-    Case(
-        "sides: unknown side",
-        "sides",
-        _file("s.csv", b"pattern,match,side\nTaliban,exact,heroes\n"),
-        "error",
-        "side 'heroes'",
-    ),
-    Case(
-        "sides: bad regular expression",
-        "sides",
-        _file("s.csv", b"pattern,match,side\n(Taliban,regex,insurgent\n"),
-        "error",
-        "bad regular expression",
-    ),
+    Case("sides: unknown side", "sides", _file("s.csv", b"pattern,match,side\nTaliban,exact,heroes\n"), "error", "side 'heroes'"),
+    Case("sides: bad regular expression", "sides", _file("s.csv", b"pattern,match,side\n(Taliban,regex,insurgent\n"), "error", "bad regular expression"),
 ]
+# fmt: on
 
+# fmt: off
 TIMELINE_CASES: list[Case] = [
     Case("timeline table", "timeline", lambda wd, d: wd.timeline, "ok", names_file=False),
-    Case(
-        "timeline table: bad date",
-        "timeline",
-        _file(
-            "t.csv", lambda wd: wd.timeline.read_text().replace("2021-07-01", "July", 1).encode()
-        ),
-        "error",
-        "date is not a date",
-    ),
-    Case(
-        "timeline table: no status",
-        "timeline",
-        _file(
-            "t.csv",
-            lambda wd: pd.read_csv(wd.timeline).drop(columns="status").to_csv(index=False).encode(),
-        ),
-        "error",
-        "lacks column.*status",
-    ),
-    Case(
-        "timeline table: random bytes",
-        "timeline",
-        _file("t.csv", _binary(3000)),
-        "error",
-        "not UTF-8",
-    ),
-    Case(
-        "timeline table: negative districts",
-        "timeline",
-        _file(
-            "t.csv",
-            lambda wd: pd.read_csv(wd.timeline).assign(districts=-1).to_csv(index=False).encode(),
-        ),
-        "error",
-        "districts is not a number >= 0",
-    ),
+    Case("timeline table: bad date", "timeline", _file("t.csv", lambda wd: wd.timeline.read_text().replace("2021-07-01", "July", 1).encode()), "error", "date is not a date"),
+    Case("timeline table: no status", "timeline", _file("t.csv", lambda wd: pd.read_csv(wd.timeline).drop(columns="status").to_csv(index=False).encode()), "error", "lacks column.*status"),
+    Case("timeline table: random bytes", "timeline", _file("t.csv", _binary(3000)), "error", "not UTF-8"),
+    Case("timeline table: negative districts", "timeline", _file("t.csv", lambda wd: pd.read_csv(wd.timeline).assign(districts=-1).to_csv(index=False).encode()), "error", "districts is not a number >= 0"),
 ]
+# fmt: on
 
 CASES: list[Case] = [
     *EVENT_CASES,
