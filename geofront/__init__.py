@@ -30,6 +30,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "AdminBoundaries": "geofront.boundaries",
     "AssessmentsRead": "geofront.assessments",
+    "Comparison": "geofront.compare",
     "ControlRules": "geofront.control",
     "EventsRead": "geofront.events",
     "GeofrontError": "geofront.errors",
@@ -38,8 +39,10 @@ _EXPORTS = {
     "JoinResult": "geofront.join",
     "SiegeThresholds": "geofront.siege",
     "assess_sieges": "geofront.siege",
+    "compare_control": "geofront.compare",
     "control_from_events": "geofront.control",
     "control_timeline": "geofront.control",
+    "empty_joined": "geofront.join",
     "event_exposure": "geofront.exposure",
     "find_city": "geofront.places",
     "frontline_lines": "geofront.frontline",
@@ -51,12 +54,14 @@ _EXPORTS = {
     "population_by_unit": "geofront.exposure",
     "population_by_zone": "geofront.exposure",
     "population_near": "geofront.exposure",
+    "read_aliases": "geofront.aliases",
     "read_assessments": "geofront.assessments",
     "read_boundaries": "geofront.boundaries",
     "read_case": "geofront.case",
     "read_cities": "geofront.places",
     "read_events": "geofront.events",
     "read_side_mapping": "geofront.sides",
+    "read_status_table": "geofront.compare",
     "run_case": "geofront.case",
     "sides_for": "geofront.sides",
     "siege_status": "geofront.siege",
@@ -66,6 +71,7 @@ _EXPORTS = {
 __all__ = [
     "AdminBoundaries",
     "AssessmentsRead",
+    "Comparison",
     "ControlRules",
     "EventsRead",
     "GeofrontError",
@@ -75,9 +81,11 @@ __all__ = [
     "SiegeThresholds",
     "__version__",
     "assess_sieges",
+    "compare_control",
     "control_from_events",
     "control_timeline",
     "datasets",
+    "empty_joined",
     "event_exposure",
     "find_city",
     "frontline_lines",
@@ -89,12 +97,14 @@ __all__ = [
     "population_by_unit",
     "population_by_zone",
     "population_near",
+    "read_aliases",
     "read_assessments",
     "read_boundaries",
     "read_case",
     "read_cities",
     "read_events",
     "read_side_mapping",
+    "read_status_table",
     "run_case",
     "sides_for",
     "siege_status",
@@ -119,9 +129,11 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from geofront import datasets
+    from geofront.aliases import read_aliases
     from geofront.assessments import AssessmentsRead, read_assessments
     from geofront.boundaries import AdminBoundaries, read_boundaries
     from geofront.case import read_case, run_case
+    from geofront.compare import Comparison, compare_control, read_status_table
     from geofront.control import ControlRules, control_from_events, control_timeline
     from geofront.errors import GeofrontError, GeofrontWarning, InputError
     from geofront.events import EventsRead, read_events
@@ -133,7 +145,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         population_near,
     )
     from geofront.frontline import frontline_lines, frontline_shift
-    from geofront.join import JoinResult, join_events, load_joined_events
+    from geofront.join import JoinResult, empty_joined, join_events, load_joined_events
     from geofront.places import find_city, read_cities
     from geofront.sides import read_side_mapping, sides_for
     from geofront.siege import SiegeThresholds, assess_sieges, outskirt_rings, siege_status

@@ -853,7 +853,7 @@ def _case(**kw: object) -> Maker:
 
 # fmt: off
 CASE_FILE_CASES: list[Case] = [
-    Case("case: events = []", "case", _case(events="[]"), "error", "data.events is empty"),
+    Case("case: events = []", "case", _case(events="[]"), "error", "data.events or data.assessments is required"),
     Case("case: radii_m = ['a']", "case", _case(extra='[siege]\nradii_m = ["a"]'), "error", "siege.radii_m must be a list"),
     Case("case: window_days = 1e12", "case", _case(extra="[siege]\nwindow_days = 1e12"), "error", "siege.window_days must be a whole number"),
     Case("case: dpi = 100000", "case", _edited("dpi = 30", "dpi = 100000"), "error", "maps.dpi must be a number from 30 to 1200"),

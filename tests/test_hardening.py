@@ -311,7 +311,7 @@ def test_case_file_values_are_checked_all_at_once(wd: World, tmp_path: Path) -> 
     msg = str(err.value)
     assert "\n" not in msg
     for part in (
-        "data.events is empty",
+        "data.events or data.assessments is required",
         "maps.dpi must be a number from 30 to 1200, got 100000",
         "siege.radii_m must be a list of 1 to 10 increasing distances",
         "siege.window_days must be a whole number from 1 to 3,650, got 1000000000000.0",

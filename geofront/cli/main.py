@@ -148,6 +148,7 @@ def progress_enabled(ctx: click.Context) -> bool:
 
 def _register() -> None:
     from geofront.cli import (
+        compare,
         control,
         datasets_cmd,
         exposure,
@@ -170,6 +171,7 @@ def _register() -> None:
         siege,
         exposure,
         map,
+        compare,
         run,
     ):
         cli.add_command(module.command)
