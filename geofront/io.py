@@ -54,8 +54,10 @@ __all__ = [
 TABLE_EXTENSIONS = (".csv", ".parquet", ".gpkg", ".geojson", ".json", ".shp")
 VECTOR_EXTENSIONS = (".gpkg", ".geojson", ".json", ".shp", ".parquet", ".geoparquet", ".fgb")
 _DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile"}
-#: Drivers that accept a ``DRIVER:path`` prefix, which pins GDAL to that driver.
-_PINNED = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}
+#: Drivers pinned with a ``DRIVER:path`` prefix (GeoJSON text could also be ESRI JSON or
+#: TopoJSON; a GeoPackage is recognised by its SQLite header, and GDAL's ``GPKG:`` prefix
+#: would split a path at its colons).
+_PINNED = {".geojson": "GeoJSON", ".json": "GeoJSON"}
 #: Tables that GIS software adds to a GeoPackage beside the data (QGIS styles, projects).
 _AUXILIARY_LAYERS = ("layer_styles", "qgis_projects")
 #: Fixed timestamp GDAL writes into GeoPackages, so same inputs give same bytes.

@@ -567,3 +567,20 @@ def test_every_command_checks_its_paths_before_work() -> None:
                 assert isinstance(param.type, InputName), (name, param.name)
                 seen_text.add((name, param.name))
     assert seen_text == text_files
+
+
+def test_odd_folder_names_are_plain_paths(wd: World, tmp_path: Path) -> None:
+    # colons and spaces in a path are not GDAL connection strings
+    odd = tmp_path / "a:b c"
+    odd.mkdir()
+    from geofront.io import read_vector
+    from geofront.raster import open_raster
+
+    frame = w.districts_frame()
+    for name in ("d.gpkg", "d.geojson", "d.shp"):
+        frame.rename(columns=lambda c: c[:10]).to_file(odd / name)
+        assert len(read_vector(odd / name)) == 4
+    tif = odd / "p.tif"
+    shutil.copy(wd.population, tif)
+    with open_raster(tif) as (_, info):
+        assert (info.width, info.height) == (50, 50)
