@@ -486,7 +486,7 @@ def run_case(case: Case, outdir: str | Path, *, progress: bool = False) -> list[
     _check_outdir(case, out)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale(out)
-    stage = Path(tempfile.mkdtemp(prefix=temp_name(out, kind="-run"), dir=out))
+    stage = Path(tempfile.mkdtemp(prefix=temp_name(out.resolve(), kind="-run"), dir=out))
     try:
         (stage / "tables").mkdir()
         (stage / "maps").mkdir()

@@ -6,9 +6,12 @@ Inputs
     and URLs are refused, as are folders, pipes, devices, broken links and link loops.
     :func:`check_content` makes sure a file is what its extension says before GDAL sees
     it (a ``.geojson`` whose content is a GDAL VRT would otherwise make GDAL read any
-    local file or fetch a URL). :func:`gdal_config` holds the GDAL settings every read
-    runs under: no network (a dead HTTP proxy and no ``/vsicurl/`` file counts as
-    existing), no SQLite access to other files, no Python in VRTs.
+    local file or fetch a URL); a VRT is opened only when the user names a ``.vrt`` file
+    for a raster, and only if it refers to no network source. :func:`gdal_config` holds
+    the GDAL settings every read runs under: no network (a dead HTTP proxy and no
+    ``/vsicurl/`` file counts as existing), no SQLite access to other files, no Python in
+    VRTs. :func:`csv_header` checks that a CSV is UTF-8 text with a header, naming what
+    it is otherwise (UTF-16, gzip, binary...).
 
 Outputs
     :func:`check_distinct_paths` refuses an output that is the same file as an input
@@ -16,7 +19,9 @@ Outputs
     ``.<stem>.geofront-<pid>-<random><suffix>`` beside their destination, so that
     :func:`remove_stale` can recognise those left by a killed process (its pid is gone)
     and remove them, saying so. :func:`exchange` swaps two folders atomically where the
-    system allows it (Linux ``renameat2``), for ``geofront run``'s output folder.
+    system allows it (Linux ``renameat2``), for ``geofront run``'s output folder, and
+    :func:`signals_held` keeps Ctrl-C and SIGTERM from splitting renames that belong
+    together.
 """
 
 from __future__ import annotations
