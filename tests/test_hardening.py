@@ -584,3 +584,32 @@ def test_odd_folder_names_are_plain_paths(wd: World, tmp_path: Path) -> None:
     shutil.copy(wd.population, tif)
     with open_raster(tif) as (_, info):
         assert (info.width, info.height) == (50, 50)
+
+
+def test_malformed_records_found_by_line_across_quoted_newlines(tmp_path: Path) -> None:
+    from geofront.malformed import insert_malformed, locate_malformed
+
+    p = tmp_path / "r.csv"
+    # record 2 spans lines 3-4 (a quoted newline); line 5 is blank; record 3 is ragged
+    p.write_bytes(b'a,b,c\r\n1,2,3\r\n4,"five\r\nlines",6\r\n\r\n7,8\r\n9,10,11\r\n')
+    bad = locate_malformed(p, delimiter=",", n_columns=3, header_records=1)
+    assert (bad.positions, bad.lines, bad.n_records) == ([2], [6], 4)
+    assert bad.details == [
+        "line 6 has 2 field(s) where the header has 3; check the quotes and separators of that row"
+    ]
+    good = pd.DataFrame(
+        {"a": ["1", "4", "9"], "b": ["2", "five\r\nlines", "10"], "c": ["3", "6", "11"]}
+    )
+    merged = insert_malformed(good, bad, src=p)
+    assert merged["a"].tolist() == ["1", "4", "7", "9"] and merged["c"].tolist()[2] == ""
+    assert merged.attrs["malformed"] == ([2], bad.details)
+
+
+def test_an_unclosed_quote_is_refused_not_swallowed(tmp_path: Path) -> None:
+    rows = acled_rows()
+    lines = csv_bytes(rows).decode().splitlines()
+    lines[4] += '"never closed'  # the last field of row 4 runs to the end of the file
+    p = tmp_path / "ev.csv"
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataFileError, match="a quote .* is probably never closed"):
+        read_events(p)
