@@ -138,6 +138,20 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--siege", action="append", default=[], metavar="NAME=VALUE")
     ap.add_argument("--siege-option", action="append", default=[], metavar="NAME=VALUE")
     ap.add_argument("--out", type=Path, default=None, help="keep the files in this folder")
+    ap.add_argument(
+        "--baseline-map",
+        default="analyst",
+        choices=["analyst", "perfect", "government", "none"],
+        help="the starting state: an analyst's map of 1 January (the truth with "
+        "--map-errors of the districts wrong, as assessments), the truth itself, "
+        "government everywhere (baseline), or none",
+    )
+    ap.add_argument(
+        "--map-errors",
+        type=float,
+        default=0.10,
+        help="share of districts the analyst's baseline map gets wrong (default 0.10)",
+    )
     args = ap.parse_args(argv)
     rules_kw = parse_overrides(args.rule, rule_defaults(), "--rule")
     control_kw = parse_overrides(
@@ -197,6 +211,16 @@ def run(
 
     dates = weekly_dates()
     t0 = time.perf_counter()
+    assessments, base_kw = baseline_inputs(args, truth)
+    control_kw = {**base_kw, **control_kw, "assessments": assessments}
+    print(
+        f"starting state: {args.baseline_map}"
+        + (
+            f" ({100 * args.map_errors:.0f} % of districts wrong)"
+            if args.baseline_map == "analyst"
+            else ""
+        )
+    )
     history = control_history(joined, b, dates=dates, rules=rules, **control_kw)
     ours = history[["date", "district_id", "status"]]
     print(f"control_history: {len(dates)} dates in {time.perf_counter() - t0:.1f} s")
@@ -225,6 +249,39 @@ def run(
             f"--disagreements {out / 'disagreements.csv'} --map {out / 'disagreements.png'} "
             "--map-date 2021-07-07"
         )
+
+
+def baseline_inputs(args: argparse.Namespace, truth: pd.DataFrame) -> tuple[Any, dict[str, Any]]:
+    """Assessments and control keywords for the starting state of ``--baseline-map``.
+
+    An analyst starts from a map (the Long War Journal's, say): every district's status on
+    1 January, with ``--map-errors`` of the districts wrong (a seeded draw: a government
+    district called insurgent or the reverse; never a provincial capital, whose holder
+    every analyst knows), as assessments dated 1 January; the government baseline covers
+    anything the map leaves out.
+    """
+    import numpy as np
+
+    if args.baseline_map == "none":
+        return None, {}
+    base = {"baseline": "government", "baseline_date": "2021-01-01"}
+    if args.baseline_map == "government":
+        return None, base
+    first = truth[pd.to_datetime(truth["date"]) == pd.Timestamp("2021-01-01")]
+    table = first[["district_id", "status"]].reset_index(drop=True)
+    if args.baseline_map == "analyst":
+        from geofront import datasets
+
+        capitals = pd.read_csv(datasets.get_path("afg-capitals-csv"), dtype={"esoc_distid": str})
+        rng = np.random.default_rng(args.seed + 1)
+        wrong = rng.random(len(table)) < args.map_errors
+        wrong &= ~table["district_id"].astype(str).isin(capitals["esoc_distid"]).to_numpy()
+        flipped = np.where(table["status"] == "insurgent", "government", "insurgent")
+        table.loc[wrong, "status"] = flipped[wrong]
+    table = table.assign(
+        date=pd.Timestamp("2021-01-01"), ref=[f"map:{i}" for i in range(len(table))]
+    )
+    return table, base
 
 
 def write_maps(

@@ -65,15 +65,19 @@ last baseline or assessment of ``d``: evidence before it is what it summarised):
 every district sees fighting. The fighting threshold of a day is
 ``max(min_fighting_events, ceil(fighting_factor x expected))`` and the dominance minimum
 ``max(min_dominance_events, ceil(dominance_factor x expected))``, where ``expected`` is
-the number of ground-fighting events a typical district (the
-:attr:`~ControlRules.reference_quantile` over districts, the median by default) has in a
-window, at its rate over the trailing :attr:`~ControlRules.rate_days` (only events up to
-that day count, so the answer for a date never depends on later events). On sparse data
-the floors apply; on a dense export the bar rises with the data. Both figures are written
-per district (``fighting_threshold``, ``dominance_minimum``).
+the number of ground-fighting events in a window at the larger of two rates: the typical
+district's over the trailing :attr:`~ControlRules.rate_days` (the
+:attr:`~ControlRules.reference_quantile` over districts, the median by default) and the
+district's own over the ``rate_days`` before the window (none without history). Only
+events up to that day count, so the answer for a date never depends
+on later events. On sparse data the floors apply; on a dense export the bar rises with
+the data, and in a district that always sees fighting (a capital) only a surge above its
+own normal decides anything: the chance balance of its everyday attacks never hands it
+over. Both figures are written per district (``fighting_threshold``,
+``dominance_minimum``).
 
 *Defaults and how they were chosen.* A 14-day window (``window_days``), a fighting
-threshold and a dominance minimum of 4 times a typical district's fighting (at least 3
+threshold of 4 and a dominance minimum of 3.5 times the expected fighting (at least 3
 events), two thirds for dominance, twice the transfers for a takeover, 3 events for sole
 presence, a collapse below 0.3 of a side's usual share. They were chosen on the seeded
 synthetic war of ``benchmarks/make_acled_like.py``, whose ground truth is known, with
@@ -231,7 +235,7 @@ class ControlRules:
     takeover_ratio: float = 2.0
     dominance_share: float = 2 / 3
     min_dominance_events: int = 3
-    dominance_factor: float = 4.0
+    dominance_factor: float = 3.5
     min_fighting_events: int = 3
     fighting_factor: float = 4.0
     reference_quantile: float = 0.5
@@ -240,7 +244,7 @@ class ControlRules:
     full_zone_score: float = 0.6
     min_sole_events: int = 3
     collapse_ratio: float = 0.3
-    collapse_events: int = 30
+    collapse_events: int = 10
     max_evidence: int = 20
 
     def __post_init__(self) -> None:
@@ -496,7 +500,8 @@ def _evidence(
     table = assessments.table if isinstance(assessments, AssessmentsRead) else assessments
     if joined is None:
         joined = _no_events()
-    return M.prepare(joined, ids, table, rules)
+    groups = pd.factorize(districts["province_id"].astype(str))[0]
+    return M.prepare(joined, ids, groups, table, rules)
 
 
 def _no_events() -> pd.DataFrame:

@@ -99,6 +99,7 @@ class Evidence:
     """
 
     ids: pd.Index  # district ids, in boundaries order
+    groups: np.ndarray  # province code of each district (regional collapse)
     ev_kind: np.ndarray  # int8
     ev_code: np.ndarray  # int32 district code
     ev_day: np.ndarray  # int64 days since 1970-01-01
@@ -143,6 +144,7 @@ def to_days(values: pd.Series | Sequence[object]) -> np.ndarray:
 def prepare(
     joined: pd.DataFrame,
     ids: pd.Index,
+    groups: np.ndarray,
     assessments: pd.DataFrame | None,
     rules: ControlRules,
 ) -> Evidence:
@@ -241,6 +243,7 @@ def prepare(
         firsts.append(int(as_day.min()))
     return Evidence(
         ids=ids,
+        groups=np.asarray(groups, dtype=np.intp),
         ev_kind=kind[order],
         ev_code=code[idx][order],
         ev_day=day[idx][order],
@@ -423,15 +426,23 @@ def run(
     lo_col = np.clip(np.maximum(t_idx[None, :] - w, reset) + 1, 0, n)
     win = {k: cum[k][:, 1:] - np.take_along_axis(cum[k], lo_col, axis=1) for k in range(N_KINDS)}
 
-    # density-aware minimum counts from the country's reference rate of ground fighting
-    # per district-day over the trailing `rate_days` (causal: days up to t only)
+    # density-aware minimum counts from the rates of ground fighting per district-day over
+    # the trailing `rate_days` (causal: days up to t only): the country's typical district
+    # and the district itself
     rate_days = int(r.rate_days)
     fc = cum[K_FIGHT]
     trailing = fc[:, t_idx + 1] - fc[:, np.clip(t_idx - rate_days + 1, 0, None)]
     first = ev.first_day if ev.first_day is not None else day0
     span = np.clip(t_idx - (first - day0) + 1, 1, rate_days)
     reference = _reference(trailing / span[None, :], r.reference_quantile)
-    expected = np.broadcast_to((reference * w)[None, :], (nd, n))
+    # expected fighting per window: the larger of the typical district's and the district's
+    # own before the window (a district that always fights needs a surge to count; with no
+    # history before the window, the typical district's rate alone)
+    bg_hi = np.clip(t_idx - w + 1, 0, None)
+    bg_lo = np.clip(t_idx - w - rate_days + 1, 0, None)
+    bg_days = np.clip(bg_hi - np.maximum(bg_lo, first - day0), 0, None).astype(float)
+    own = (fc[:, bg_hi] - fc[:, bg_lo]) / np.maximum(bg_days, 1.0)[None, :]
+    expected = np.maximum(reference[None, :], own) * w
     threshold = np.maximum(r.min_fighting_events, np.ceil(r.fighting_factor * expected - 1e-9))
     dom_min = np.maximum(r.min_dominance_events, np.ceil(r.dominance_factor * expected - 1e-9))
 
@@ -455,9 +466,11 @@ def run(
     # (b'') collapse: a side whose share of the country's armed events in the window falls
     # below `collapse_ratio` of its share over the trailing rate window has collapsed; it
     # holds no district where it took part in no armed event of the window
-    gov_gone, ins_gone = _collapse(cum, t_idx, w, rate_days, r.collapse_ratio, r.collapse_events)
-    sole_ins |= gov_gone[None, :] & (win[K_GOV_ANY] == 0)
-    sole_gov |= ins_gone[None, :] & (win[K_INS_ANY] == 0)
+    gov_gone, ins_gone = _collapse(
+        cum, ev.groups, t_idx, w, rate_days, r.collapse_ratio, r.collapse_events
+    )
+    sole_ins |= gov_gone & (win[K_GOV_ANY] == 0)
+    sole_gov |= ins_gone & (win[K_INS_ANY] == 0)
     # (d) sustained fighting, both sides in it, nobody dominating: contested
     fighting = (win[K_FIGHT] >= threshold) & (win[K_GOV_IN] > 0) & (win[K_INS_IN] > 0)
 
@@ -505,23 +518,44 @@ def run(
 
 
 def _collapse(
-    cum: np.ndarray, t_idx: np.ndarray, w: int, rate_days: int, ratio: float, minimum: int
+    cum: np.ndarray,
+    groups: np.ndarray,
+    t_idx: np.ndarray,
+    w: int,
+    rate_days: int,
+    ratio: float,
+    minimum: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Days on which the government / the insurgents have collapsed nationally."""
+    """(districts x days): whether the government / the insurgents have collapsed.
 
-    def national(k: int, days: int) -> np.ndarray:
-        c = cum[k].sum(axis=0)
-        return (c[t_idx + 1] - c[np.clip(t_idx - days + 1, 0, None)]).astype(float)
+    Judged in each district's province (``groups``) when the province's window has at
+    least ``minimum`` armed events, else in the whole country.
+    """
+    ng = int(groups.max()) + 1 if groups.size else 0
 
-    g_now, i_now = national(K_GOV_ANY, w), national(K_INS_ANY, w)
-    g_past, i_past = national(K_GOV_ANY, rate_days), national(K_INS_ANY, rate_days)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g_share = np.where(g_now + i_now > 0, g_now / (g_now + i_now), np.nan)
-        g_share_past = np.where(g_past + i_past > 0, g_past / (g_past + i_past), np.nan)
-    busy = (g_now + i_now) >= minimum
-    gov_gone = busy & (g_share < ratio * g_share_past)
-    ins_gone = busy & ((1 - g_share) < ratio * (1 - g_share_past))
-    return np.nan_to_num(gov_gone).astype(bool), np.nan_to_num(ins_gone).astype(bool)
+    def sums(k: int, days: int) -> tuple[np.ndarray, np.ndarray]:
+        per = np.zeros((ng, cum.shape[2]), dtype=np.int64)
+        np.add.at(per, groups, cum[k])
+        lo = np.clip(t_idx - days + 1, 0, None)
+        region = (per[:, t_idx + 1] - per[:, lo]).astype(float)
+        return region, region.sum(axis=0, keepdims=True)
+
+    def gone(g_now: np.ndarray, i_now: np.ndarray, g_past: np.ndarray, i_past: np.ndarray):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = g_now / (g_now + i_now)
+            past = g_past / (g_past + i_past)
+            g = (share < ratio * past) & ((g_now + i_now) >= minimum)
+            i = ((1 - share) < ratio * (1 - past)) & ((g_now + i_now) >= minimum)
+        return np.nan_to_num(g).astype(bool), np.nan_to_num(i).astype(bool)
+
+    (gr, gn), (ir, inn) = sums(K_GOV_ANY, w), sums(K_INS_ANY, w)
+    (gpr, gpn), (ipr, ipn) = sums(K_GOV_ANY, rate_days), sums(K_INS_ANY, rate_days)
+    reg_g, reg_i = gone(gr, ir, gpr, ipr)
+    nat_g, nat_i = gone(gn, inn, gpn, ipn)
+    busy = (gr + ir) >= minimum
+    gov_gone = np.where(busy, reg_g, nat_g)[groups]
+    ins_gone = np.where(busy, reg_i, nat_i)[groups]
+    return gov_gone, ins_gone
 
 
 def _reference(per_day: np.ndarray, q: float) -> np.ndarray:

@@ -193,7 +193,7 @@ class SiegeThresholds:
 
     held_share: float = 0.5
     core_events: int = 3
-    assault_factor: float = 3.0
+    assault_factor: float = 4.0
     sector_events: int = 1
     sector_factor: float = 3.0
     encirclement_index: float = 0.75

@@ -132,13 +132,13 @@ def test_fighting_in_core_is_under_assault():
 def test_a_citys_own_history_raises_the_bar():
     # 46 clashes in the core on 27 March: the background runs from the day before the
     # first event (26 March) to the window's start (26 June), 92 days: 0.5 a day, 7 per
-    # 14-day window, so the core threshold is 3 x 7 = 21 and 3 clashes are no assault
+    # 14-day window, so the core threshold is 4 x 7 = 28 and 3 clashes are no assault
     past = [{"bearing": 45, "dist": 2000, "date": pd.Timestamp("2021-03-27")} for _ in range(46)]
     core = [{"bearing": b, "dist": d} for b, d in ((45, 2000), (90, 3000), (135, 4000))]
     got = capital(siege_status(world_cities(), events([*past, *core]), control(), as_of=AS_OF))
-    assert got["core_threshold"] == 21
+    assert got["core_threshold"] == 28
     assert got["status"] != "under assault" and got["hostile_fighting_core"] == 3
-    surge = core * 7  # 21 clashes: a surge against the city's own background
+    surge = core * 10  # 30 clashes: a surge against the city's own background
     got = capital(siege_status(world_cities(), events([*past, *surge]), control(), as_of=AS_OF))
     assert got["status"] == "under assault"
 
