@@ -187,10 +187,12 @@ def command(
     given (a control spreadsheet alone is enough: assessed districts get their status,
     the others their baseline or `unknown`). From the --baseline and assessments on, a
     side with twice the territory transfers of all others takes a district; a side
-    starting two thirds of the ground fighting holds it; sustained fighting that nobody
-    dominates makes it contested; otherwise the last holder persists. Thresholds rise
-    with the density of the data (see geofront.control); the `rule`, `evidence`, `score`
-    and `zone` columns say why and how firmly. Units of the assessments are matched by id
+    starting two thirds of heavy ground fighting holds it; a side alone in the window's
+    armed events, or the only one left where the other collapsed across the province,
+    holds it; sustained fighting that nobody dominates makes it contested; otherwise the
+    last holder persists. Thresholds rise with the density of the data (see
+    geofront.control); the `rule`, `evidence`, `score` and `zone` columns say why and how
+    firmly. Units of the assessments are matched by id
     or by name, also through other names of the districts (--aliases).
 
     Examples: geofront control seed-events --assessments seed-assessments

@@ -338,6 +338,19 @@ _RULE_OPTIONS: tuple[tuple[str, tuple[str, ...], Any, str], ...] = (
         click.IntRange(min=1),
         "Days (trailing) over which the typical fighting rate is measured.",
     ),
+    (
+        "min_sole_events",
+        ("--min-sole-events",),
+        click.IntRange(min=1),
+        "Armed events of one side in a window without the other that hand it the district.",
+    ),
+    (
+        "collapse_ratio",
+        ("--collapse-ratio",),
+        click.FloatRange(0.0, 1.0),
+        "A side whose share of a province's armed events falls below this fraction of its "
+        "usual share has collapsed there.",
+    ),
 )
 
 
