@@ -41,6 +41,7 @@ _EXPORTS = {
     "assess_sieges": "geofront.siege",
     "compare_control": "geofront.compare",
     "control_from_events": "geofront.control",
+    "control_history": "geofront.control",
     "control_timeline": "geofront.control",
     "empty_joined": "geofront.join",
     "event_exposure": "geofront.exposure",
@@ -83,6 +84,7 @@ __all__ = [
     "assess_sieges",
     "compare_control",
     "control_from_events",
+    "control_history",
     "control_timeline",
     "datasets",
     "empty_joined",
@@ -134,7 +136,12 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from geofront.boundaries import AdminBoundaries, read_boundaries
     from geofront.case import read_case, run_case
     from geofront.compare import Comparison, compare_control, read_status_table
-    from geofront.control import ControlRules, control_from_events, control_timeline
+    from geofront.control import (
+        ControlRules,
+        control_from_events,
+        control_history,
+        control_timeline,
+    )
     from geofront.errors import GeofrontError, GeofrontWarning, InputError
     from geofront.events import EventsRead, read_events
     from geofront.exposure import (
