@@ -34,11 +34,16 @@ international waters or airspace -- only the country is known, so the join gives
 events neither a district nor a province. Unknown precision codes give ``day`` / ``exact``.
 
 Rows are checked (:mod:`geofront.event_checks`) in this order and rejected for the first
-problem found: ``missing_coordinates`` (coordinates ``(0, 0)``, "Null Island", count as
-missing), ``invalid_coordinates`` (text, NaN, infinity, out of range, a non-point
-geometry, or coordinates that look swapped), ``unparseable_date``,
-``duplicate_event_id`` (the first good row with an id is kept; later good rows with the
-same id are rejected naming it).
+problem found: ``malformed_row`` (a CSV record with more or fewer fields than the
+header; the detail names its line), ``missing_coordinates`` (coordinates ``(0, 0)``,
+"Null Island", count as missing), ``invalid_coordinates`` (text, NaN, infinity, out of
+range, a non-point geometry, or coordinates that look swapped), ``unparseable_date``
+(also dates in the future), ``duplicate_event_id`` (the first good row with an id is
+kept; later good rows with the same id are rejected naming it).
+
+Which layout was read, and from which columns, is in :attr:`EventsRead.layout`; a file
+that looks like an ACLED export or a UCDP file but lacks a column that layout needs is
+refused rather than read as a generic table (:mod:`geofront.table_checks`).
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import dataclasses
 import io
 import logging
 import os
@@ -68,12 +74,15 @@ from geofront.event_checks import (
     check_coordinates,
     check_dates,
     check_event_ids,
-    parse_counts,
+    check_malformed,
+    fatality_counts,
     parse_numbers,
     text_column,
 )
 from geofront.io import check_input_file, read_vector
+from geofront.malformed import check_unclosed_quote, insert_malformed, locate_malformed
 from geofront.sides import read_side_mapping, sides_for
+from geofront.table_checks import check_known_layout, describe_layout
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +192,9 @@ class EventsRead:
         The file read.
     format : str
         ``acled``, ``ucdp`` or ``csv`` (any generic table, vector files included).
+    layout : str
+        Which layout was read and from which columns, in one phrase (e.g. ``an ACLED
+        export (event_id_cnty, event_date, latitude, longitude)``).
     """
 
     events: gpd.GeoDataFrame
@@ -190,6 +202,7 @@ class EventsRead:
     n_read: int
     source: str
     format: str
+    layout: str = ""
 
     def reject_counts(self) -> dict[str, int]:
         """Return the number of rejected rows per reason, every reason listed, in order."""
@@ -210,6 +223,7 @@ def read_events(
     event_type: str | None = None,
     fatalities: str | None = None,
     sides: pd.DataFrame | str | os.PathLike[str] | None = None,
+    layer: str | None = None,
     progress: bool = False,
 ) -> EventsRead:
     """Read conflict events into the canonical schema, rejecting bad rows with a reason.
@@ -232,6 +246,9 @@ def read_events(
     sides : DataFrame or path-like, optional
         Actor -> side rules (:func:`geofront.sides.read_side_mapping`) or a user
         mapping file, tried before the defaults. ``None``: the default mapping.
+    layer : str, optional
+        Layer of a multi-layer vector file (a GeoPackage with several layers is refused
+        without one).
     progress : bool, default False
         Show a progress bar.
 
@@ -243,8 +260,8 @@ def read_events(
         ``date_precision`` string, ``event_type`` string, ``sub_event_type`` string,
         ``actor1``/``actor2`` string ("" if none), ``side1``/``side2`` string (one of
         SIDES), ``fatalities`` int64 (thousands separators such as ``1,060`` read; blank -> 0;
-        non-numeric or negative -> 0 with a logged warning that counts them), ``location_precision``
-        string, ``latitude``/``longitude`` float64, ``source_dataset`` string,
+        non-numeric, negative or above 10 million -> 0, fractional -> rounded, each with a
+        logged warning that counts them), ``location_precision`` string, ``latitude``/``longitude`` float64, ``source_dataset`` string,
         ``source_row`` int64, then ``src_<original>`` columns (strings exactly as
         written for CSV; as read for vector files) and ``geometry``.
         ``rejected``: ``source_row`` int64, ``event_id``, ``reason``, ``detail``
@@ -254,9 +271,14 @@ def read_events(
     ------
     DataFileError
         Missing file, a directory, an empty file, a header without data rows, a file
-        that is not UTF-8 text, or a malformed CSV row.
+        that is not UTF-8 text, a quote that is never closed, a vector file whose
+        content is not what its extension says, or several layers and no ``layer``. (A
+        CSV record with more or fewer fields than the header is rejected as a row,
+        ``malformed_row``, naming its line.)
     SchemaError
-        Required columns missing (the message names them and the columns found).
+        Required columns missing (the message names them and the columns found), or a
+        file that looks like an ACLED export or UCDP file but lacks a column that layout
+        needs (read it with ``format="csv"`` to take it as a generic table).
     CRSError
         A vector file without a CRS.
     InputError
@@ -279,16 +301,31 @@ def read_events(
     with _steps_bar(progress, total=5, desc="events") as bar:
         geometry_xy: GeometryXY | None = None
         if src.suffix.lower() in VECTOR_SUFFIXES:
-            raw, geometry_xy = _read_vector_table(src)
+            raw, geometry_xy = _read_vector_table(src, layer=layer)
             headerless = False
         else:
             raw, headerless = _read_csv_strings(src, allow_headerless=format in ("auto", "ucdp"))
         bar.update()
         fmt = "ucdp" if headerless else _detect(raw, format, src)
+        check_known_layout(
+            raw.columns,
+            detected=fmt,
+            requested=format,
+            acled=(_ACLED_REQUIRED, _ACLED_IDS),
+            ucdp=_UCDP_REQUIRED,
+            src=src,
+        )
         fields = _fields(raw, fmt, src, options, has_geometry=geometry_xy is not None)
+        layout = describe_layout(
+            fmt,
+            fields,
+            headerless=headerless,
+            from_geometry=geometry_xy is not None and fields["latitude"] is None,
+        )
+        logger.info("events file %s: read as %s", src, layout)
         bar.update()
         result = _normalise(raw, fields, fmt, src, geometry_xy, rules, bar)
-    return result
+    return dataclasses.replace(result, layout=layout)
 
 
 # --- reading ----------------------------------------------------------------------
@@ -314,7 +351,7 @@ def _read_csv_strings(src: Path, *, allow_headerless: bool) -> tuple[pd.DataFram
     if not first_line.strip():
         raise DataFileError(f"events file {src} has no header row: give a CSV with a header")
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = next(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
     known = (
         {c.lower() for c in UCDP_GED_COLUMNS}
         | set(_ACLED_REQUIRED)
@@ -329,33 +366,60 @@ def _read_csv_strings(src: Path, *, allow_headerless: bool) -> tuple[pd.DataFram
         is not None  # ... and a start date where GED has them
     )
     names = list(UCDP_GED_COLUMNS) if headerless else _unique_names(header)
-    try:
-        table = pacsv.read_csv(
-            src,
-            read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=0 if headerless else 1, encoding="utf8"
-            ),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
+    ragged: list[int] = []  # Arrow skips records of another width; they are found below
+
+    def skip(row: Any) -> str:
+        ragged.append(1)
+        return "skip"
+
+    for block_size in (1 << 20, 1 << 28):  # a value longer than a block needs a bigger one
+        try:
+            table = pacsv.read_csv(
+                src,
+                read_options=pacsv.ReadOptions(
+                    column_names=names,
+                    skip_rows=0 if headerless else 1,
+                    encoding="utf8",
+                    block_size=block_size,
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, newlines_in_values=True, invalid_row_handler=skip
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                    null_values=[],
+                ),
+            )
+            break
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            msg = " ".join(str(exc).split())[:200]
+            if "UTF8" in msg or isinstance(exc, UnicodeDecodeError):
+                raise DataFileError(
+                    f"events file {src} is not UTF-8 text: save it as CSV UTF-8 and retry"
+                ) from exc
+            if "straddl" in msg and block_size < (1 << 28):
+                ragged.clear()
+                continue
+            if "straddl" in msg:
+                raise DataFileError(
+                    f"events file {src} has a value longer than 256 MiB, usually a quote "
+                    '(") that is never closed: check the quotes in the file'
+                ) from exc
+            raise DataFileError(f"cannot read events file {src}: {msg}") from exc
+    frame = table.to_pandas()
+    frame.columns = names
+    if ragged:  # find them by line number and put them back, to be rejected as rows
+        bad = locate_malformed(
+            src, delimiter=delimiter, n_columns=len(names), header_records=0 if headerless else 1
         )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        msg = " ".join(str(exc).split())[:200]
-        if "UTF8" in msg or isinstance(exc, UnicodeDecodeError):
-            raise DataFileError(
-                f"events file {src} is not UTF-8 text: save it as CSV UTF-8 and retry"
-            ) from exc
-        raise DataFileError(f"cannot read events file {src}: {msg}") from exc
-    if table.num_rows == 0:
+        frame = insert_malformed(frame, bad, src=src)
+    check_unclosed_quote(frame, src, delimiter=delimiter)
+    if len(frame) == 0:
         raise DataFileError(
             f"events file {src} has a header but no data rows: give a file with events"
         )
-    frame = table.to_pandas()
-    frame.columns = names
     frame.attrs["delimiter"] = delimiter
     return frame, headerless
 
@@ -375,7 +439,7 @@ def _unique_names(header: list[str]) -> list[str]:
 
 
 def _read_vector_table(
-    src: Path,
+    src: Path, *, layer: str | None = None
 ) -> tuple[pd.DataFrame, GeometryXY | None]:
     """Read a vector file: attributes as read, and (lon, lat, geometry type) per feature."""
     if src.suffix.lower() in (".parquet", ".geoparquet"):
@@ -391,7 +455,12 @@ def _read_vector_table(
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise DataFileError(f"cannot read events file {src}: {msg}") from exc
     else:
-        frame = read_vector(src, what="events")
+        frame = read_vector(
+            src,
+            layer=layer,
+            what="events",
+            layer_hint="use geofront join --layer NAME (in a case file [events] layer, in Python layer=)",
+        )
     if len(frame) == 0:
         raise DataFileError(f"events file {src} has no features: give a file with events")
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
@@ -519,15 +588,18 @@ def _fields(
     missing = [k for k in needed if f.get(k) is None]
     if missing:
         looked = "; ".join(f"the {k} column (looked for {', '.join(_GUESS[k])})" for k in missing)
-        hint = ", ".join(f"{k}=..." for k in missing)
+        cli = ", ".join(f"--{_CLI_NAMES[k]} COLUMN" for k in missing)
+        hint = ", ".join(f"{k}=" for k in missing)
         raise SchemaError(
             f"events file {src}: cannot find {looked}; columns are: {_columns_text(raw)}; "
-            f"name them with {hint}"
+            f"name them with {cli} (geofront join; {hint} in Python)"
         )
     return f
 
 
 _COORDS = ["latitude", "longitude"]
+#: The options of ``geofront join`` that name a generic table's columns.
+_CLI_NAMES = {"latitude": "lat-col", "longitude": "lon-col", "date": "date-col"}
 
 
 # --- normalisation ----------------------------------------------------------------
@@ -564,6 +636,7 @@ def _normalise(
     reason = np.full(n, "", dtype=object)
     detail = np.full(n, "", dtype=object)
 
+    check_malformed(raw, reason, detail)
     decimal_comma = raw.attrs.get("delimiter") in (";", "\t")
     lat, lon = check_coordinates(raw, f, geometry_xy, reason, detail, decimal_comma=decimal_comma)
     day, end = check_dates(raw, f, reason, detail)
@@ -652,20 +725,9 @@ def _events_frame(
     actor1, actor2 = text("actor1"), text("actor2")
     dates = pd.Series(day[keep])
     if f.get("fatalities"):
-        deaths, unreadable = parse_counts(sub[f["fatalities"]])
-        with np.errstate(invalid="ignore"):
-            negative = deaths < 0
-        fatalities = np.where(np.isfinite(deaths) & ~negative, deaths, 0).astype(np.int64)
-        if unreadable.any() or negative.any():
-            bad = np.flatnonzero(unreadable | negative)
-            logger.warning(
-                "%d row(s) have no count in column %s (first: source row %d, %r): "
-                "counted as 0 fatalities",
-                len(bad),
-                f["fatalities"],
-                int(rows[keep][bad[0]]),
-                str(text_column(sub, f["fatalities"], m).iloc[bad[0]]),
-            )
+        fatalities = fatality_counts(
+            sub[f["fatalities"]], name=str(f["fatalities"]), rows=rows[keep]
+        )
     else:
         fatalities = np.zeros(m, dtype=np.int64)
     out = pd.DataFrame(

@@ -39,7 +39,7 @@ from pyproj import CRS, Transformer
 from geofront import datasets
 from geofront.boundaries import AdminBoundaries
 from geofront.crs import WGS84
-from geofront.errors import AccountingError, SchemaError
+from geofront.errors import AccountingError, DataFileError, SchemaError
 from geofront.schema import (
     EVENT_COLUMNS,
     JOIN_COLUMNS,
@@ -326,42 +326,92 @@ def _outside_rejects(
 _NUMERIC = ("latitude", "longitude", "fatalities", "source_row", "snap_distance_m")
 
 
-def read_joined(path: str | Path) -> gpd.GeoDataFrame | None:
+def read_joined(
+    path: str | Path,
+    *,
+    boundaries: AdminBoundaries | None = None,
+    layer: str | None = None,
+) -> gpd.GeoDataFrame | None:
     """Read a table written by ``geofront join``; None if ``path`` is not such a table.
 
-    Restores the canonical dtypes (ids as strings, dates as datetimes, numbers as
-    numbers) and the point geometry from ``longitude``/``latitude`` for CSV.
+    The file goes through the same checked readers as raw events (not UTF-8, binary,
+    ragged rows, several layers... are one-line errors), then every row is checked again
+    (:func:`geofront.table_checks.check_joined`: ids, dates, coordinates, fatalities,
+    vocabularies and, with ``boundaries``, the unit ids), since such files are often
+    edited by hand. Restores the canonical dtypes (ids as strings, dates as datetimes,
+    numbers as numbers) and the point geometry from ``longitude``/``latitude`` for CSV.
+
+    Raises
+    ------
+    DataFileError, SchemaError
+        An unreadable file, or a joined table with a bad row (one line naming it).
     """
+    from geofront.events import _read_csv_strings
+    from geofront.files import csv_header
     from geofront.io import check_input_file, read_vector
+    from geofront.table_checks import check_joined
 
     src = check_input_file(datasets.resolve(path), "events")
     suffix = src.suffix.lower()
     if suffix == ".csv":
-        head = pd.read_csv(src, nrows=0)
-        if not is_joined(head):
+        header, _ = csv_header(src, what="events")
+        if not all(c in header for c in JOIN_COLUMNS):
             return None
-        frame = pd.read_csv(src, dtype=str, keep_default_na=False, na_values=[""])
-        for col in _NUMERIC:
-            if col in frame.columns:
-                frame[col] = pd.to_numeric(frame[col], errors="raise")
+        frame, _ = _read_csv_strings(src, allow_headerless=False)
+        attrs = dict(frame.attrs)
+        frame = pd.DataFrame(frame)
+        for col in frame.columns:  # empty canonical cells are missing (source values stay)
+            if not str(col).startswith(SOURCE_PREFIX):
+                frame[col] = frame[col].where(frame[col] != "", pd.NA)
+        frame.attrs = attrs
         if "geometry" in frame.columns:
             frame = frame.drop(columns=["geometry"])
-        geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=WGS84)
-        out = gpd.GeoDataFrame(frame, geometry=geometry)
-    elif suffix in (".parquet", ".gpkg", ".geojson", ".json", ".shp", ".fgb"):
+        out: pd.DataFrame = frame
+    elif suffix in (".parquet", ".geoparquet"):
+        import pyarrow.parquet as pq
+
+        from geofront.files import check_content
+
+        check_content(src, what="events")
+        try:
+            names = pq.read_schema(src).names
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            raise DataFileError(f"cannot read events file {src}: {exc}") from exc
+        if not all(c in names for c in JOIN_COLUMNS):
+            return None
         out = read_vector(src, what="events")
+    elif suffix in (".gpkg", ".geojson", ".json", ".shp", ".fgb"):
+        out = read_vector(
+            src,
+            layer=layer,
+            what="events",
+            layer_hint="use geofront join --layer NAME (in a case file [events] layer, in Python layer=)",
+        )
         if not is_joined(out):
             return None
     else:
         return None
+    check_joined(
+        out,
+        src,
+        district_ids=None if boundaries is None else boundaries.districts["district_id"],
+        province_ids=None if boundaries is None else boundaries.provinces["province_id"],
+    )
+    for col in _NUMERIC:
+        out[col] = pd.to_numeric(out[col])
+    if suffix == ".csv":
+        out = gpd.GeoDataFrame(
+            pd.DataFrame(out),
+            geometry=gpd.points_from_xy(out["longitude"], out["latitude"]),
+            crs=WGS84,
+        )
     for col in ("date", "date_end"):
-        if col in out.columns:
-            out[col] = pd.to_datetime(out[col])
+        out[col] = pd.to_datetime(out[col])
     for col in ("event_id", "province_id", "province", "district_id", "district"):
         out[col] = out[col].astype("string")
-    if "fatalities" in out.columns:
-        out["fatalities"] = out["fatalities"].fillna(0).astype("int64")
-    return out
+    out["fatalities"] = out["fatalities"].astype("int64")
+    out.attrs.pop("malformed", None)
+    return out  # type: ignore[return-value]
 
 
 def combine_rejects(*frames: pd.DataFrame) -> pd.DataFrame:
@@ -421,22 +471,26 @@ def load_joined_events(
     *,
     format: str = "auto",
     snap_distance_m: float = 2000.0,
+    layer: str | None = None,
     progress: bool = False,
 ) -> gpd.GeoDataFrame:
     """Return joined events from a joined file, or by reading and joining a raw one.
 
     A file written by ``geofront join`` (it has :data:`~geofront.schema.JOIN_COLUMNS`)
-    is read as it is; anything else goes through :func:`geofront.read_events` and
+    is read and checked again row by row (:func:`read_joined`, its unit ids against
+    ``boundaries``); anything else goes through :func:`geofront.read_events` and
     :func:`join_events`, and rejected rows are logged (use ``geofront join --rejects`` to
-    keep them). ``path`` may be a bundled dataset name such as ``"seed-events"``.
+    keep them). ``path`` may be a bundled dataset name such as ``"seed-events"``;
+    ``layer`` chooses the layer of a multi-layer file.
     """
     from geofront.events import read_events
 
     src = datasets.resolve(path)
-    table = read_joined(src)
+    table = read_joined(src, boundaries=boundaries, layer=layer)
     if table is not None:
         return table
-    read = read_events(src, format=format, progress=progress)
+    read = read_events(src, format=format, layer=layer, progress=progress)
+    log.info("%s: read as %s", src, read.layout)
     result = join_events(
         read.events, boundaries, snap_distance_m=snap_distance_m, progress=progress
     )

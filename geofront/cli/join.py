@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +9,9 @@ import click
 import pandas as pd
 
 from geofront import datasets
-from geofront.cli.main import progress_enabled, summary
+from geofront.cli.main import progress_enabled, summary, write_csv_to_stdout
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     distance_option,
     events_format_option,
@@ -19,12 +19,12 @@ from geofront.cli.options import (
     load_boundaries_from_options,
     output_path,
 )
-from geofront.io import write_table
+from geofront.io import committed_together, write_table
 from geofront.join import combine_rejects
 from geofront.schema import JOIN_METHODS, REJECT_REASONS
 
 
-@click.command("join")
+@click.command("join", cls=GeofrontCommand)
 @click.argument("events", type=input_path)
 @click.option(
     "-o",
@@ -57,6 +57,9 @@ from geofront.schema import JOIN_METHODS, REJECT_REASONS
 @click.option("--date-col", default=None, help="Date column of a generic table.")
 @click.option("--id-col", default=None, help="Event id column of a generic table.")
 @click.option(
+    "--layer", default=None, help="Layer of a multi-layer events file (e.g. a GeoPackage)."
+)
+@click.option(
     "--sides",
     type=input_path,
     default=None,
@@ -76,6 +79,7 @@ def command(
     lon_col: str | None,
     date_col: str | None,
     id_col: str | None,
+    layer: str | None,
     sides: Path | None,
     **kwargs: Any,
 ) -> None:
@@ -83,7 +87,8 @@ def command(
 
     EVENTS may also be a bundled dataset name (see `geofront datasets`), e.g.
     `geofront join seed-events -o joined.csv`. Every row is either joined or rejected with
-    a reason; a summary line on stderr gives the counts, which always add up.
+    a reason; a summary line on stderr gives the counts, which always add up, and says
+    which layout the file was read as (and from which columns).
     """
     from geofront.events import read_events
     from geofront.join import join_events
@@ -98,6 +103,7 @@ def command(
         date=date_col,
         event_id=id_col,
         sides=sides,
+        layer=layer,
         progress=progress_enabled(ctx),
     )
     result = join_events(
@@ -108,21 +114,19 @@ def command(
         progress=progress_enabled(ctx),
     )
     all_rejects = combine_rejects(read.rejected, result.rejected)
-    if rejects is not None:
-        write_table(all_rejects, rejects)
     joined = for_output(result.joined)
+    table = joined.drop(columns=[joined.geometry.name])
+    with committed_together():  # joined table and rejects replace old ones together
+        if rejects is not None:
+            write_table(all_rejects, rejects)
+        if output is not None:
+            write_table(table if output.suffix.lower() == ".csv" else joined, output)
     if output is None:
-        pd.DataFrame(joined.drop(columns=[joined.geometry.name])).to_csv(
-            sys.stdout, index=False, lineterminator="\n", date_format="%Y-%m-%d"
-        )
-    else:
-        write_table(
-            joined.drop(columns=[joined.geometry.name])
-            if output.suffix.lower() == ".csv"
-            else joined,
-            output,
-        )
-    summary(ctx, summary_line(read.n_read, result.counts, all_rejects, rejects))
+        write_csv_to_stdout(pd.DataFrame(table))
+    summary(
+        ctx,
+        summary_line(read.n_read, result.counts, all_rejects, rejects) + f"; read as {read.layout}",
+    )
 
 
 def for_output(frame: Any) -> Any:

@@ -302,10 +302,13 @@ def siege_map(
                 linewidth=1.2,
             )
             border = bool(shapely.intersects(outline, shapely.box(*view)))
+        # no finer grid than the figure has pixels (a small map draws in a blink)
+        grid_px = int(min(500, max(50, width_in * dpi)))
         pop_drawn = (
             has_pop
             and population is not None
-            and _plot_dense_population(ax, population, crs=crs, view=view) is not None
+            and _plot_dense_population(ax, population, crs=crs, view=view, width_px=grid_px)
+            is not None
         )
         count_specs: list[lb.LabelSpec] = []
         if secs is not None:
@@ -414,10 +417,10 @@ def _outline(
 
 
 def _plot_dense_population(
-    ax: Axes, population: str | os.PathLike[str], *, crs: Any, view: BBox
+    ax: Axes, population: str | os.PathLike[str], *, crs: Any, view: BBox, width_px: int = 500
 ) -> Any:
     """Outline where at least :data:`DENSE_PEOPLE_PER_CELL` people live per cell."""
-    grid = ly.population_grid(population, crs=crs, view=view, width_px=500)
+    grid = ly.population_grid(population, crs=crs, view=view, width_px=width_px)
     if grid is None:
         return None
     values = np.nan_to_num(grid, nan=0.0)
