@@ -213,8 +213,10 @@ def place_labels(
                 for ax_xy in ((spec.x, spec.y), *spec.anchors):
                     ann.xy = ax_xy
                     ax_x, ax_y = ax.transData.transform(ax_xy)
-                    own = [m for m in marks if m.contains(ax_x, ax_y)]
-                    others = [m for m in marks if not m.contains(ax_x, ax_y)]
+                    # only a point label has its own marker; an area label clears them all
+                    mine = spec.kind == "point"
+                    own = [m for m in marks if mine and m.contains(ax_x, ax_y)]
+                    others = [m for m in marks if not (mine and m.contains(ax_x, ax_y))]
                     for dx, dy, ha, va in cands:
                         ann.set_position((dx, dy))
                         ann.set_horizontalalignment(ha)  # type: ignore[arg-type]
