@@ -140,8 +140,20 @@ RULES: tuple[str, ...] = tuple(M.RULE_NAMES)
 #: Event columns :func:`control_from_events` needs.
 REQUIRED_EVENT_COLUMNS = M.REQUIRED_EVENT_COLUMNS
 #: Columns of :func:`control_timeline`; ``last_evidence`` is the last day with evidence
-#: (an event the rules count, or an assessment) anywhere, on or before the date.
-TIMELINE_COLUMNS = ("date", "status", "districts", "area_km2", "people", "last_evidence")
+#: (an event the rules count, or an assessment) anywhere, on or before the date;
+#: ``assumed_*`` are the part of the districts, area and people whose status only the
+#: baseline assumes (rule ``baseline``).
+TIMELINE_COLUMNS = (
+    "date",
+    "status",
+    "districts",
+    "area_km2",
+    "people",
+    "last_evidence",
+    "assumed_districts",
+    "assumed_area_km2",
+    "assumed_people",
+)
 #: Columns of :func:`control_history`.
 HISTORY_COLUMNS = (
     "date",
@@ -530,6 +542,11 @@ def timeline_from_history(
     people = _people(districts, population)
     days = pd.Index(pd.unique(history["date"]))
     status = history["status"].to_numpy().reshape(len(days), n)
+    assumed = (
+        history["rule"].to_numpy().reshape(len(days), n) == RULE_BASELINE
+        if "rule" in history.columns
+        else np.zeros((len(days), n), dtype=bool)
+    )
     if "last_evidence" in history.columns:
         last = pd.to_datetime(history["last_evidence"]).groupby(history["date"]).max()
     else:
@@ -538,6 +555,7 @@ def timeline_from_history(
     for i, day in enumerate(days):
         for st in CONTROL_STATUSES:
             mask = status[i] == st
+            part = mask & assumed[i]
             rows.append(
                 (
                     day,
@@ -546,6 +564,9 @@ def timeline_from_history(
                     float(area[mask].sum()),
                     float(people[mask].sum()) if people is not None else np.nan,
                     last.get(day, pd.NaT),
+                    int(part.sum()),
+                    float(area[part].sum()),
+                    float(people[part].sum()) if people is not None else np.nan,
                 )
             )
     return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))

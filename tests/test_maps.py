@@ -375,7 +375,8 @@ def test_timeline_stacks_statuses_in_legend_order():
     fl = pd.DataFrame({"date": ["2021-07-01", "2021-07-02"], "length_km": [20.0, 40.0]})
     fig, ax = timeline_figure(tl, frontline_length=fl)
     polys = [c for c in ax.collections if str(c.get_gid()).startswith("timeline:")]
-    assert [p.get_gid() for p in polys] == [f"timeline:{s}" for s in style.STATUS_ORDER[:4]]
+    # unknown has no district at any date: not drawn
+    assert [p.get_gid() for p in polys] == [f"timeline:{s}" for s in style.STATUS_ORDER[:3]]
     assert tuple(polys[0].get_facecolor()[0]) == pytest.approx(
         to_rgba(style.STATUS_COLORS["government"])
     )
@@ -997,3 +998,24 @@ def test_ucdp_events_have_no_initiator_on_the_map(world):
     legend = next(a for a in fig.axes[-1].artists if a.get_gid() == "legend")
     texts = fu.legend_texts(legend)
     assert "Events by initiating side" in texts and NO_INITIATOR in texts
+
+
+def test_timeline_draws_what_the_baseline_assumes_pale():
+    rows = [
+        ("2021-07-01", "government", 4, 3),
+        ("2021-07-01", "insurgent", 0, 0),
+        ("2021-07-07", "government", 3, 2),
+        ("2021-07-07", "insurgent", 1, 0),
+    ]
+    tl = pd.DataFrame(rows, columns=["date", "status", "districts", "assumed_districts"])
+    fig, ax = timeline_figure(tl)
+    gids = [c.get_gid() for c in ax.collections if str(c.get_gid()).startswith("timeline:")]
+    assert gids == ["timeline:government", "timeline:government:assumed", "timeline:insurgent"]
+    pale = next(c for c in ax.collections if c.get_gid() == "timeline:government:assumed")
+    assert tuple(pale.get_facecolor()[0]) == pytest.approx(
+        to_rgba(style.assumed_color("government"))
+    )
+    # the legend lists what is drawn: no contested, no unknown
+    legend = next(a for a in fig.axes[-1].artists if a.get_gid() == "legend")
+    texts = " ".join(fu.legend_texts(legend))
+    assert "Contested" not in texts and style.ASSUMED_LABEL in texts

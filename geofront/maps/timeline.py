@@ -58,8 +58,11 @@ def timeline_figure(
     -------
     (Figure, Axes)
         The stacked-area axes; its PolyCollections have gid ``timeline:<status>`` in legend
-        order (bottom: government), ``timeline:unknown`` only when unknown is stacked; the
-        shaded span after the last evidence has gid ``timeline:after-evidence``.
+        order (bottom: government) for each status with districts at some date
+        (``timeline:unknown`` only when unknown is stacked), then
+        ``timeline:<status>:assumed`` for the pale part only the baseline assumes (table
+        column ``assumed_<measure>``); the shaded span after the last evidence has gid
+        ``timeline:after-evidence``.
     """
     for col in ("date", "status", measure):
         if col not in timeline.columns:
@@ -72,6 +75,19 @@ def timeline_figure(
         .sort_index()
     )
     wide = wide.reindex(columns=list(CONTROL_STATUSES), fill_value=0)
+    # the part of each status only the baseline assumes (drawn pale), when the table says
+    assumed_col = f"assumed_{measure}" if measure != "districts" else "assumed_districts"
+    if assumed_col in timeline.columns:
+        pale = (
+            timeline.assign(date=pd.to_datetime(timeline["date"]))
+            .pivot_table(
+                index="date", columns="status", values=assumed_col, aggfunc="sum", fill_value=0
+            )
+            .reindex(index=wide.index, columns=list(CONTROL_STATUSES), fill_value=0)
+            .fillna(0)
+        )
+    else:
+        pale = wide * 0
     total = wide.sum(axis=1).to_numpy(dtype=float)
     unknown = wide[UNKNOWN].to_numpy(dtype=float)
     if stack_unknown is None:
@@ -92,18 +108,25 @@ def timeline_figure(
         # a status holds from its date until the next one: steps, not ramps
         lower = np.zeros(len(x))
         for s in order:
-            upper = lower + wide[s].to_numpy(dtype=float)
-            poly = ax.fill_between(
-                x,
-                lower,
-                upper,
-                step="post",
-                facecolor=style.STATUS_COLORS[s],
-                edgecolor="white",
-                linewidth=0.4,
-            )
-            poly.set_gid(f"timeline:{s}")
-            lower = upper
+            found = (wide[s] - pale[s]).to_numpy(dtype=float)
+            for part, colour, gid in (
+                (found, style.STATUS_COLORS[s], f"timeline:{s}"),
+                (pale[s].to_numpy(dtype=float), style.assumed_color(s), f"timeline:{s}:assumed"),
+            ):
+                if not part.any():
+                    continue  # nothing of it: nothing drawn, nothing in the legend
+                upper = lower + part
+                poly = ax.fill_between(
+                    x,
+                    lower,
+                    upper,
+                    step="post",
+                    facecolor=colour,
+                    edgecolor="white",
+                    linewidth=0.4,
+                )
+                poly.set_gid(gid)
+                lower = upper
         ax.set_xlim(x.min(), x.max()) if len(x) > 1 else None
         evidence_end = _evidence_end(timeline)
         if evidence_end is not None and len(x) > 1 and evidence_end < x.max():
@@ -179,7 +202,12 @@ def timeline_figure(
         _date_axis((ax2 or ax), x)
         panel = fig.add_axes((0.77, 0.16, 0.21, 0.7))
         panel.set_axis_off()
-        legend = fu.status_section(include_no_data=False)
+        drawn = {s: int(((wide[s] - pale[s]) > 0).any()) for s in order}
+        legend = fu.status_section(
+            counts=drawn,
+            assumed={s: int((pale[s] > 0).any()) for s in order},
+            show_counts=False,
+        )
         if not stack_unknown:
             unit = {"districts": "districts", "area_km2": "km²", "people": "people"}.get(
                 measure, measure
