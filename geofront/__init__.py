@@ -10,10 +10,30 @@ The public API, in the order data flows through it::
     control = gf.control_from_events(joined, b, as_of="2021-07-07")
     lines = gf.frontline_lines(control)
     sieges = gf.siege_status(gf.read_cities(boundaries=b), joined, control, as_of="2021-07-07")
-    people = gf.population_by_status(control)
+    people = gf.population_by_status(control)           # the bundled WorldPop raster
 
-Maps live in :mod:`geofront.maps` (``control_map``, ``siege_map``, ...); bundled data in
-:mod:`geofront.datasets`; the command line is ``geofront --help``.
+Maps live in :mod:`geofront.maps` (``gf.maps.control_map``, ``gf.maps.siege_map``...);
+bundled data in :mod:`geofront.datasets`; every default in :mod:`geofront.defaults`; the
+command line is ``geofront --help``.
+
+Conventions of the whole API:
+
+* **names**: ``read_*`` read files (rows they cannot use come back as ``rejected``, never
+  dropped); ``noun_from_source`` and nouns of measures compute (``control_from_events``,
+  ``population_by_zone``); ``*_map`` / ``*_figure`` draw (:mod:`geofront.maps`).
+* **results**: a function that returns several tables returns a frozen dataclass named
+  after what it holds: ``<Noun>Read`` for readers (``EventsRead``: ``.events`` and
+  ``.rejected``), ``<Noun>Result`` for analyses (``JoinResult``, ``SiegeResult``,
+  ``ShiftResult``, ``PopulationResult``, ``ComparisonResult``); every one is exported
+  here. A function that returns one table returns a (Geo)DataFrame.
+* **arguments**: ``joined`` is a table of joined events (:func:`join_events` output),
+  ``events`` any canonical events (joined or not); ``boundaries`` an
+  :class:`AdminBoundaries`; ``population`` a population raster (path or bundled name,
+  ``None`` for the bundled one); options are keyword-only, units in their names
+  (``radius_m``, ``window_days``).
+* **time windows**: ``window_days`` ending on a day, both ends included; ``start`` and
+  ``end`` both included (:mod:`geofront.windows`).
+* **maps** return ``(fig, ax)``; ``ax=`` draws a map into an existing Axes.
 
 The names are imported on first use (``import geofront`` itself is instant), so that the
 ``geofront`` command can take over Ctrl-C and SIGTERM before the heavy libraries load.
@@ -30,22 +50,29 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "AdminBoundaries": "geofront.boundaries",
     "AssessmentsRead": "geofront.assessments",
-    "Comparison": "geofront.compare",
+    "Case": "geofront.case",
+    "ComparisonResult": "geofront.compare",
     "ControlRules": "geofront.control",
+    "ControlSeries": "geofront.control",
     "EventsRead": "geofront.events",
     "GeofrontError": "geofront.errors",
     "GeofrontWarning": "geofront.errors",
     "InputError": "geofront.errors",
     "JoinResult": "geofront.join",
+    "PopulationResult": "geofront.exposure",
+    "ShiftResult": "geofront.frontline",
+    "SiegeResult": "geofront.siege",
     "SiegeThresholds": "geofront.siege",
     "assess_sieges": "geofront.siege",
     "compare_control": "geofront.compare",
     "control_from_events": "geofront.control",
     "control_history": "geofront.control",
+    "control_series": "geofront.control",
     "control_timeline": "geofront.control",
-    "evidence_dates": "geofront.control",
+    "date_series": "geofront.windows",
     "empty_joined": "geofront.join",
     "event_exposure": "geofront.exposure",
+    "evidence_dates": "geofront.control",
     "find_city": "geofront.places",
     "frontline_lines": "geofront.frontline",
     "frontline_shift": "geofront.frontline",
@@ -65,38 +92,50 @@ _EXPORTS = {
     "read_events": "geofront.events",
     "read_side_mapping": "geofront.sides",
     "read_status_table": "geofront.compare",
-    "run_case": "geofront.case",
+    "run_case": "geofront.pipeline",
     "sides_for": "geofront.sides",
     "siege_status": "geofront.siege",
     "summarize": "geofront.summary",
+    "window_bounds": "geofront.windows",
 }
+#: Subpackages reachable as attributes (``gf.maps``, ``gf.datasets``, ``gf.defaults``).
+_SUBMODULES = ("datasets", "defaults", "maps")
 
 __all__ = [
     "AdminBoundaries",
     "AssessmentsRead",
-    "Comparison",
+    "Case",
+    "ComparisonResult",
     "ControlRules",
+    "ControlSeries",
     "EventsRead",
     "GeofrontError",
     "GeofrontWarning",
     "InputError",
     "JoinResult",
+    "PopulationResult",
+    "ShiftResult",
+    "SiegeResult",
     "SiegeThresholds",
     "__version__",
     "assess_sieges",
     "compare_control",
     "control_from_events",
     "control_history",
+    "control_series",
     "control_timeline",
-    "evidence_dates",
     "datasets",
+    "date_series",
+    "defaults",
     "empty_joined",
     "event_exposure",
+    "evidence_dates",
     "find_city",
     "frontline_lines",
     "frontline_shift",
     "join_events",
     "load_joined_events",
+    "maps",
     "outskirt_rings",
     "population_by_status",
     "population_by_unit",
@@ -115,12 +154,13 @@ __all__ = [
     "sides_for",
     "siege_status",
     "summarize",
+    "window_bounds",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "datasets":
-        return importlib.import_module("geofront.datasets")
+    if name in _SUBMODULES:
+        return importlib.import_module(f"geofront.{name}")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'geofront' has no attribute {name!r}")
@@ -134,16 +174,18 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
-    from geofront import datasets
+    from geofront import datasets, defaults, maps
     from geofront.aliases import read_aliases
     from geofront.assessments import AssessmentsRead, read_assessments
     from geofront.boundaries import AdminBoundaries, read_boundaries
-    from geofront.case import read_case, run_case
-    from geofront.compare import Comparison, compare_control, read_status_table
+    from geofront.case import Case, read_case
+    from geofront.compare import ComparisonResult, compare_control, read_status_table
     from geofront.control import (
         ControlRules,
+        ControlSeries,
         control_from_events,
         control_history,
+        control_series,
         control_timeline,
         evidence_dates,
         read_control,
@@ -151,15 +193,24 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from geofront.errors import GeofrontError, GeofrontWarning, InputError
     from geofront.events import EventsRead, read_events
     from geofront.exposure import (
+        PopulationResult,
         event_exposure,
         population_by_status,
         population_by_unit,
         population_by_zone,
         population_near,
     )
-    from geofront.frontline import frontline_lines, frontline_shift
+    from geofront.frontline import ShiftResult, frontline_lines, frontline_shift
     from geofront.join import JoinResult, empty_joined, join_events, load_joined_events
+    from geofront.pipeline import run_case
     from geofront.places import find_city, read_cities
     from geofront.sides import read_side_mapping, sides_for
-    from geofront.siege import SiegeThresholds, assess_sieges, outskirt_rings, siege_status
+    from geofront.siege import (
+        SiegeResult,
+        SiegeThresholds,
+        assess_sieges,
+        outskirt_rings,
+        siege_status,
+    )
     from geofront.summary import summarize
+    from geofront.windows import date_series, window_bounds

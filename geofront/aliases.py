@@ -41,10 +41,11 @@ import pandas as pd
 
 from geofront import datasets
 from geofront.boundaries import AdminBoundaries
-from geofront.errors import DataFileError, InputError, SchemaError
+from geofront.errors import DataFileError, InputError
 from geofront.files import csv_header
 from geofront.io import check_input_file
 from geofront.names import normalise_name
+from geofront.validate import check_frame
 
 log = logging.getLogger(__name__)
 
@@ -104,12 +105,13 @@ def read_aliases(
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise DataFileError(f"cannot read aliases file {src}: {msg}") from exc
     raw.columns = [str(c).strip().lower() for c in raw.columns]
-    missing = [c for c in ("alias", "district_id") if c not in raw.columns]
-    if missing:
-        raise SchemaError(
-            f"aliases file {name} lacks column(s) {', '.join(missing)}: give alias and "
-            "district_id (and optionally relation, source)"
-        )
+    check_frame(
+        raw,
+        what="aliases file",
+        source=name,
+        columns=("alias", "district_id"),
+        fix="give alias and district_id (and optionally relation, source)",
+    )
     table = pd.DataFrame(
         {
             "alias": raw["alias"].str.strip(),

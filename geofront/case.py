@@ -1,4 +1,5 @@
-"""Case files: a whole analysis described in TOML, and :func:`run_case` to carry it out.
+"""Case files: a whole analysis described in TOML (:func:`read_case`); run one with
+:func:`geofront.pipeline.run_case`.
 
 A case file names its inputs (bundled dataset names or paths relative to the file) and
 the parameters of every step; ``geofront run --case NAME -o OUTDIR`` reads it and writes
@@ -20,9 +21,10 @@ dominance_share, min_dominance_events, dominance_factor, min_fighting_events,
 fighting_factor, reference_quantile, rate_days, score_half_life_days, plus the lists
 initiative_event_types and fighting_event_types) · ``[timeline]`` start, end, every_days ·
 ``[siege]`` window_days, radii_m, sectors, focus (a city name) and the status
-thresholds of :class:`geofront.siege.SiegeThresholds`: core_events, assault_factor,
-sector_events, sector_factor, besieged_index, besieged_arc, threatened_events,
-threatened_factor, held_share, rate_days · ``[exposure]``
+thresholds of :class:`geofront.siege.SiegeThresholds` by their field names: core_events,
+assault_factor, sector_events, sector_factor, encirclement_index, arc_deg,
+threatened_events, threatened_factor, held_share, rate_days (``besieged_index`` and
+``besieged_arc``, the names of earlier versions, are still read) · ``[exposure]``
 event_radius_m, frontline_distance_m · ``[maps]`` dpi, focus_province, small_multiples
 (list of dates; default: up to four days with evidence in the focus province, see
 :func:`geofront.control.evidence_dates`).
@@ -33,35 +35,37 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from geofront import __version__, datasets
-from geofront.control import DEFAULT_WINDOW_DAYS, THRESHOLD_FIELDS, ControlRules
+from geofront import datasets
+from geofront import defaults as D
+from geofront.control import THRESHOLD_FIELDS, ControlRules
 from geofront.errors import InputError
 from geofront.siege import SiegeThresholds
+from geofront.windows import date_series
 
 log = logging.getLogger(__name__)
 
-#: [siege] keys of the status thresholds -> fields of SiegeThresholds (the case file keeps
-#: the CLI's names for the besieged thresholds).
-_SIEGE_KEYS = {
-    "core_events": "core_events",
-    "assault_factor": "assault_factor",
-    "sector_events": "sector_events",
-    "sector_factor": "sector_factor",
-    "besieged_index": "encirclement_index",
-    "besieged_arc": "arc_deg",
-    "threatened_events": "threatened_events",
-    "threatened_factor": "threatened_factor",
-    "held_share": "held_share",
-    "rate_days": "rate_days",
-}
+#: [siege] keys of the status thresholds: fields of SiegeThresholds, by their names.
+_SIEGE_KEYS = (
+    "core_events",
+    "assault_factor",
+    "sector_events",
+    "sector_factor",
+    "encirclement_index",
+    "arc_deg",
+    "threatened_events",
+    "threatened_factor",
+    "held_share",
+    "rate_days",
+)
+#: Earlier names of [siege] keys, still read: old name -> field.
+_SIEGE_ALIASES = {"besieged_index": "encirclement_index", "besieged_arc": "arc_deg"}
 
 _KNOWN = {
     "case": {"name", "title", "description"},
@@ -96,7 +100,7 @@ _KNOWN = {
         *THRESHOLD_FIELDS,
     },
     "timeline": {"start", "end", "every_days"},
-    "siege": {"window_days", "radii_m", "sectors", "focus", *_SIEGE_KEYS},
+    "siege": {"window_days", "radii_m", "sectors", "focus", *_SIEGE_KEYS, *_SIEGE_ALIASES},
     "exposure": {"event_radius_m", "frontline_distance_m"},
     "maps": {"dpi", "focus_province", "small_multiples"},
 }
@@ -120,23 +124,23 @@ class Case:
     population: Path | None = None
     cities: Path | None = None
     neighbours: Path | None = None
-    snap_distance_m: float = 2000.0
+    snap_distance_m: float = D.SNAP_DISTANCE_M
     as_of: pd.Timestamp = field(default_factory=lambda: pd.Timestamp("today").normalize())
-    window_days: int = DEFAULT_WINDOW_DAYS
+    window_days: int = D.CONTROL_WINDOW_DAYS
     baseline: str | None = None
     baseline_date: pd.Timestamp | None = None
     control_rules: ControlRules = field(default_factory=ControlRules)
     timeline_start: pd.Timestamp | None = None
     timeline_end: pd.Timestamp | None = None
-    timeline_every_days: int = 7
-    siege_window_days: int = 14
-    siege_radii_m: tuple[float, ...] = (5000.0, 20000.0, 50000.0)
-    siege_sectors: int = 16
+    timeline_every_days: int = D.TIMELINE_EVERY_DAYS
+    siege_window_days: int = D.SIEGE_WINDOW_DAYS
+    siege_radii_m: tuple[float, ...] = D.SIEGE_RADII_M
+    siege_sectors: int = D.SIEGE_SECTORS
     siege_focus: str | None = None
     siege_thresholds: SiegeThresholds = field(default_factory=SiegeThresholds)
-    event_radius_m: float = 5000.0
-    frontline_distance_m: float = 10000.0
-    dpi: float = 150.0
+    event_radius_m: float = D.EVENT_RADIUS_M
+    frontline_distance_m: float = D.FRONTLINE_DISTANCE_M
+    dpi: float = D.CASE_MAP_DPI
     focus_province: str | None = None
     small_multiples: tuple[pd.Timestamp, ...] = ()
 
@@ -145,8 +149,9 @@ class Case:
         included), plus as_of."""
         start = self.timeline_start or self.as_of
         end = self.timeline_end or self.as_of
-        days = pd.date_range(start, end, freq=f"{self.timeline_every_days}D")
-        return sorted({*days, end, self.as_of})
+        if end < start:  # a start after as_of and no end: as_of alone
+            return sorted({end, self.as_of})
+        return sorted({*date_series(start, end, every_days=self.timeline_every_days), self.as_of})
 
 
 def read_case(name_or_path: str | Path) -> Case:
@@ -194,27 +199,37 @@ def read_case(name_or_path: str | Path) -> Case:
         population=get.path("data", "population"),
         cities=get.path("data", "cities"),
         neighbours=get.path("data", "neighbours"),
-        snap_distance_m=get.number("join", "snap_distance_m", 2000.0, minimum=0, maximum=_MAX_M),
+        snap_distance_m=get.number(
+            "join", "snap_distance_m", D.SNAP_DISTANCE_M, minimum=0, maximum=_MAX_M
+        ),
         as_of=get.date("control", "as_of") or pd.Timestamp("today").normalize(),
         window_days=get.integer(
-            "control", "window_days", DEFAULT_WINDOW_DAYS, minimum=1, maximum=_MAX_DAYS
+            "control", "window_days", D.CONTROL_WINDOW_DAYS, minimum=1, maximum=_MAX_DAYS
         ),
         baseline=get.text("control", "baseline"),
         baseline_date=get.date("control", "baseline_date"),
         control_rules=_control_rules(get),
         timeline_start=get.date("timeline", "start"),
         timeline_end=get.date("timeline", "end"),
-        timeline_every_days=get.integer("timeline", "every_days", 7, minimum=1, maximum=_MAX_DAYS),
-        siege_window_days=get.integer("siege", "window_days", 14, minimum=1, maximum=_MAX_DAYS),
-        siege_radii_m=get.radii("siege", "radii_m", (5000.0, 20000.0, 50000.0)),
-        siege_sectors=get.integer("siege", "sectors", 16, minimum=1, maximum=72),
+        timeline_every_days=get.integer(
+            "timeline", "every_days", D.TIMELINE_EVERY_DAYS, minimum=1, maximum=_MAX_DAYS
+        ),
+        siege_window_days=get.integer(
+            "siege", "window_days", D.SIEGE_WINDOW_DAYS, minimum=1, maximum=_MAX_DAYS
+        ),
+        siege_radii_m=get.radii("siege", "radii_m", D.SIEGE_RADII_M),
+        siege_sectors=get.integer(
+            "siege", "sectors", D.SIEGE_SECTORS, minimum=1, maximum=D.MAX_SECTORS
+        ),
         siege_focus=get.text("siege", "focus"),
         siege_thresholds=_siege_thresholds(get),
-        event_radius_m=get.number("exposure", "event_radius_m", 5000.0, minimum=1, maximum=_MAX_M),
-        frontline_distance_m=get.number(
-            "exposure", "frontline_distance_m", 10000.0, minimum=1, maximum=_MAX_M
+        event_radius_m=get.number(
+            "exposure", "event_radius_m", D.EVENT_RADIUS_M, minimum=1, maximum=_MAX_M
         ),
-        dpi=get.number("maps", "dpi", 150.0, minimum=30, maximum=1200),
+        frontline_distance_m=get.number(
+            "exposure", "frontline_distance_m", D.FRONTLINE_DISTANCE_M, minimum=1, maximum=_MAX_M
+        ),
+        dpi=get.number("maps", "dpi", D.CASE_MAP_DPI, minimum=30, maximum=1200),
         focus_province=get.text("maps", "focus_province"),
         small_multiples=tuple(get.dates("maps", "small_multiples")),
     )
@@ -285,9 +300,15 @@ def _control_rules(get: _Getter) -> ControlRules:
 def _siege_thresholds(get: _Getter) -> SiegeThresholds:
     """The [siege] thresholds over the defaults of :class:`SiegeThresholds`."""
     default = SiegeThresholds()
+    section = get.raw.get("siege", {})
     values: dict[str, Any] = {}
-    for key, name in _SIEGE_KEYS.items():
-        if get.raw.get("siege", {}).get(key) is None:
+    for old, name in _SIEGE_ALIASES.items():
+        if section.get(old) is not None and section.get(name) is not None:
+            get.problems.append(f"give siege.{name} once (siege.{old} is its earlier name)")
+    keys = [*_SIEGE_KEYS, *_SIEGE_ALIASES]
+    for key in keys:
+        name = _SIEGE_ALIASES.get(key, key)
+        if section.get(key) is None or name in values:
             continue
         base = getattr(default, name)
         values[name] = (
@@ -440,212 +461,6 @@ _MAX_M = 500_000.0
 _MAX_COUNT = 1_000_000
 _MAX_DATES = 1000
 _MAX_PANELS = 12
-
-Step = Callable[[str], None]
-
-
-def run_case(case: Case, outdir: str | Path, *, progress: bool = False) -> list[Path]:
-    """Run every step of ``case`` and write its tables and maps under ``outdir``.
-
-    Steps: read and join all event files (rejects kept), event summaries, control as of
-    ``as_of`` and for each small-multiple date, frontlines and their shift, the control
-    timeline with people per status, siege status of every city with sector geometry,
-    population per province / status / city ring / near the frontline / near events,
-    and the maps (country and focus-province control, siege of the focus city, events,
-    timeline, small multiples). ``parameters.toml`` records the case as used and the
-    geofront version.
-
-    Everything is written into a temporary folder inside ``outdir`` first; only when the
-    whole case has run are ``tables/``, ``maps/`` and ``parameters.toml`` moved into
-    place (folders swapped atomically where the system allows), so a failed or
-    interrupted run leaves the previous outputs whole. Other files in ``outdir`` are
-    left alone; a file in its ``tables/`` or ``maps/`` that the previous run did not
-    write, or an input of the case inside them, is refused before any work (the run
-    would replace those folders).
-
-    Returns
-    -------
-    list of Path
-        The files written, in order.
-
-    Raises
-    ------
-    InputError
-        ``outdir`` is a file.
-    OutputError
-        ``outdir`` holds files the run would replace that it did not write, or inputs.
-    """
-    import shutil
-    import tempfile
-
-    from geofront import pipeline
-    from geofront.files import remove_stale, temp_name
-
-    out = Path(outdir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"output {out} exists and is not a folder: choose a folder name")
-    _check_outdir(case, out)
-    out.mkdir(parents=True, exist_ok=True)
-    remove_stale(out)
-    stage = Path(tempfile.mkdtemp(prefix=temp_name(out.resolve(), kind="-run"), dir=out))
-    try:
-        (stage / "tables").mkdir()
-        (stage / "maps").mkdir()
-        written = pipeline.run(case, stage, progress=progress)
-        written.append(write_parameters(case, stage / "parameters.toml", written))
-        _commit(stage, out)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return [out / p.relative_to(stage) for p in written]
-
-
-#: What a run writes in its output folder (the rest of the folder is not touched).
-_RUN_OUTPUTS = ("tables", "maps", "parameters.toml")
-
-
-def _commit(stage: Path, out: Path) -> None:
-    """Move a finished run from ``stage`` into ``out`` (signals held back meanwhile)."""
-    import os
-
-    from geofront.errors import OutputError
-    from geofront.files import describe_os_error, exchange, signals_held
-
-    try:
-        with signals_held():
-            for name in ("tables", "maps"):
-                new, old = stage / name, out / name
-                if not old.exists():
-                    os.rename(new, old)
-                elif not exchange(new, old):  # no atomic swap here: two renames
-                    os.rename(old, stage / f"{name}.previous")
-                    os.rename(new, old)
-            os.replace(stage / "parameters.toml", out / "parameters.toml")
-    except OSError as exc:
-        raise OutputError(f"cannot write the outputs into {out}: {describe_os_error(exc)}") from exc
-
-
-def _check_outdir(case: Case, out: Path) -> None:
-    """Refuse before any work an output folder whose replaced parts hold inputs or files
-    a previous run did not write."""
-    from geofront.errors import OutputError
-
-    replaced = [out / n for n in _RUN_OUTPUTS]
-    inputs: dict[str, list[Path | None]] = {
-        "case file": [case.source],
-        "boundaries": [case.boundaries],
-        "events": list(case.events),
-        "sides": [case.sides],
-        "assessments": list(case.assessments),
-        "population": [case.population],
-        "cities": [case.cities],
-        "neighbours": [case.neighbours],
-    }
-    for label, paths in inputs.items():
-        for p in paths:
-            if p is None:
-                continue
-            where = _inside(p, replaced)
-            if where is not None:
-                raise OutputError(
-                    f"the case reads {label} {p}, which lies in {where}: geofront run replaces "
-                    "that; move the input or choose another output folder"
-                )
-    if not out.is_dir():
-        return
-    listed = _previous_outputs(out)
-    for name in ("tables", "maps"):
-        folder = out / name
-        if folder.exists() and not folder.is_dir():
-            raise OutputError(
-                f"cannot write {folder}: it is a file, and geofront run needs a folder there; "
-                "move it or choose another output folder"
-            )
-        if not folder.is_dir():
-            continue
-        for p in sorted(folder.rglob("*")):
-            rel = p.relative_to(out).as_posix()
-            if p.is_dir() or rel in listed or (p.name.startswith(".") and ".geofront" in p.name):
-                continue
-            raise OutputError(
-                f"output folder {out} holds {rel}, which the previous run did not write: "
-                f"geofront run replaces {name}/ as a whole; move the file or choose another "
-                "output folder"
-            )
-
-
-def _inside(path: Path, targets: list[Path]) -> Path | None:
-    try:
-        p = path.resolve()
-    except (OSError, RuntimeError):
-        return None
-    for t in targets:
-        try:
-            tr = t.resolve()
-        except (OSError, RuntimeError):
-            continue
-        if p == tr or tr in p.parents:
-            return t
-    return None
-
-
-def _previous_outputs(out: Path) -> set[str]:
-    """Files listed in the ``[outputs]`` of ``out/parameters.toml`` (a previous run)."""
-    try:
-        record = tomllib.loads((out / "parameters.toml").read_text(encoding="utf-8"))
-        files: Any = record.get("outputs", {}).get("files", [])
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
-        return set()
-    return {str(f) for f in files if isinstance(f, str)}
-
-
-def write_parameters(case: Case, dest: Path, written: list[Path]) -> Path:
-    """Write the case as used (resolved paths, every default) and the outputs list."""
-    from geofront.io import atomic_path
-
-    values = asdict(case)
-    lines = [
-        f"# written by geofront {__version__}; rerun with: geofront run --case {case.source}",
-        "",
-    ]
-    lines.append("[parameters]")
-    for key, value in values.items():
-        lines.append(f"{key} = {_toml(value)}")
-    lines += ["", "[outputs]", "files = ["]
-    lines += [f"  {_toml(str(p.relative_to(dest.parent)))}," for p in written]
-    lines.append("]")
-    with atomic_path(dest) as tmp:
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return dest
-
-
-def _toml(value: Any) -> str:
-    if value is None:
-        return '""'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, pd.Timestamp):
-        return f'"{value.date().isoformat()}"'
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in sorted(value.items())) + "}"
-    if isinstance(value, Path):
-        value = _portable(value)
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{text}"'
-
-
-def _portable(p: Path) -> str:
-    """A bundled file as ``bundled:<name>`` so the record is the same on every machine."""
-    for name in datasets.names():
-        try:
-            if datasets.get_path(name).resolve() == p.resolve():
-                return f"bundled:{name}"
-        except OSError:
-            continue
-    return str(p)
 
 
 def slug(text: str) -> str:

@@ -12,7 +12,7 @@ boundaries when the file has no ids.
 What is scored
 --------------
 * **Dates**: only the dates present in both tables (the others are listed in
-  :attr:`Comparison.dates_only_ours` / :attr:`Comparison.dates_only_reference`).
+  :attr:`ComparisonResult.dates_only_ours` / :attr:`ComparisonResult.dates_only_reference`).
 * **District-dates**: every district the reference gives a *known* status
   (``government``, ``contested``, ``insurgent``) on a compared date.
 * **``unknown``** is never counted as agreement. Where the reference says ``unknown`` it
@@ -47,6 +47,7 @@ import pandas as pd
 from geofront.boundaries import AdminBoundaries
 from geofront.errors import InputError, SchemaError
 from geofront.schema import CONTESTED, CONTROL_STATUSES, GOVERNMENT, INSURGENT, UNKNOWN
+from geofront.validate import check_frame
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ log = logging.getLogger(__name__)
 STATUS_TABLE_COLUMNS = ("date", "district_id", "status")
 #: Statuses a reference can claim (scored); ``unknown`` is not a claim.
 KNOWN_STATUSES = (GOVERNMENT, CONTESTED, INSURGENT)
-#: Columns of :attr:`Comparison.by_date` (and of :func:`agreement_table`).
+#: Columns of :attr:`ComparisonResult.by_date` (and of :func:`agreement_table`).
 AGREEMENT_COLUMNS = (
     "date",
     "scored",
@@ -69,7 +70,7 @@ AGREEMENT_COLUMNS = (
     "not_in_reference",
     *(f"{s}_{who}" for s in KNOWN_STATUSES for who in ("ours", "reference")),
 )
-#: Columns of :attr:`Comparison.pairs` and :attr:`Comparison.disagreements`.
+#: Columns of :attr:`ComparisonResult.pairs` and :attr:`ComparisonResult.disagreements`.
 PAIR_COLUMNS = ("date", "district_id", "district", "province", "ours", "reference")
 #: Columns of :func:`confusion_table`: the reference status, then one count per status
 #: of ours.
@@ -77,7 +78,7 @@ CONFUSION_COLUMNS = ("date", "reference", *CONTROL_STATUSES)
 
 
 @dataclass(frozen=True)
-class Comparison:
+class ComparisonResult:
     """Result of :func:`compare_control`.
 
     Attributes
@@ -132,6 +133,10 @@ class Comparison:
         return text
 
 
+#: The earlier name of :class:`ComparisonResult`, still importable.
+Comparison = ComparisonResult
+
+
 def _pct(x: float) -> str:
     return "n/a" if pd.isna(x) else f"{100 * x:.1f} %"
 
@@ -176,12 +181,12 @@ def status_table(
         A status that is not a control status, an unreadable date, or the same district
         and date with different statuses (one line naming the row).
     """
-    missing = [c for c in ("district_id", "status") if c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            f"{what} lacks column(s) {', '.join(missing)}: give district_id and status "
-            "columns (a table written by geofront control or timeline)"
-        )
+    check_frame(
+        frame,
+        what=what,
+        columns=("district_id", "status"),
+        fix="give district_id and status columns (a table written by geofront control or timeline)",
+    )
     dates = _dates_of(frame, as_of, what)
     status = frame["status"].astype("string").str.strip().str.lower()
     bad = ~status.isin(CONTROL_STATUSES).fillna(False).to_numpy(dtype=bool)
@@ -457,7 +462,7 @@ def compare_control(
     boundaries: AdminBoundaries | None = None,
     ours_as_of: str | pd.Timestamp | None = None,
     reference_as_of: str | pd.Timestamp | None = None,
-) -> Comparison:
+) -> ComparisonResult:
     """Score ``ours`` against ``reference`` date by date (see the module docstring).
 
     Parameters
@@ -473,7 +478,7 @@ def compare_control(
 
     Returns
     -------
-    Comparison
+    ComparisonResult
 
     Raises
     ------
@@ -548,7 +553,7 @@ def compare_control(
     by_date = by_date.reindex(common).rename_axis("date").reset_index()
     overall = _overall(flags, pairs)
     confusion = _confusion(pairs)
-    return Comparison(
+    return ComparisonResult(
         pairs=pairs,
         by_date=by_date[list(AGREEMENT_COLUMNS)],
         overall=overall,
@@ -649,9 +654,9 @@ def _confusion(pairs: pd.DataFrame) -> pd.DataFrame:
 # --- tables for files -------------------------------------------------------------------
 
 
-def agreement_table(comparison: Comparison) -> pd.DataFrame:
-    """:attr:`Comparison.by_date` with dates as ``YYYY-MM-DD`` text and a final ``all`` row
-    (:attr:`Comparison.overall`): the table ``geofront compare`` writes."""
+def agreement_table(comparison: ComparisonResult) -> pd.DataFrame:
+    """:attr:`ComparisonResult.by_date` with dates as ``YYYY-MM-DD`` text and a final ``all`` row
+    (:attr:`ComparisonResult.overall`): the table ``geofront compare`` writes."""
     rows = comparison.by_date.copy()
     rows["date"] = pd.DatetimeIndex(rows["date"]).strftime("%Y-%m-%d")
     total = comparison.overall.copy()
@@ -664,7 +669,7 @@ def agreement_table(comparison: Comparison) -> pd.DataFrame:
     return out[list(AGREEMENT_COLUMNS)]
 
 
-def confusion_table(comparison: Comparison) -> pd.DataFrame:
+def confusion_table(comparison: ComparisonResult) -> pd.DataFrame:
     """Confusion matrices per date and for all dates (``date`` = ``all``), long by
     reference status: :data:`CONFUSION_COLUMNS`, counts of scored district-dates."""
     p = comparison.pairs
@@ -678,8 +683,8 @@ def confusion_table(comparison: Comparison) -> pd.DataFrame:
     return out[list(CONFUSION_COLUMNS)]
 
 
-def disagreement_table(comparison: Comparison) -> pd.DataFrame:
-    """:attr:`Comparison.disagreements` with dates as ``YYYY-MM-DD`` text."""
+def disagreement_table(comparison: ComparisonResult) -> pd.DataFrame:
+    """:attr:`ComparisonResult.disagreements` with dates as ``YYYY-MM-DD`` text."""
     out = comparison.disagreements.copy()
     out["date"] = pd.DatetimeIndex(out["date"]).strftime("%Y-%m-%d")
     return out

@@ -117,6 +117,7 @@ from geofront import control_model as M
 from geofront.assessments import AssessmentsRead
 from geofront.boundaries import AdminBoundaries
 from geofront.crs import equal_area_km2
+from geofront.defaults import CONTROL_WINDOW_DAYS
 from geofront.errors import InputError, SchemaError
 from geofront.schema import (
     CONTESTED,
@@ -129,6 +130,7 @@ from geofront.schema import (
     UNKNOWN,
 )
 from geofront.sides import SOURCES_WITHOUT_INITIATOR
+from geofront.validate import check_frame
 
 log = logging.getLogger(__name__)
 
@@ -167,8 +169,8 @@ HISTORY_COLUMNS = (
     "last_evidence",
 )
 #: Days of the window the control rules look at, up to the date judged (the default of
-#: every function, command and case file; see "Defaults" above).
-DEFAULT_WINDOW_DAYS = 14
+#: every function, command and case file: :data:`geofront.defaults.CONTROL_WINDOW_DAYS`).
+DEFAULT_WINDOW_DAYS = CONTROL_WINDOW_DAYS
 #: Values of ``baseline``.
 BASELINES = (GOVERNMENT, INSURGENT, UNKNOWN)
 
@@ -318,7 +320,7 @@ def control_from_events(
     boundaries: AdminBoundaries | gpd.GeoDataFrame,
     *,
     as_of: str | pd.Timestamp,
-    window_days: int = DEFAULT_WINDOW_DAYS,
+    window_days: int = CONTROL_WINDOW_DAYS,
     assessments: AssessmentsRead | pd.DataFrame | None = None,
     rules: ControlRules | None = None,
     baseline: str | None = None,
@@ -364,15 +366,18 @@ def control_from_events(
         ``fighting_events``, ``gov_initiated``, ``ins_initiated`` and ``transfers``, and
         the day's ``fighting_threshold`` and ``dominance_minimum``.
     """
-    districts = _districts(boundaries)
     day = _day(as_of, "as_of")
-    rules = rules or ControlRules()
-    ev = _evidence(joined, districts, assessments, rules)
-    states = _run(ev, day, day, window_days, baseline, baseline_date)
-    out = _table_at(ev, states, districts, day)
-    frame = gpd.GeoDataFrame(out, geometry=districts.geometry.array, crs=districts.crs)
-    frame.attrs["credits"] = _credits(joined, assessments)
-    return frame
+    series = control_series(
+        joined,
+        boundaries,
+        dates=[day],
+        window_days=window_days,
+        assessments=assessments,
+        rules=rules,
+        baseline=baseline,
+        baseline_date=baseline_date,
+    )
+    return series.table(day)
 
 
 def _credits(joined: pd.DataFrame | None, assessments: Any) -> list[str]:
@@ -390,7 +395,7 @@ def control_history(
     boundaries: AdminBoundaries | gpd.GeoDataFrame,
     *,
     dates: Iterable[str | pd.Timestamp],
-    window_days: int = DEFAULT_WINDOW_DAYS,
+    window_days: int = CONTROL_WINDOW_DAYS,
     assessments: AssessmentsRead | pd.DataFrame | None = None,
     rules: ControlRules | None = None,
     baseline: str | None = None,
@@ -413,20 +418,116 @@ def control_history(
     DataFrame
         :data:`HISTORY_COLUMNS`, sorted by date then in the boundaries' district order.
     """
+    return control_series(
+        joined,
+        boundaries,
+        dates=dates,
+        window_days=window_days,
+        assessments=assessments,
+        rules=rules,
+        baseline=baseline,
+        baseline_date=baseline_date,
+    ).history()
+
+
+class ControlSeries:
+    """Control on several dates from one run of the rules (:func:`control_series`).
+
+    The rules run once, day by day, from the first evidence to the last date; the table
+    of any of the dates is then read off the run: :meth:`table` is what
+    :func:`control_from_events` returns for that date and :meth:`history` what
+    :func:`control_history` returns for all of them. Use it when one analysis needs
+    control on many dates (a case run: the as-of date, the small multiples and the
+    timeline).
+
+    Attributes
+    ----------
+    dates : tuple of Timestamp
+        The dates, sorted, without repeats.
+    """
+
+    def __init__(
+        self,
+        ev: M.Evidence,
+        states: M.States,
+        districts: gpd.GeoDataFrame,
+        dates: Sequence[pd.Timestamp],
+        credits: list[str],
+    ) -> None:
+        self._ev, self._states, self._districts = ev, states, districts
+        self.dates: tuple[pd.Timestamp, ...] = tuple(dates)
+        self._credits = credits
+
+    def table(self, day: str | pd.Timestamp) -> gpd.GeoDataFrame:
+        """The control table of ``day``, one of :attr:`dates` (as :func:`control_from_events`)."""
+        d = _day(day, "day")
+        if d not in self.dates:
+            raise InputError(
+                f"{d.date()} is not one of the dates of this control series "
+                f"({', '.join(str(x.date()) for x in self.dates)}): add it to dates"
+            )
+        out = _table_at(self._ev, self._states, self._districts, d)
+        frame = gpd.GeoDataFrame(
+            out, geometry=self._districts.geometry.array, crs=self._districts.crs
+        )
+        frame.attrs["credits"] = list(self._credits)
+        return frame
+
+    def history(self, dates: Iterable[str | pd.Timestamp] | None = None) -> pd.DataFrame:
+        """The status of every district on each date (as :func:`control_history`).
+
+        ``dates``: a subset of :attr:`dates` (default: all of them).
+        """
+        days = list(self.dates) if dates is None else _dates(dates)
+        missing = [d for d in days if d not in self.dates]
+        if missing:
+            raise InputError(
+                f"{missing[0].date()} is not one of the dates of this control series: "
+                "add it to dates"
+            )
+        last = M.last_evidence_days(self._ev, M.to_days(days))
+        parts = []
+        for j, day in enumerate(days):
+            t = _table_at(self._ev, self._states, self._districts, day, detail=False)
+            t.insert(0, "date", day)
+            t["last_evidence"] = _as_dates(last[:, j])
+            parts.append(t)
+        out = pd.concat(parts, ignore_index=True)
+        return out[list(HISTORY_COLUMNS)]
+
+
+def control_series(
+    joined: pd.DataFrame | None,
+    boundaries: AdminBoundaries | gpd.GeoDataFrame,
+    *,
+    dates: Iterable[str | pd.Timestamp],
+    window_days: int = CONTROL_WINDOW_DAYS,
+    assessments: AssessmentsRead | pd.DataFrame | None = None,
+    rules: ControlRules | None = None,
+    baseline: str | None = None,
+    baseline_date: str | pd.Timestamp | None = None,
+) -> ControlSeries:
+    """Run the control rules once for several dates; read each date's table off the run.
+
+    Parameters
+    ----------
+    joined, boundaries, window_days, assessments, rules, baseline, baseline_date
+        As for :func:`control_from_events`.
+    dates : iterable of str or Timestamp
+        The days to decide for (sorted and de-duplicated).
+
+    Returns
+    -------
+    ControlSeries
+        ``.table(day)`` is :func:`control_from_events` of that day and ``.history()``
+        :func:`control_history` of all the dates, from the one run.
+    """
     districts = _districts(boundaries)
     days = _dates(dates)
     rules = rules or ControlRules()
     ev = _evidence(joined, districts, assessments, rules)
     states = _run(ev, days[0], days[-1], window_days, baseline, baseline_date)
-    last = M.last_evidence_days(ev, M.to_days(days))
-    parts = []
-    for j, day in enumerate(days):
-        t = _table_at(ev, states, districts, day, detail=False)
-        t.insert(0, "date", day)
-        t["last_evidence"] = _as_dates(last[:, j])
-        parts.append(t)
-    out = pd.concat(parts, ignore_index=True)
-    return out[list(HISTORY_COLUMNS)]
+    return ControlSeries(ev, states, districts, days, _credits(joined, assessments))
 
 
 def control_timeline(
@@ -434,7 +535,7 @@ def control_timeline(
     boundaries: AdminBoundaries | gpd.GeoDataFrame,
     *,
     dates: Iterable[str | pd.Timestamp],
-    window_days: int = DEFAULT_WINDOW_DAYS,
+    window_days: int = CONTROL_WINDOW_DAYS,
     assessments: AssessmentsRead | pd.DataFrame | None = None,
     rules: ControlRules | None = None,
     baseline: str | None = None,
@@ -787,12 +888,12 @@ def zones(status: pd.Series, score: np.ndarray | pd.Series, *, full: float = 0.6
 
 def _districts(boundaries: AdminBoundaries | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     d = boundaries.districts if isinstance(boundaries, AdminBoundaries) else boundaries
-    missing = [c for c in DISTRICT_COLUMNS if c not in d.columns]
-    if missing:
-        raise SchemaError(
-            f"boundaries lack column(s) {', '.join(missing)}: read them with "
-            "geofront.boundaries.read_boundaries"
-        )
+    check_frame(
+        d,
+        what="boundaries",
+        columns=DISTRICT_COLUMNS,
+        fix="read them with geofront.boundaries.read_boundaries",
+    )
     return d
 
 
@@ -889,12 +990,13 @@ def read_control(
         frame: pd.DataFrame = _read_control_csv(src)
     else:
         frame = read_vector(src, what="control")
-    missing = [c for c in ("district_id", "status") if c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            f"control file {src} lacks column(s) {', '.join(missing)}: give a table written "
-            "by geofront control"
-        )
+    check_frame(
+        frame,
+        what="control file",
+        source=src,
+        columns=("district_id", "status"),
+        fix="give a table written by geofront control",
+    )
     if frame["district_id"].isna().any():
         row = int(np.flatnonzero(frame["district_id"].isna().to_numpy())[0]) + 1
         raise SchemaError(f"control file {src}: district_id is empty in row {row}; fill it in")

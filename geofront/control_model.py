@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from geofront.errors import InputError, SchemaError
+from geofront.errors import InputError
 from geofront.schema import CONTESTED, CONTROL_STATUSES, GOVERNMENT, INSURGENT, UNKNOWN
+from geofront.validate import check_frame
 
 if TYPE_CHECKING:
     from geofront.control import ControlRules
@@ -149,12 +150,12 @@ def prepare(
     rules: ControlRules,
 ) -> Evidence:
     """Reduce joined events (and an assessments table) to :class:`Evidence`."""
-    missing = [c for c in REQUIRED_EVENT_COLUMNS if c not in joined.columns]
-    if missing:
-        raise SchemaError(
-            f"events lack column(s) {', '.join(missing)}: join them to the boundaries first "
-            "(geofront.join.join_events or load_joined_events)"
-        )
+    check_frame(
+        joined,
+        what="events",
+        columns=REQUIRED_EVENT_COLUMNS,
+        fix="join them to the boundaries first (geofront.join.join_events or load_joined_events)",
+    )
     has_district = joined["district_id"].notna().to_numpy()
     n_region = int((~has_district).sum())
     if n_region:
@@ -271,12 +272,12 @@ def _assessment_rows(
     )
     if assessments is None or len(assessments) == 0:
         return empty
-    need = [c for c in ("district_id", "date", "status", "ref") if c not in assessments.columns]
-    if need:
-        raise SchemaError(
-            f"assessments lack column(s) {', '.join(need)}: read them with "
-            "geofront.assessments.read_assessments"
-        )
+    check_frame(
+        assessments,
+        what="assessments",
+        columns=("district_id", "date", "status", "ref"),
+        fix="read them with geofront.assessments.read_assessments",
+    )
     bad_status = ~assessments["status"].isin(CONTROL_STATUSES)
     if bad_status.any():
         raise InputError(

@@ -4,11 +4,18 @@ Distances, buffers and lengths are always computed in metres in a projected CRS:
 
 * :func:`local_aeqd` — an azimuthal-equidistant projection centred on a point; distances
   from the centre are true everywhere (used for rings around a city).
-* :func:`utm_crs_for` — the UTM zone of a geometry's centre (local work, snapping).
+* :func:`utm_crs_for` — the UTM zone of a geometry's centre (local work, snapping);
+  :func:`utm_zones`, :func:`utm_epsg` and :func:`utm_zone_west` do the same zone
+  arithmetic for arrays of points (metric work per zone, e.g. buffers cut at zone edges).
 * :data:`EQUAL_AREA` — EPSG:6933 (WGS 84 / NSIDC EASE-Grid 2.0 Global), for areas of
   country-wide units.
 * :func:`geodesic_length_m` — lengths on the ellipsoid, for lines spanning several UTM
   zones (e.g. a country-wide frontline).
+* :func:`ecef_m` — Earth-centred Cartesian coordinates (metres) of points on the WGS 84
+  ellipsoid, where a straight-line distance is a true 3-D chord (nearest-neighbour
+  searches with a k-d tree).
+
+No other module does CRS or zone arithmetic of its own.
 """
 
 from __future__ import annotations
@@ -80,3 +87,36 @@ def geodesic_length_m(geoms: gpd.GeoSeries) -> np.ndarray:
 def equal_area_km2(geoms: gpd.GeoSeries) -> np.ndarray:
     """Return the area of each polygon in km², computed in :data:`EQUAL_AREA`."""
     return np.asarray(shapely.area(geoms.to_crs(EQUAL_AREA).array)) / 1e6
+
+
+#: WGS 84 semi-major axis (m) and first eccentricity squared.
+_A = 6378137.0
+_E2 = 6.69437999014e-3
+
+
+def utm_zones(lon: np.ndarray | float) -> np.ndarray:
+    """The UTM zone number (1-60) of each longitude (degrees); 180 falls in zone 60."""
+    return np.clip(
+        np.floor((np.asarray(lon, dtype=float) + 180.0) / 6.0).astype("int64") + 1, 1, 60
+    )
+
+
+def utm_epsg(zone: np.ndarray | int, *, south: np.ndarray | bool) -> np.ndarray:
+    """EPSG code of the WGS 84 UTM CRS of each zone: 326zz north, 327zz south."""
+    return np.where(np.asarray(south, dtype=bool), 32700, 32600) + np.asarray(zone, dtype="int64")
+
+
+def utm_zone_west(zone: int) -> float:
+    """Western edge (degrees of longitude) of a UTM zone; the zone is 6 degrees wide."""
+    return -180.0 + 6.0 * (int(zone) - 1)
+
+
+def ecef_m(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Earth-centred coordinates (m), shape (n, 3), of points on the WGS 84 ellipsoid."""
+    lam, phi = np.radians(lon), np.radians(lat)
+    sin_phi = np.sin(phi)
+    n = _A / np.sqrt(1.0 - _E2 * sin_phi * sin_phi)
+    cos_phi = np.cos(phi)
+    return np.column_stack(
+        (n * cos_phi * np.cos(lam), n * cos_phi * np.sin(lam), n * (1.0 - _E2) * sin_phi)
+    )

@@ -34,8 +34,9 @@ import pandas as pd
 import shapely
 
 from geofront.crs import equal_area_km2, geodesic_length_m, require_crs
-from geofront.errors import InputError, SchemaError
+from geofront.errors import InputError
 from geofront.schema import CONTESTED, CONTROL_STATUSES, GOVERNMENT, INSURGENT, UNKNOWN
+from geofront.validate import check_frame
 
 #: Frontline classes between known statuses, in output order.
 FRONTLINE_CLASSES = ("government-insurgent", "contested-government", "contested-insurgent")
@@ -144,7 +145,7 @@ def frontline_lines(
 
 
 @dataclass(frozen=True)
-class FrontlineShift:
+class ShiftResult:
     """Result of :func:`frontline_shift`.
 
     Attributes
@@ -225,12 +226,16 @@ class FrontlineShift:
         )
 
 
+#: The earlier name of :class:`ShiftResult`, still importable.
+FrontlineShift = ShiftResult
+
+
 def frontline_shift(
     before: gpd.GeoDataFrame,
     after: gpd.GeoDataFrame,
     *,
     include_unknown: bool = False,
-) -> FrontlineShift:
+) -> ShiftResult:
     """Compare two control tables of the same districts.
 
     Parameters
@@ -243,7 +248,7 @@ def frontline_shift(
 
     Returns
     -------
-    FrontlineShift
+    ShiftResult
         Areas in km² computed in :data:`geofront.crs.EQUAL_AREA`; lengths geodesic km.
     """
     _check_control(before, "before")
@@ -306,7 +311,7 @@ def frontline_shift(
         }
     )
     lengths["change_km"] = lengths["length_after_km"] - lengths["length_before_km"]
-    return FrontlineShift(changes, areas, lengths)
+    return ShiftResult(changes, areas, lengths)
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -315,12 +320,12 @@ def frontline_shift(
 def _check_control(control: gpd.GeoDataFrame, what: str) -> None:
     if not isinstance(control, gpd.GeoDataFrame):
         raise InputError(f"{what} is not a GeoDataFrame: pass a control table with geometry")
-    missing = [c for c in ("district_id", "status") if c not in control.columns]
-    if missing:
-        raise SchemaError(
-            f"{what} lacks column(s) {', '.join(missing)}: pass a control table "
-            "(geofront control / control_from_events)"
-        )
+    check_frame(
+        control,
+        what=what,
+        columns=("district_id", "status"),
+        fix="pass a control table (geofront control / control_from_events)",
+    )
     require_crs(control, what)
     bad = ~control["status"].isin(CONTROL_STATUSES)
     if bad.any():

@@ -44,6 +44,7 @@ from geofront import datasets, schema
 from geofront.errors import SchemaError
 from geofront.files import csv_header
 from geofront.io import check_input_file
+from geofront.validate import check_frame
 
 logger = logging.getLogger(__name__)
 
@@ -125,12 +126,14 @@ def _read_rules(path: Path) -> pd.DataFrame:
         msg = str(exc).splitlines()[0]
         raise SchemaError(f"side mapping {src} cannot be read as UTF-8 CSV: {msg}") from exc
     raw.columns = [str(c).strip().lower() for c in raw.columns]
-    missing = [c for c in _REQUIRED if c not in raw.columns]
-    if missing:
-        raise SchemaError(
-            f"side mapping {src} lacks column(s) {', '.join(missing)} "
-            f"(found: {', '.join(raw.columns)}); expected {', '.join(MAPPING_COLUMNS)}"
-        )
+    check_frame(
+        raw,
+        what="side mapping",
+        source=src,
+        columns=_REQUIRED,
+        show_columns=True,
+        fix=f"give the columns {', '.join(MAPPING_COLUMNS)}",
+    )
     out = pd.DataFrame(index=pd.RangeIndex(len(raw)))
     out["pattern"] = raw["pattern"].str.strip()
     out["match"] = raw["match"].str.strip().str.lower()

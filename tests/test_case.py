@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from geofront.case import read_case, run_case
+from geofront.case import read_case
 from geofront.cli.main import cli
 from geofront.errors import InputError
+from geofront.pipeline import run_case
 
 
 def test_bundled_case_reads():

@@ -10,7 +10,7 @@ import pandas as pd
 from geofront import datasets
 from geofront.boundaries import read_boundaries
 from geofront.case import read_case
-from geofront.pipeline import _step_events
+from geofront.pipeline import RunState, step_events
 
 
 def test_same_event_ids_in_two_files_are_rejected_with_their_values(tmp_path: Path) -> None:
@@ -23,15 +23,11 @@ def test_same_event_ids_in_two_files_are_rejected_with_their_values(tmp_path: Pa
         '[control]\nas_of = "2021-07-07"\n'
     )
     (tmp_path / "out" / "tables").mkdir(parents=True)
-    state = {
-        "case": read_case(tmp_path / "case.toml"),
-        "boundaries": read_boundaries(),
-        "out": tmp_path / "out",
-        "written": [],
-        "progress": False,
-    }
-    _step_events(state)
-    assert (state["n_read"], len(state["joined"])) == (12, 6)
+    state = RunState(
+        case=read_case(tmp_path / "case.toml"), out=tmp_path / "out", boundaries=read_boundaries()
+    )
+    step_events(state)
+    assert (state.n_read, len(state.events)) == (12, 6)
     rej = pd.read_csv(tmp_path / "out/tables/events_rejected.csv", dtype=str)
     assert len(rej) == 6
     assert set(rej["reason"]) == {"duplicate_event_id"}

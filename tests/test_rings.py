@@ -1,4 +1,4 @@
-"""Rings and sectors around cities (geofront.rings), checked against independent geodesy.
+"""Rings and sectors around cities (geofront.siege.rings), checked against independent geodesy.
 
 Areas and distances are measured with pyproj's Geod on the WGS 84 ellipsoid, independently
 of the azimuthal-equidistant projection the rings are drawn in.
@@ -15,8 +15,8 @@ from pyproj import Geod
 import world as w
 from geofront.errors import InputError
 from geofront.places import read_cities
-from geofront.rings import RING_COLUMNS, check_ring_options, outskirt_rings
 from geofront.siege import SiegeThresholds
+from geofront.siege.rings import RING_COLUMNS, check_ring_options, outskirt_rings
 
 GEOD = Geod(ellps="WGS84")
 

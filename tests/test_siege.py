@@ -323,9 +323,9 @@ def test_qala_i_naw_with_bundled_data_only(afghanistan):
 
 def test_names_kept_importable_from_siege():
     import geofront as gf
-    import geofront.rings as rings
     import geofront.schema as schema
     import geofront.siege as siege
+    import geofront.siege.rings as rings
 
     assert siege.outskirt_rings is rings.outskirt_rings is gf.outskirt_rings
     assert siege.check_ring_options is rings.check_ring_options

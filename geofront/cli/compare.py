@@ -8,11 +8,12 @@ from typing import Any
 import click
 import pandas as pd
 
-from geofront.cli.main import summary
+from geofront.cli._common import summary
 from geofront.cli.options import (
     GeofrontCommand,
     boundary_options,
     date_option,
+    dpi_option,
     input_path,
     load_boundaries_from_options,
     output_path,
@@ -56,7 +57,7 @@ from geofront.io import write_table
     help="Draw the disagreements of one date (.png, .svg or .pdf).",
 )
 @date_option("--map-date", "map_date", help="Date of the map (default: the last compared date).")
-@click.option("--dpi", type=click.FloatRange(min=10), default=200, show_default=True)
+@dpi_option
 @boundary_options
 @click.pass_context
 def command(

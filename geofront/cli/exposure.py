@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geofront import datasets
-from geofront.cli.main import progress_enabled, summary
+from geofront.cli._common import progress_enabled, summary
 from geofront.cli.options import (
     GeofrontCommand,
     boundary_options,
@@ -19,7 +19,9 @@ from geofront.cli.options import (
     input_path,
     load_boundaries_from_options,
     output_path,
+    radii_option,
 )
+from geofront.defaults import EVENT_RADIUS_M
 from geofront.errors import SchemaError
 from geofront.io import read_vector, write_table
 
@@ -53,13 +55,7 @@ _MODES = ("zones", "control", "city", "events", "near")
     metavar="NAME",
     help="A provincial capital (any spelling): people per ring around it.",
 )
-@distances_option(
-    "--radii",
-    "radii_m",
-    default="5km,20km,50km",
-    show_default=True,
-    help="With --city: outer radius of each ring.",
-)
+@radii_option
 @click.option(
     "--events",
     type=input_path,
@@ -77,7 +73,7 @@ _MODES = ("zones", "control", "city", "events", "near")
 @distances_option(
     "--radius",
     "radius_m",
-    default="5km",
+    default=f"{EVENT_RADIUS_M / 1000:g}km",
     show_default=True,
     help="With --events/--near: distance(s), e.g. 5km or 1km,2km,5km.",
 )

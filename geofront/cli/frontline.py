@@ -8,8 +8,8 @@ from typing import Any
 import click
 import pandas as pd
 
-from geofront.cli.control import assessment_options, load_assessments_from_options
-from geofront.cli.main import summary
+from geofront.cli._common import summary
+from geofront.cli._evidence import assessment_options, load_assessments_from_options
 from geofront.cli.options import (
     GeofrontCommand,
     boundary_options,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sys
 import warnings
 from typing import Any
@@ -21,7 +20,12 @@ from typing import Any
 import click
 
 from geofront import __version__
-from geofront.errors import GeofrontError, OutputError, Terminated
+from geofront.cli._common import (  # noqa: F401  (join, summarize: until they import _common)
+    progress_enabled,
+    summary,
+    write_csv_to_stdout,
+)
+from geofront.errors import GeofrontError, Terminated
 
 log = logging.getLogger("geofront")
 
@@ -65,39 +69,6 @@ def _echo_err(text: str) -> None:
         click.echo(text, err=True)
 
 
-def write_csv_to_stdout(frame: Any) -> None:
-    """Write ``frame`` as CSV on stdout (dates as ``YYYY-MM-DD``).
-
-    A full or failing stdout (``> /dev/full``) becomes one :class:`OutputError` line; a
-    closed pipe (``| head``) ends the command quietly with exit code 141, as a shell would.
-    """
-    try:
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n", date_format="%Y-%m-%d")
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-        raise click.exceptions.Exit(141) from None
-    except OSError as exc:
-        from geofront.files import describe_os_error
-
-        _silence_stdout()
-        raise OutputError(
-            f"cannot write the table to standard output: {describe_os_error(exc)}; "
-            "write it to a file with -o FILE"
-        ) from exc
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so that the final flush at exit cannot fail again."""
-    try:
-        fd = sys.stdout.fileno()
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, fd)
-        os.close(null)
-    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under CliRunner)
-        pass
-
-
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return " ".join(text.split())
@@ -133,21 +104,6 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     log.handlers[:] = [handler]
     log.setLevel(max(level, logging.DEBUG))
     log.propagate = False
-
-
-def summary(ctx: click.Context, text: str) -> None:
-    """Print a one-line summary on stderr unless ``--quiet``."""
-    if not ctx.find_root().obj.get("quiet"):
-        click.echo(text, err=True)
-
-
-def progress_enabled(ctx: click.Context) -> bool:
-    """Whether long work should show progress bars: only on a terminal (a log file or a
-    pipe gets no carriage-return redraws) and not with ``--quiet``."""
-    import sys
-
-    stream = sys.stderr
-    return not ctx.find_root().obj.get("quiet") and bool(getattr(stream, "isatty", lambda: False)())
 
 
 def _register() -> None:

@@ -15,34 +15,40 @@ import click
 import pandas as pd
 
 from geofront import datasets
-from geofront.cli.control import (
+from geofront.cli._common import summary
+from geofront.cli._evidence import (
     assessment_options,
     events_or_empty,
     load_assessments_from_options,
     require_evidence,
 )
-from geofront.cli.main import summary
 from geofront.cli.options import (
     GeofrontGroup,
     boundary_options,
     control_rule_options,
     control_rules_from_options,
+    control_window_for_siege_option,
     control_window_option,
     date_option,
-    days_option,
+    defender_option,
     distance_option,
-    distances_option,
+    dpi_option,
+    every_option,
     input_name,
     input_path,
     load_boundaries_from_options,
     output_path,
+    radii_option,
+    sectors_option,
     siege_events_option,
     siege_threshold_options,
     siege_thresholds_from_options,
+    siege_window_for_map_option,
     siege_window_option,
 )
-from geofront.control import DEFAULT_WINDOW_DAYS, read_control
+from geofront.control import read_control
 from geofront.errors import GeofrontWarning, InputError
+from geofront.validate import check_frame
 
 
 def _bbox_cb(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -62,14 +68,7 @@ def _figure_options(f: Any) -> Any:
         click.option(
             "-o", "--output", type=output_path, required=True, help="Map file: .png, .svg or .pdf."
         ),
-        click.option(
-            "--dpi",
-            type=click.FloatRange(min=10, max=1200),
-            default=200.0,
-            show_default=True,
-            help="Resolution in dots per inch: pixels of a PNG (width x dpi); SVG and PDF "
-            "are vector, geometry is simplified to half a pixel at this resolution.",
-        ),
+        dpi_option,
         click.option("--title", default=None, help="Title (default: made from the view)."),
         click.option(
             "--width",
@@ -111,15 +110,6 @@ def _roads_option(f: Any) -> Any:
         help="Main roads (lines: .gpkg, .geojson, .shp, .parquet) drawn as context and "
         "credited by file name (no roads are bundled).",
     )(f)
-
-
-siege_window_option_for_map = days_option(
-    "--siege-window",
-    "siege_window_days",
-    default="14d",
-    show_default=True,
-    help="Events in this many days up to the date count for the capitals' siege status.",
-)
 
 
 def _context(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -181,7 +171,7 @@ def command() -> None:
     help="Siege status table written by `geofront siege` (.csv or .parquet): the capitals "
     "are drawn with its statuses instead of statuses computed here.",
 )
-@siege_window_option_for_map
+@siege_window_for_map_option
 @siege_threshold_options
 @click.option(
     "--graded/--statuses",
@@ -339,12 +329,13 @@ def _read_status_table(path: Path) -> pd.DataFrame:
         table = pd.read_parquet(src) if src.suffix.lower() == ".parquet" else pd.read_csv(src)
     except (ValueError, OSError) as exc:
         raise InputError(f"cannot read siege table {src}: {str(exc).splitlines()[0]}") from exc
-    missing = [c for c in ("city", "status") if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"siege table {src} lacks column(s) {', '.join(missing)}: give the table "
-            "`geofront siege -o` wrote"
-        )
+    check_frame(
+        table,
+        what="siege table",
+        source=src,
+        columns=("city", "status"),
+        fix="give the table `geofront siege -o` wrote",
+    )
     return table
 
 
@@ -371,34 +362,10 @@ def _read_roads(path: Path | None) -> Any:
     "--as-of", "as_of", default=None, help="Judge the siege as of this day (default: --sieges')."
 )
 @siege_window_option
-@days_option(
-    "--control-window",
-    "control_window_days",
-    default=f"{DEFAULT_WINDOW_DAYS}d",
-    show_default=True,
-    help="Window of the control rules.",
-)
-@distances_option(
-    "--radii",
-    "radii_m",
-    default="5km,20km,50km",
-    show_default=True,
-    help="Outer radius of each ring: core, outskirts, approaches.",
-)
-@click.option(
-    "--sectors",
-    type=click.IntRange(min=1, max=72),
-    default=16,
-    show_default=True,
-    help="Sectors per ring (sector 0 centred on north, numbered clockwise).",
-)
-@click.option(
-    "--defender",
-    type=click.Choice(["government", "insurgent"]),
-    default="government",
-    show_default=True,
-    help="Side defending the city (as for `geofront siege`).",
-)
+@control_window_for_siege_option
+@radii_option
+@sectors_option
+@defender_option
 @click.option(
     "--cities",
     "cities_path",
@@ -576,12 +543,13 @@ def _read_sectors(path: Path) -> Any:
     from geofront.io import read_vector
 
     frame = read_vector(datasets.resolve(path), what="siege rings and sectors")
-    missing = [c for c in ("city", "ring_index", "outer_m") if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"rings file {path} lacks column(s) {', '.join(missing)}: give the file "
-            "`geofront siege --geometry-out` wrote"
-        )
+    check_frame(
+        frame,
+        what="rings file",
+        source=path,
+        columns=("city", "ring_index", "outer_m"),
+        fix="give the file `geofront siege --geometry-out` wrote",
+    )
     return frame
 
 
@@ -695,7 +663,7 @@ def events_cmd(
 )
 @date_option("--start", default=None, help="First day (with --events or --assessments).")
 @date_option("--end", default=None, help="Last day (with --events or --assessments).")
-@days_option("--every", "every_days", default="7d", show_default=True, help="Step of the series.")
+@every_option
 @control_window_option
 @control_rule_options
 @click.option(
@@ -779,12 +747,13 @@ def _read_table(path: Path, measure: str = "districts") -> pd.DataFrame:
             raise
         msg = " ".join(str(exc).split()) or type(exc).__name__
         raise InputError(f"cannot read timeline file {src}: {msg}") from exc
-    missing = [c for c in ("date", "status", measure) if c not in table.columns]
-    if missing:
-        raise SchemaError(
-            f"timeline file {src} lacks column(s) {', '.join(missing)}: give a table written "
-            "by geofront timeline (with --measure one of its columns)"
-        )
+    check_frame(
+        table,
+        what="timeline file",
+        source=src,
+        columns=("date", "status", measure),
+        fix="give a table written by geofront timeline (with --measure one of its columns)",
+    )
     dates = pd.to_datetime(table["date"], errors="coerce", format="ISO8601")
     values = pd.to_numeric(table[measure], errors="coerce")
     for bad, what in (

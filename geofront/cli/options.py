@@ -19,7 +19,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from geofront.control import DEFAULT_WINDOW_DAYS as _DEFAULT_WINDOW_DAYS
+from geofront import defaults as D
 
 _DISTANCE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(km|m)?\s*$", re.IGNORECASE)
 _DURATION = re.compile(r"^\s*([0-9]+)\s*(d|w)?\s*$", re.IGNORECASE)
@@ -273,7 +273,7 @@ events_format_option = click.option(
 control_window_option = days_option(
     "--window",
     "window_days",
-    default=f"{_DEFAULT_WINDOW_DAYS}d",
+    default=f"{D.CONTROL_WINDOW_DAYS}d",
     show_default=True,
     help="Days up to the date whose events the control rules weigh (transfers, initiative, "
     "sustained fighting).",
@@ -286,67 +286,73 @@ def _rule_default(name: str) -> Any:
     return getattr(ControlRules(), name)
 
 
+def _flags(field: str, *aliases: str) -> tuple[str, ...]:
+    """The option names of a field: ``--<field-with-dashes>``, then earlier spellings."""
+    return ("--" + field.replace("_", "-"), *aliases)
+
+
 #: The control-rule thresholds as CLI options: (field of ControlRules, option names, type,
-#: help). Defaults come from :class:`geofront.control.ControlRules`, never from here.
+#: help). Each option is named after its field (earlier spellings kept as aliases);
+#: defaults come from :class:`geofront.control.ControlRules`, never from here.
 _RULE_OPTIONS: tuple[tuple[str, tuple[str, ...], Any, str], ...] = (
     (
         "takeover_ratio",
-        ("--takeover-ratio",),
+        _flags("takeover_ratio"),
         click.FloatRange(min=1.0),
         "A side takes a district with at least this many times the territory transfers of "
         "all others in the window.",
     ),
     (
         "dominance_share",
-        ("--dominance-share",),
+        _flags("dominance_share"),
         click.FloatRange(0.5, 1.0),
         "Share of the initiated armed events a side must start to hold a district.",
     ),
     (
         "min_dominance_events",
-        ("--min-dominance-events",),
+        _flags("min_dominance_events"),
         click.IntRange(min=1),
         "Floor of the armed events in the window before any side can dominate.",
     ),
     (
         "dominance_factor",
-        ("--dominance-factor",),
+        _flags("dominance_factor"),
         click.FloatRange(min=0.0),
         "Dominance minimum relative to a typical district's fighting per window (density).",
     ),
     (
         "min_fighting_events",
-        ("--min-fighting-events", "--min-events"),
+        _flags("min_fighting_events", "--min-events"),
         click.IntRange(min=1),
         "Floor of the ground-fighting events in the window that make a district contested.",
     ),
     (
         "fighting_factor",
-        ("--fighting-factor",),
+        _flags("fighting_factor"),
         click.FloatRange(min=0.0),
         "Sustained-fighting threshold relative to a typical district's fighting per window.",
     ),
     (
         "reference_quantile",
-        ("--reference-quantile",),
+        _flags("reference_quantile"),
         click.FloatRange(0.0, 1.0),
         "Which district is typical: quantile over districts of their fighting rate.",
     ),
     (
         "rate_days",
-        ("--rate-window",),
+        _flags("rate_days", "--rate-window"),
         click.IntRange(min=1),
         "Days (trailing) over which the typical fighting rate is measured.",
     ),
     (
         "min_sole_events",
-        ("--min-sole-events",),
+        _flags("min_sole_events"),
         click.IntRange(min=1),
         "Armed events of one side in a window without the other that hand it the district.",
     ),
     (
         "collapse_ratio",
-        ("--collapse-ratio",),
+        _flags("collapse_ratio"),
         click.FloatRange(0.0, 1.0),
         "A side whose share of a province's armed events falls below this fraction of its "
         "usual share has collapsed there.",
@@ -404,36 +410,38 @@ def control_rules_from_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-#: The siege thresholds as CLI options: (field of SiegeThresholds, option names, type, help).
-#: Defaults come from :class:`geofront.siege.SiegeThresholds`, never from here.
+#: The siege thresholds as CLI options: (field of SiegeThresholds, option names, type, help),
+#: named after their fields (``--besieged-index`` and ``--besieged-arc``, the names of
+#: earlier versions, kept as aliases). Defaults come from
+#: :class:`geofront.siege.SiegeThresholds`, never from here.
 _SIEGE_OPTIONS: tuple[tuple[str, tuple[str, ...], Any, str], ...] = (
     (
         "core_events",
-        ("--core-events",),
+        _flags("core_events"),
         click.IntRange(min=1),
         "Floor of the hostile ground-fighting events in the core that make a city 'under assault'.",
     ),
     (
         "assault_factor",
-        ("--assault-factor",),
+        _flags("assault_factor"),
         click.FloatRange(min=0.0),
         "Core threshold relative to the city's own fighting per window before it.",
     ),
     (
         "encirclement_index",
-        ("--besieged-index",),
+        _flags("encirclement_index", "--besieged-index"),
         click.FloatRange(min=0, max=1, min_open=True),
         "Share of hostile outskirts sectors that makes a city 'besieged'.",
     ),
     (
         "arc_deg",
-        ("--besieged-arc",),
+        _flags("arc_deg", "--besieged-arc"),
         click.FloatRange(min=0, max=360, min_open=True),
         "Longest contiguous hostile arc (degrees) that makes a city 'besieged'.",
     ),
     (
         "threatened_events",
-        ("--threatened-events",),
+        _flags("threatened_events"),
         click.IntRange(min=1),
         "Floor of the hostile ground-fighting events beyond the core that make a city "
         "'threatened'.",
@@ -485,7 +493,72 @@ siege_events_option = click.option(
 siege_window_option = days_option(
     "--window",
     "window_days",
-    default="14d",
+    default=f"{D.SIEGE_WINDOW_DAYS}d",
     show_default=True,
     help="Events in this many days up to --as-of count for the siege.",
+)
+#: ``--siege-window`` (maps, whose ``--window`` is the control's): commands receive
+#: ``siege_window_days``.
+siege_window_for_map_option = days_option(
+    "--siege-window",
+    "siege_window_days",
+    default=f"{D.SIEGE_WINDOW_DAYS}d",
+    show_default=True,
+    help="Events in this many days up to the date count for the capitals' siege status.",
+)
+#: ``--control-window``: the control rules' window where ``--window`` is the siege's
+#: (commands receive ``control_window_days``).
+control_window_for_siege_option = days_option(
+    "--control-window",
+    "control_window_days",
+    default=f"{D.CONTROL_WINDOW_DAYS}d",
+    show_default=True,
+    help="Window of the district control decision (see `geofront control`).",
+)
+
+
+def _metres_text(values: tuple[float, ...]) -> str:
+    return ",".join(f"{v / 1000:g}km" for v in values)
+
+
+#: ``--radii``: the rings around a city (commands receive ``radii_m``, metres).
+radii_option = distances_option(
+    "--radii",
+    "radii_m",
+    default=_metres_text(D.SIEGE_RADII_M),
+    show_default=True,
+    help="Outer radius of each ring: core, outskirts, approaches.",
+)
+#: ``--sectors``: sectors per ring (commands receive ``sectors``).
+sectors_option = click.option(
+    "--sectors",
+    type=click.IntRange(min=1, max=D.MAX_SECTORS),
+    default=D.SIEGE_SECTORS,
+    show_default=True,
+    help="Sectors per ring (sector 0 centred on north, numbered clockwise).",
+)
+#: ``--defender``: the side defending the cities (commands receive ``defender``).
+defender_option = click.option(
+    "--defender",
+    type=click.Choice(["government", "insurgent"]),
+    default=D.DEFENDER,
+    show_default=True,
+    help="Side defending the cities (a 'defender' column in the cities file overrides it).",
+)
+#: ``--every``: the step of a date series (commands receive ``every_days``).
+every_option = days_option(
+    "--every",
+    "every_days",
+    default=f"{D.TIMELINE_EVERY_DAYS}d",
+    show_default=True,
+    help="Step of the series (the last day is always included).",
+)
+#: ``--dpi``: resolution of a map (commands receive ``dpi``).
+dpi_option = click.option(
+    "--dpi",
+    type=click.FloatRange(min=10, max=1200),
+    default=D.MAP_DPI,
+    show_default=True,
+    help="Resolution in dots per inch: pixels of a PNG (width x dpi); SVG and PDF "
+    "are vector, geometry is simplified to half a pixel at this resolution.",
 )

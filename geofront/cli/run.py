@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geofront.cli.main import progress_enabled, summary
+from geofront.cli._common import progress_enabled, summary
 from geofront.cli.options import GeofrontCommand, input_name
 
 
@@ -35,7 +35,8 @@ def command(ctx: click.Context, case_name: str, outdir: Path) -> None:
     siege of every provincial capital, counts people per zone, and renders the maps.
     Copy the case file to run your own; `parameters.toml` in OUTDIR records what was used.
     """
-    from geofront.case import read_case, run_case
+    from geofront.case import read_case
+    from geofront.pipeline import run_case
 
     case = read_case(case_name)
     written = run_case(case, outdir, progress=progress_enabled(ctx))

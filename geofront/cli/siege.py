@@ -8,30 +8,32 @@ from typing import Any
 import click
 import pandas as pd
 
-from geofront.cli.control import (
+from geofront.cli._common import progress_enabled, summary
+from geofront.cli._evidence import (
     assessment_options,
     events_or_empty,
     load_assessments_from_options,
     require_evidence,
 )
-from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
     GeofrontCommand,
     boundary_options,
     control_rule_options,
     control_rules_from_options,
+    control_window_for_siege_option,
     date_option,
-    days_option,
-    distances_option,
+    defender_option,
+    events_format_option,
     input_path,
     load_boundaries_from_options,
     output_path,
+    radii_option,
+    sectors_option,
     siege_events_option,
     siege_threshold_options,
     siege_thresholds_from_options,
     siege_window_option,
 )
-from geofront.control import DEFAULT_WINDOW_DAYS
 from geofront.errors import InputError
 from geofront.io import write_table
 
@@ -42,28 +44,10 @@ from geofront.io import write_table
 @siege_events_option
 @date_option("--as-of", "as_of", required=True, help="Judge the cities as of this day.")
 @siege_window_option
-@days_option(
-    "--control-window",
-    "control_window_days",
-    default=f"{DEFAULT_WINDOW_DAYS}d",
-    show_default=True,
-    help="Window of the district control decision (see `geofront control`).",
-)
-@distances_option(
-    "--radii",
-    "radii_m",
-    default="5km,20km,50km",
-    show_default=True,
-    help="Outer radius of each ring: core, outskirts, approaches.",
-)
-@click.option("--sectors", type=int, default=16, show_default=True, help="Sectors per ring.")
-@click.option(
-    "--defender",
-    type=click.Choice(["government", "insurgent"]),
-    default="government",
-    show_default=True,
-    help="Side defending the cities (a 'defender' column in --cities overrides it).",
-)
+@control_window_for_siege_option
+@radii_option
+@sectors_option
+@defender_option
 @click.option(
     "--cities",
     "cities_file",
@@ -86,14 +70,7 @@ from geofront.io import write_table
     default=None,
     help="Rings and sectors with their metrics (.gpkg, .geojson, .parquet).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["auto", "acled", "ucdp", "csv"]),
-    default="auto",
-    show_default=True,
-    help="Layout of a raw events file (joined files are read as they are).",
-)
+@events_format_option
 @siege_threshold_options
 @control_rule_options
 @assessment_options

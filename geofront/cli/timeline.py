@@ -8,13 +8,13 @@ from typing import Any
 import click
 import pandas as pd
 
-from geofront.cli.control import (
+from geofront.cli._common import summary
+from geofront.cli._evidence import (
     assessment_options,
     events_or_empty,
     load_assessments_from_options,
     require_evidence,
 )
-from geofront.cli.main import summary
 from geofront.cli.options import (
     GeofrontCommand,
     boundary_options,
@@ -22,14 +22,13 @@ from geofront.cli.options import (
     control_rules_from_options,
     control_window_option,
     date_option,
-    days_option,
+    every_option,
     input_name,
     input_path,
     load_boundaries_from_options,
     output_path,
     parse_date,
 )
-from geofront.exposure import round_people
 from geofront.io import write_table
 
 
@@ -76,7 +75,7 @@ def timeline_dates(
 )
 @date_option("--start", default=None, help="First day of a regular series.")
 @date_option("--end", default=None, help="Last day of a regular series (always included).")
-@days_option("--every", "every_days", default="7d", show_default=True, help="Step of the series.")
+@every_option
 @control_window_option
 @control_rule_options
 @click.option(
@@ -139,6 +138,8 @@ def command(
     table = timeline_from_history(history, boundaries, population=population)
     if districts_out is not None:
         write_table(history, districts_out)
+    from geofront.exposure import round_people
+
     write_table(round_people(table), output)  # people as whole people
     last = table[table["date"] == table["date"].max()].set_index("status")
     summary(

@@ -22,7 +22,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
 from geofront.boundaries import AdminBoundaries
-from geofront.compare import Comparison
+from geofront.compare import ComparisonResult
 from geofront.crs import WGS84
 from geofront.errors import InputError
 from geofront.maps import furniture as fu
@@ -103,7 +103,7 @@ def disagreement_class(ours: pd.Series, reference: pd.Series) -> pd.Series:
 
 
 def disagreement_map(
-    comparison: Comparison,
+    comparison: ComparisonResult,
     *,
     boundaries: AdminBoundaries,
     date: Any = None,
@@ -116,7 +116,7 @@ def disagreement_map(
 
     Parameters
     ----------
-    comparison : Comparison
+    comparison : ComparisonResult
         From :func:`geofront.compare.compare_control`.
     boundaries : AdminBoundaries
         The districts compared (their ids are those of the comparison).

@@ -5,7 +5,7 @@ the definitions): window events are binned by geodesic distance and bearing from
 (:func:`bin_events`), control polygons are intersected with the sectors in the city's
 local AEQD (:func:`control_shares`), and runs of hostile or open sectors around the
 circle give the longest hostile arc and the open corridors (:func:`circular_runs`,
-:func:`corridor_text`). Geometry of the rings and sectors: :mod:`geofront.rings`.
+:func:`corridor_text`). Geometry of the rings and sectors: :mod:`geofront.siege.rings`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import shapely
 from pyproj import Geod
 
 from geofront.crs import WGS84
-from geofront.rings import FrameKey, RingFrame, aeqd_mover, ring_frame
+from geofront.siege.rings import FrameKey, RingFrame, aeqd_mover, ring_frame
 
 _GEOD = Geod(ellps="WGS84")
 _EARTH_RADIUS_M = 6_371_008.8

@@ -1,4 +1,4 @@
-"""Per-sector helpers of the siege assessment (geofront.sector_metrics), worked by hand.
+"""Per-sector helpers of the siege assessment (geofront.siege._sectors), worked by hand.
 
 Binning and control shares are exercised end to end in test_siege.py; here the circular
 run logic behind ``max_hostile_arc_deg`` and ``open_corridors``.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geofront.sector_metrics import circular_runs, corridor_text, ids_per_cell
+from geofront.siege._sectors import circular_runs, corridor_text, ids_per_cell
 
 T, F = True, False
 

@@ -15,7 +15,7 @@ N, NNE, NE, ... NNW (column ``compass``). A ring ``i`` covers distances
 
 :func:`check_ring_options` validates radii, ring names and the sector count on their own,
 so that a command can fail fast before reading large inputs. The siege assessment
-(:mod:`geofront.siege`) reuses the template (:func:`ring_frame`), the per-city geometry
+(:mod:`geofront.siege.assess`) reuses the template (:func:`ring_frame`), the per-city geometry
 (:func:`city_ring_geometry`) and the AEQD transforms (:func:`aeqd_mover`) defined here.
 """
 
@@ -34,10 +34,11 @@ import shapely
 from pyproj import CRS, Transformer
 
 from geofront.crs import WGS84, local_aeqd, require_crs
+from geofront.defaults import SIEGE_RADII_M, SIEGE_SECTORS
 from geofront.errors import InputError, SchemaError
 
 if TYPE_CHECKING:
-    from geofront.siege import SiegeThresholds
+    from geofront.siege._ladder import SiegeThresholds
 
 __all__ = [
     "DEFAULT_RADII_M",
@@ -47,8 +48,9 @@ __all__ = [
     "outskirt_rings",
 ]
 
-#: Default ring radii (outer edges, metres) and names.
-DEFAULT_RADII_M: tuple[float, ...] = (5000.0, 20000.0, 50000.0)
+#: Default ring radii (outer edges, metres): :data:`geofront.defaults.SIEGE_RADII_M`.
+DEFAULT_RADII_M: tuple[float, ...] = SIEGE_RADII_M
+#: Default ring names.
 RING_NAMES: tuple[str, ...] = ("core", "outskirts", "approaches")
 
 #: Columns of :func:`outskirt_rings` output, in order (then ``geometry``).
@@ -76,7 +78,7 @@ def outskirt_rings(
     *,
     radii_m: Sequence[float] = DEFAULT_RADII_M,
     ring_names: Sequence[str] | None = None,
-    sectors: int | None = 16,
+    sectors: int | None = SIEGE_SECTORS,
     segments: int = 360,
 ) -> gpd.GeoDataFrame:
     """Concentric rings, split into angular sectors, around each city, in true metres.
@@ -131,7 +133,7 @@ def check_ring_options(
     radii_m: Sequence[float],
     *,
     ring_names: Sequence[str] | None = None,
-    sectors: int | None = 16,
+    sectors: int | None = SIEGE_SECTORS,
     thresholds: SiegeThresholds | None = None,
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Validate ring radii, names and sector count; return radii (array) and ring names.
@@ -175,7 +177,7 @@ def check_ring_options(
 
 
 # --------------------------------------------------------------------------- shared
-# Package-internal helpers, also used by geofront.siege (not part of the public API).
+# Package-internal helpers, also used by geofront.siege.assess (not public API).
 #: Cache key of a template: (radii in metres, sectors or None, segments per circle).
 FrameKey = tuple[tuple[float, ...], int | None, int]
 
