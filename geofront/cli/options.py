@@ -529,13 +529,14 @@ radii_option = distances_option(
     show_default=True,
     help="Outer radius of each ring: core, outskirts, approaches.",
 )
-#: ``--sectors``: sectors per ring (commands receive ``sectors``).
+#: ``--sectors``: sectors per ring (commands receive ``sectors``; the library checks the
+#: range, 1 to :data:`geofront.defaults.MAX_SECTORS`, with the same message everywhere).
 sectors_option = click.option(
     "--sectors",
-    type=click.IntRange(min=1, max=D.MAX_SECTORS),
+    type=int,
     default=D.SIEGE_SECTORS,
     show_default=True,
-    help="Sectors per ring (sector 0 centred on north, numbered clockwise).",
+    help=f"Sectors per ring, 1 to {D.MAX_SECTORS} (sector 0 centred on north, numbered clockwise).",
 )
 #: ``--defender``: the side defending the cities (commands receive ``defender``).
 defender_option = click.option(

@@ -22,14 +22,16 @@ from __future__ import annotations
 from geofront.maps.compare_maps import disagreement_map
 from geofront.maps.control_maps import control_map, control_small_multiples
 from geofront.maps.event_maps import events_map
+from geofront.maps.page import (
+    check_figure_path,
+    save_figure,
+)
 from geofront.maps.siege_maps import siege_map
 from geofront.maps.style import map_style
 from geofront.maps.timeline import chronology_figure, timeline_figure
 from geofront.maps.view import (
     bundled_context,
-    check_figure_path,
     map_crs_for,
-    save_figure,
     select_province,
 )
 

@@ -24,20 +24,22 @@ from matplotlib.figure import Figure
 from geofront.boundaries import AdminBoundaries
 from geofront.compare import ComparisonResult
 from geofront.crs import WGS84
+from geofront.defaults import MAP_DPI
 from geofront.errors import InputError
 from geofront.maps import furniture as fu
 from geofront.maps import layers as ly
 from geofront.maps import style
+from geofront.maps.page import (
+    finish_page,
+    page_for,
+    units_per_px,
+)
 from geofront.maps.scene import boundary_section, place_name, titled
 from geofront.maps.style import Z
 from geofront.maps.view import (
     _lonlat_bounds,
     _pad,
-    _page,
     _projected_bounds,
-    _sources_line,
-    _units_per_px,
-    draw_legend,
     drawn_credits,
     is_bundled,
     map_crs_for,
@@ -110,7 +112,8 @@ def disagreement_map(
     title: str | None = None,
     sources: Sequence[str] = ("boundaries",),
     width_in: float = 10.0,
-    dpi: float = 200.0,
+    dpi: float = MAP_DPI,
+    ax: Axes | None = None,
 ) -> tuple[Figure, Axes]:
     """Map the districts where ours and the reference disagree on one date.
 
@@ -128,6 +131,11 @@ def disagreement_map(
         Credit keys of :data:`geofront.maps.furniture.CREDITS` or literal lines.
     width_in, dpi : float
         Page width in inches; the resolution geometry is simplified for.
+
+    ax : matplotlib Axes, optional
+        Draw the map into this Axes (its view grown to the Axes' shape) instead of a new
+        page: title and subtitle on the Axes, the source line under it; the legend panel
+        and locator inset are left to the caller.
 
     Returns
     -------
@@ -171,10 +179,10 @@ def disagreement_map(
             _class_section(counts),
             boundary_section(zoomed=False, international=is_bundled(boundaries)),
         ]
-        page = _page(view, width_in=width_in, inset=False, sections=sections)
+        page = page_for(view, ax=ax, width_in=width_in, inset=False, sections=sections)
         ax = page.ax
         ax.geofront_crs = crs  # type: ignore[attr-defined]
-        tol = 0.5 * _units_per_px(page, dpi)
+        tol = 0.5 * units_per_px(page, dpi)
         v = page.view
         m = 0.15 * max(v[2] - v[0], v[3] - v[1])
         clip = (v[0] - m, v[1] - m, v[2] + m, v[3] + m)
@@ -222,25 +230,17 @@ def disagreement_map(
         )
         fu.add_scale_bar(ax, crs=crs, avoid=outline)
         fu.add_north_arrow(ax, crs=crs)
-        draw_legend(page, sections)
         subtitle = (
             f"{fu.as_of_text(day)} · agreement {_pct(row['agreement'])} of "
             f"{int(row['scored'])} districts scored · Cohen's kappa {_num(row['kappa'])}"
         )
-        fu.add_title_block(
-            page.fig,
-            title or titled("Control compared with the reference", place_name(boundaries)),
-            subtitle,
-            x_in=page.left_in,
-            top_in=0.2,
-        )
-        credits = drawn_credits(sources, boundaries=boundaries, outlines=False, places=False)
-        fu.add_attribution(
-            page.fig,
-            _sources_line(credits, crs),
-            x_in=page.left_in,
-            y_in=page.bottom_in - 0.2,
-            width_in=page.width_in - 2 * page.left_in,
+        finish_page(
+            page,
+            crs=crs,
+            title=title or titled("Control compared with the reference", place_name(boundaries)),
+            subtitle=subtitle,
+            credits=drawn_credits(sources, boundaries=boundaries, outlines=False, places=False),
+            sections=sections,
         )
     return page.fig, ax
 

@@ -22,17 +22,20 @@ from matplotlib.figure import Figure
 
 from geofront.boundaries import AdminBoundaries
 from geofront.credits import evidence_credits
+from geofront.defaults import MAP_DPI
 from geofront.errors import InputError
 from geofront.maps import furniture as fu
 from geofront.maps import labels as lb
 from geofront.maps import layers as ly
 from geofront.maps import scene as sc
 from geofront.maps import style
+from geofront.maps.page import (
+    fit_view,
+    page_for,
+    sources_line,
+    units_per_px,
+)
 from geofront.maps.view import (
-    _fit_view,
-    _page,
-    _sources_line,
-    _units_per_px,
     drawn_credits,
     is_bundled,
 )
@@ -55,7 +58,8 @@ def control_map(
     graded: bool | None = None,
     label_districts: bool | None = None,
     width_in: float = 10.0,
-    dpi: float = 200.0,
+    dpi: float = MAP_DPI,
+    ax: Axes | None = None,
 ) -> tuple[Figure, Axes]:
     """Map districts by control status, with frontlines, capitals and full furniture.
 
@@ -108,6 +112,11 @@ def control_map(
         Output resolution the figure is meant for: geometry is simplified to half a
         pixel at this resolution (invisible) for speed and small files.
 
+    ax : matplotlib Axes, optional
+        Draw the map into this Axes (its view grown to the Axes' shape) instead of a new
+        page: title and subtitle on the Axes, the source line under it; the legend panel
+        and locator inset are left to the caller.
+
     Returns
     -------
     (Figure, Axes)
@@ -142,11 +151,11 @@ def control_map(
                 fu.siege_section() if "status" in caps_in.columns else sc.plain_capital_section()
             )
         inset = scene.zoomed and boundaries is not None
-        page = _page(scene.view, width_in=width_in, inset=inset, sections=sections)
+        page = page_for(scene.view, ax=ax, width_in=width_in, inset=inset, sections=sections)
         view = page.view
         ax = page.ax
         ax.geofront_crs = scene.crs  # type: ignore[attr-defined]
-        tol = 0.5 * _units_per_px(page, dpi)
+        tol = 0.5 * units_per_px(page, dpi)
         drawn = sc.draw_base(
             ax,
             scene,
@@ -189,7 +198,7 @@ def control_map(
         if lines:
             parts = [g for g in (avoid, *(_collection_lines(c) for c in lines)) if g is not None]
             avoid = shapely.union_all(parts)
-        sc.finish_page(
+        sc.finish_map(
             page,
             crs=scene.crs,
             drawn=drawn,
@@ -279,7 +288,7 @@ def control_small_multiples(
     sources: Sequence[str] = ("boundaries", "outlines"),
     graded: bool | None = None,
     width_in: float = 10.0,
-    dpi: float = 200.0,
+    dpi: float = MAP_DPI,
 ) -> tuple[Figure, list[Axes]]:
     """The control map for several dates, side by side, one legend and scale.
 
@@ -318,7 +327,7 @@ def control_small_multiples(
         aspect = min(
             max((first.view[3] - first.view[1]) / (first.view[2] - first.view[0]), 0.55), 1.3
         )
-        view = _fit_view(first.view, aspect)
+        view = fit_view(first.view, aspect)
         cell_h = cell_w * aspect
         sections = _multiples_legend(scenes, frontlines, graded=graded)
         # The legend goes into the empty cells of the last row when it fits there (side by
@@ -394,7 +403,7 @@ def control_small_multiples(
         credits = [*sources, *(c for k in keys for c in evidence_credits(controls[k]))]
         fu.add_attribution(
             fig,
-            _sources_line(
+            sources_line(
                 drawn_credits(credits, boundaries=boundaries, outlines=nb_drawn, places=False),
                 first.crs,
             ),

@@ -18,16 +18,19 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
 from geofront.boundaries import AdminBoundaries
+from geofront.defaults import MAP_DPI
 from geofront.errors import InputError
 from geofront.maps import furniture as fu
 from geofront.maps import labels as lb
 from geofront.maps import points as pn
 from geofront.maps import scene as sc
 from geofront.maps import style
+from geofront.maps.page import (
+    page_for,
+    units_per_px,
+)
 from geofront.maps.style import Z
 from geofront.maps.view import (
-    _page,
-    _units_per_px,
     drawn_credits,
 )
 
@@ -250,7 +253,8 @@ def events_map(
     title: str | None = None,
     sources: Sequence[str] = ("boundaries", "outlines", "places"),
     width_in: float = 10.0,
-    dpi: float = 200.0,
+    dpi: float = MAP_DPI,
+    ax: Axes | None = None,
 ) -> tuple[Figure, Axes]:
     """Map events as points coloured by type or side (optionally a hexbin density).
 
@@ -279,6 +283,11 @@ def events_map(
         drawn.
     province, bbox
         Zoom as in :func:`geofront.maps.control_map`.
+
+    ax : matplotlib Axes, optional
+        Draw the map into this Axes (its view grown to the Axes' shape) instead of a new
+        page: title and subtitle on the Axes, the source line under it; the legend panel
+        and locator inset are left to the caller.
 
     Returns
     -------
@@ -334,12 +343,16 @@ def events_map(
             # the breaks need the counts: a first, cheap binning over the scene's view
             breaks = density_breaks(_hex_counts(events, scene, size), scheme=hex_classes)
             colors = density_colors(len(breaks) - 1)
-        page = _page(
-            scene.view, width_in=width_in, inset=scene.zoomed, sections=sections_for(None, None)
+        page = page_for(
+            scene.view,
+            ax=ax,
+            width_in=width_in,
+            inset=scene.zoomed,
+            sections=sections_for(None, None),
         )
         ax, view = page.ax, page.view
         ax.geofront_crs = scene.crs  # type: ignore[attr-defined]
-        tol = 0.5 * _units_per_px(page, dpi)
+        tol = 0.5 * units_per_px(page, dpi)
         drawn = sc.draw_base(
             ax, scene, view, frontlines=None, neighbours=nb_in, tol=tol, graticule=True
         )
@@ -396,7 +409,7 @@ def events_map(
             outlines=drawn.neighbours,
             places=caps.collection is not None,
         )
-        sc.finish_page(
+        sc.finish_map(
             page,
             crs=scene.crs,
             drawn=drawn,

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from geofront.maps.control_maps import control_map, control_small_multiples
 from geofront.maps.event_maps import events_map
+from geofront.maps.page import (
+    FIGURE_EXTENSIONS,
+    check_figure_path,
+    save_figure,
+)
 from geofront.maps.siege_maps import siege_map
 from geofront.maps.timeline import timeline_figure
 from geofront.maps.view import (
-    FIGURE_EXTENSIONS,
     BBox,
     bundled_context,
-    check_figure_path,
     describe_crs,
     map_crs_for,
-    save_figure,
     select_province,
 )
 

@@ -22,6 +22,7 @@ from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
 from geofront.maps import style
+from geofront.maps.page import renderer_of
 from geofront.maps.style import Z
 
 log = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ def place_labels(
         gid ``"label:<kind>"``, in placement order.
     """
     fig = ax.figure
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    renderer = renderer_of(fig)
     frame = ax.get_window_extent(renderer)
     taken: list[Bbox] = [b.padded(pad_px) for b in obstacles]
     marks: list[Bbox] = [b.padded(pad_px) for b in markers]

@@ -30,6 +30,8 @@ from geofront.maps import labels as lb
 from geofront.maps import layers as ly
 from geofront.maps import points as pn
 from geofront.maps import style
+from geofront.maps.page import Page, renderer_of
+from geofront.maps.page import finish_page as finish_page_text
 from geofront.maps.style import Z
 from geofront.maps.view import (
     BBox,
@@ -37,12 +39,9 @@ from geofront.maps.view import (
     _graticule_labels,
     _lonlat_bounds,
     _pad,
-    _Page,
     _projected_bounds,
-    _sources_line,
     _view_lonlat,
     bbox_place,
-    draw_legend,
     is_bundled,
     map_crs_for,
     select_province,
@@ -591,8 +590,8 @@ def context_layers(
 # --- finishing a page ----------------------------------------------------------------------
 
 
-def finish_page(
-    page: _Page,
+def finish_map(
+    page: Page,
     *,
     crs: CRS,
     drawn: Drawn,
@@ -605,25 +604,21 @@ def finish_page(
     inset_context: gpd.GeoDataFrame | None = None,
     avoid_lines: Any = None,
 ) -> None:
-    """Scale bar and north arrow clear of borders, labels, legend, inset, title, credits."""
+    """Scale bar and north arrow clear of borders, labels placed clear of them, then
+    :func:`geofront.maps.page.finish_page` (legend, inset, title, credits)."""
     ax = page.ax
     lines = drawn.borders if avoid_lines is None else avoid_lines
     bar, arrow = fu.add_scale_bar_and_arrow(ax, crs=crs, lines=lines, area=drawn.outline)
     _graticule_labels(ax, drawn.graticule)
-    renderer = page.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    renderer = renderer_of(page.fig)
     obstacles = [bar.window_extent(renderer)] + [a.get_window_extent(renderer) for a in arrow]
     lb.place_labels(ax, specs, obstacles=obstacles, markers=markers)
-    draw_legend(page, sections)
-    if page.inset is not None and inset_context is not None:
-        view = (*ax.get_xlim(), *ax.get_ylim())
-        fu.add_inset_locator(
-            page.inset, inset_context, crs=crs, view=(view[0], view[2], view[1], view[3])
-        )
-    fu.add_title_block(page.fig, title, subtitle, x_in=page.left_in, top_in=0.2)
-    fu.add_attribution(
-        page.fig,
-        _sources_line(credits, crs),
-        x_in=page.left_in,
-        y_in=page.bottom_in - 0.2,
-        width_in=page.width_in - 2 * page.left_in,
+    finish_page_text(
+        page,
+        crs=crs,
+        title=title,
+        subtitle=subtitle,
+        credits=credits,
+        sections=sections,
+        inset_context=inset_context,
     )

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from geofront.boundaries import AdminBoundaries
 from geofront.credits import evidence_credits
 from geofront.crs import WGS84, local_aeqd
+from geofront.defaults import MAP_DPI
 from geofront.errors import InputError
 from geofront.maps import furniture as fu
 from geofront.maps import labels as lb
@@ -29,16 +30,15 @@ from geofront.maps import points as pn
 from geofront.maps import scene as sc
 from geofront.maps import style
 from geofront.maps.event_maps import _event_sections, harmonise_event_types
-from geofront.maps.style import Z
-from geofront.maps.view import (
-    BBox,
-    _map_width_in,
-    _page,
-    _sources_line,
-    _units_per_px,
-    draw_legend,
-    drawn_credits,
+from geofront.maps.page import (
+    finish_page,
+    map_width_in,
+    page_for,
+    renderer_of,
+    units_per_px,
 )
+from geofront.maps.style import Z
+from geofront.maps.view import BBox, drawn_credits
 
 #: Above this many events in the core (0-5 km), the core's events are not drawn one by
 #: one (they would be a blob): the core gives their count instead, and every sector its own.
@@ -99,7 +99,8 @@ def siege_map(
     title: str | None = None,
     sources: Sequence[str] = ("boundaries", "population", "places", "outlines"),
     width_in: float = 10.0,
-    dpi: float = 200.0,
+    dpi: float = MAP_DPI,
+    ax: Axes | None = None,
 ) -> tuple[Figure, Axes]:
     """Map the siege of one city: who holds the ground around it, rings and sectors, the
     hostile sectors and open corridors, events and where people live.
@@ -155,6 +156,11 @@ def siege_map(
         Draw only the events of the siege window ``(as_of - window_days, as_of]`` (the
         window of :func:`geofront.siege.assess_sieges`); default: every event given.
 
+    ax : matplotlib Axes, optional
+        Draw the map into this Axes (its view grown to the Axes' shape) instead of a new
+        page: title and subtitle on the Axes, the source line under it; the legend panel
+        and locator inset are left to the caller.
+
     Returns
     -------
     (Figure, Axes)
@@ -188,7 +194,7 @@ def siege_map(
         shown = _window_events(events, as_of=stamp, window_days=window_days)
         shown, note = harmonise_event_types(shown)
         # the map is square or taller, so its width spans 2 * radius_m
-        m_per_pt = 2.0 * radius_m / (_map_width_in(width_in) * 72.0)
+        m_per_pt = 2.0 * radius_m / (map_width_in(width_in) * 72.0)
         shown = _snap_to_city(shown, crs=crs, within_m=_CITY_HALF_PT * m_per_pt)
         geo = np.asarray(shown.geometry.array, dtype=object)
         inside = (np.abs(shapely.get_x(geo)) <= radius_m) & (np.abs(shapely.get_y(geo)) <= radius_m)
@@ -241,8 +247,9 @@ def siege_map(
         )
 
     with style.map_style():
-        page = _page(
+        page = page_for(
             view0,
+            ax=ax,
             width_in=width_in,
             inset=False,
             sections=sections_for(districts, has_pop, True),
@@ -251,7 +258,7 @@ def siege_map(
         )
         ax, view = page.ax, page.view
         ax.geofront_crs = crs  # type: ignore[attr-defined]
-        tol = 0.5 * _units_per_px(page, dpi)
+        tol = 0.5 * units_per_px(page, dpi)
         m = 0.2 * (view[2] - view[0])
         clip = (view[0] - m, view[1] - m, view[2] + m, view[3] + m)
         region_specs: list[lb.LabelSpec] = []
@@ -354,7 +361,7 @@ def siege_map(
             else None
         )
         bar, arrow = fu.add_scale_bar_and_arrow(ax, crs=crs, lines=avoid_lines)
-        renderer = page.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        renderer = renderer_of(page.fig)
         obstacles = [bar.window_extent(renderer)] + [a.get_window_extent(renderer) for a in arrow]
         obstacles += _arrow_boxes(ax)
         cx, cy = ax.transData.transform((0.0, 0.0))
@@ -376,26 +383,19 @@ def siege_map(
             obstacles=obstacles,
             markers=[Bbox.from_extents(cx - half, cy - half, cx + half, cy + half)],
         )
-        draw_legend(page, sections_for(in_view, pop_drawn, border))
-        fu.add_title_block(
-            page.fig,
-            title or f"Siege of {name}",
-            fu.as_of_text(stamp) if stamp is not None else None,
-            x_in=page.left_in,
-            top_in=0.2,
-        )
         srcs = drawn_credits(
             [*sources, *evidence_credits(control)],
             boundaries=boundaries,
             outlines=nb_drawn,
             population=population if pop_drawn else None,
         ) + fu.events_credit(drawn_events if drawn_events is not None and not crowded else shown)
-        fu.add_attribution(
-            page.fig,
-            _sources_line(srcs, crs),
-            x_in=page.left_in,
-            y_in=page.bottom_in - 0.2,
-            width_in=page.width_in - 2 * page.left_in,
+        finish_page(
+            page,
+            crs=crs,
+            title=title or f"Siege of {name}",
+            subtitle=fu.as_of_text(stamp) if stamp is not None else None,
+            credits=srcs,
+            sections=sections_for(in_view, pop_drawn, border),
         )
     return page.fig, ax
 

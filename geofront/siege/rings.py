@@ -34,7 +34,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from geofront.crs import WGS84, local_aeqd, require_crs
-from geofront.defaults import SIEGE_RADII_M, SIEGE_SECTORS
+from geofront.defaults import MAX_SECTORS, SIEGE_RADII_M, SIEGE_SECTORS
 from geofront.errors import InputError, SchemaError
 
 if TYPE_CHECKING:
@@ -148,7 +148,8 @@ def check_ring_options(
     ring_names : sequence of str, optional
         One unique, non-empty name per ring (default ``core``, ``outskirts``, ...).
     sectors : int or None
-        Sectors per ring, a whole number >= 1 (``None``: whole rings).
+        Sectors per ring, a whole number from 1 to
+        :data:`~geofront.defaults.MAX_SECTORS` (``None``: whole rings).
     thresholds : SiegeThresholds, optional
         With it, also require the core and the encirclement ring
         (``thresholds.encirclement_ring``) that a siege assessment needs.
@@ -307,9 +308,14 @@ def _check_geometry_options(
         if len(set(names)) != len(names) or any(not n.strip() for n in names):
             raise InputError(f"ring names must be unique and non-empty, got {', '.join(names)}")
     if sectors is not None and (
-        isinstance(sectors, bool) or not isinstance(sectors, int | np.integer) or sectors < 1
+        isinstance(sectors, bool)
+        or not isinstance(sectors, int | np.integer)
+        or not 1 <= sectors <= MAX_SECTORS
     ):
-        raise InputError(f"sectors must be a whole number of at least 1, got {sectors!r}")
+        raise InputError(
+            f"sectors must be a whole number of at least 1 and at most {MAX_SECTORS}, "
+            f"got {sectors!r}"
+        )
     return radii, names
 
 
