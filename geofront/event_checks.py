@@ -55,13 +55,41 @@ def check_coordinates(
     detail: np.ndarray,
     *,
     decimal_comma: bool = False,
+    extents: SwapExtents | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Parse and check coordinates; return latitude and longitude (float, NaN if bad).
 
     From the ``latitude``/``longitude`` columns named in ``f`` when there are both, else
     from ``geometry_xy``. ``f["country"]`` (optional) groups rows for the swap check.
     ``decimal_comma``: read ``34,5`` as 34.5 (files separated by ``;`` or tabs); else such
-    a value is rejected with a hint to write a decimal point.
+    a value is rejected with a hint to write a decimal point. ``extents``: the countries'
+    extents for the swap check, from the whole file when ``raw`` is one batch of it
+    (:class:`SwapSample`); None computes them from ``raw``.
+    """
+    lat, lon, lat_text, lon_text = parse_coordinates(
+        raw, f, geometry_xy, reason, detail, decimal_comma=decimal_comma
+    )
+    country = raw[f["country"]] if f.get("country") else None
+    if extents is None:
+        sample = SwapSample()
+        sample.add(np.arange(len(raw)), reason == "", country_keys(country, len(raw)), lat, lon)
+        extents = sample.extents()
+    _check_swapped(reason, detail, lat, lon, lat_text, lon_text, country, extents)
+    return lat, lon
+
+
+def parse_coordinates(
+    raw: pd.DataFrame,
+    f: dict[str, str | None],
+    geometry_xy: GeometryXY | None,
+    reason: np.ndarray,
+    detail: np.ndarray,
+    *,
+    decimal_comma: bool = False,
+) -> tuple[np.ndarray, np.ndarray, pd.Series, pd.Series]:
+    """The row-by-row part of :func:`check_coordinates` (everything but the swap check).
+
+    Returns latitude, longitude and their text.
     """
     n = len(raw)
     if f["latitude"] is not None and f["longitude"] is not None:
@@ -82,31 +110,63 @@ def check_coordinates(
     _coordinate_rejects(
         reason, detail, lat, lon, lat_text, lon_text, lat_empty, lon_empty, lat_num, lon_num, kind
     )
-    country = raw[f["country"]] if f.get("country") else None
-    _check_swapped(reason, detail, lat, lon, lat_text, lon_text, country)
-    return lat, lon
+    return lat, lon, lat_text, lon_text
+
+
+def country_keys(country: pd.Series | None, n: int) -> np.ndarray:
+    """The swap check's grouping key per row: the country text ("" without a column)."""
+    if country is None:
+        return np.full(n, "", dtype=object)
+    return np.asarray(
+        pd.Series(country.to_numpy(), dtype="string").fillna("").to_numpy(dtype=object)
+    )
 
 
 def check_dates(
-    raw: pd.DataFrame, f: dict[str, str | None], reason: np.ndarray, detail: np.ndarray
+    raw: pd.DataFrame,
+    f: dict[str, str | None],
+    reason: np.ndarray,
+    detail: np.ndarray,
+    *,
+    orders: dict[str, str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Parse and check ``date`` and ``date_end``; return both as datetime64[us] days.
 
     A blank ``date_end`` (or none in the file) is the ``date``; NaT marks a bad date.
+    ``orders``: the day/month order (:func:`slash_order`) of the ``date`` and
+    ``date_end`` columns of the whole file when ``raw`` is one batch of it; None decides
+    it from ``raw``.
     """
     n = len(raw)
+    orders = orders or {}
     date_text = text_column(raw, f["date"], n)
-    day = _parse_dates(raw[f["date"]]) if f["date"] else np.full(n, np.datetime64("NaT", "us"))
+    order = orders.get("date")
+    day = (
+        _parse_dates(raw[f["date"]], order=order)
+        if f["date"]
+        else np.full(n, np.datetime64("NaT", "us"))
+    )
     bad = (reason == "") & np.isnat(day)
-    _reject(reason, detail, bad, schema.UNPARSEABLE_DATE, _date_detail("date", date_text, bad))
+    _reject(
+        reason,
+        detail,
+        bad,
+        schema.UNPARSEABLE_DATE,
+        _date_detail("date", date_text, bad, order=order),
+    )
     if f.get("date_end"):
+        end_order = orders.get("date_end")
         end_text = text_column(raw, f["date_end"], n)
-        end = _parse_dates(raw[f["date_end"]])
+        end = _parse_dates(raw[f["date_end"]], order=end_order)
         blank = (end_text.str.strip() == "").to_numpy(dtype=bool)
         end = np.where(blank, day, end)
         bad = (reason == "") & np.isnat(end)
         _reject(
-            reason, detail, bad, schema.UNPARSEABLE_DATE, _date_detail("date_end", end_text, bad)
+            reason,
+            detail,
+            bad,
+            schema.UNPARSEABLE_DATE,
+            _date_detail("date_end", end_text, bad, order=end_order),
         )
         bad = (reason == "") & (end < day)
         _reject(
@@ -127,21 +187,37 @@ def check_event_ids(
     rows: np.ndarray,
     reason: np.ndarray,
     detail: np.ndarray,
+    *,
+    seen: DuplicateIds | None = None,
+    keys: np.ndarray | None = None,
+    labels: np.ndarray | None = None,
 ) -> pd.Series:
     """Event ids (``row<N>`` where the file has none or a blank); reject duplicates.
 
-    Only rows still good take part: the first good row with an id keeps it.
+    Only rows still good take part: the first good row with an id keeps it. ``seen``
+    carries the ids of earlier batches of the same file (:class:`DuplicateIds`), and
+    ``keys`` numbers the rows in the whole file and ``labels`` names them in messages
+    (default: the source row); None treats ``raw`` as the whole file.
     """
-    n = len(raw)
-    if f["event_id"]:
-        ids = text_column(raw, f["event_id"], n).str.strip()
-        blank = (ids == "").to_numpy(dtype=bool)
-        if blank.any():
-            made = pd.Series("row" + rows[blank].astype(str), index=np.flatnonzero(blank))
-            ids = ids.where(~blank, made.reindex(ids.index)).astype("string")
-    else:
-        ids = pd.Series("row" + rows.astype(str), dtype="string")
+    ids = event_ids(raw, f, rows)
     ok = reason == ""
+    if seen is not None:
+        dup, first_row = seen.mark(
+            ids,
+            rows if keys is None else keys,
+            ok,
+            rows.astype(str).astype(object) if labels is None else labels,
+        )
+        where = np.flatnonzero(dup)
+        reason[where] = schema.DUPLICATE_EVENT_ID
+        detail[where] = (
+            "event id "
+            + ids.iloc[where].to_numpy().astype(object)
+            + " already used by source row "
+            + first_row.astype(object)
+            + " (kept)"
+        )
+        return ids
     ok_ids = ids[ok]
     dup = ok_ids.duplicated(keep="first").to_numpy(dtype=bool)
     if dup.any():
@@ -159,6 +235,99 @@ def check_event_ids(
             + " (kept)"
         )
     return ids
+
+
+def event_ids(raw: pd.DataFrame, f: dict[str, str | None], rows: np.ndarray) -> pd.Series:
+    """Event ids as text: the id column stripped, ``row<N>`` where blank or absent."""
+    n = len(raw)
+    if f["event_id"]:
+        ids = text_column(raw, f["event_id"], n).str.strip()
+        blank = (ids == "").to_numpy(dtype=bool)
+        if blank.any():
+            made = pd.Series("row" + rows[blank].astype(str), index=np.flatnonzero(blank))
+            ids = ids.where(~blank, made.reindex(ids.index)).astype("string")
+        return ids
+    return pd.Series("row" + rows.astype(str), dtype="string")
+
+
+class DuplicateIds:
+    """Which event ids were already used, across the batches of one file, exactly.
+
+    A first pass counts a 64-bit hash of every id (:func:`hash_strings`); only ids whose
+    hash occurs more than once (``suspects``, sorted) can be duplicates, so only those
+    are remembered, by their text. The rule is that of a whole-file read: the first
+    good row with an id keeps it, later good rows are duplicates. ``label`` (a
+    callable: source row -> text) names rows in messages (e.g. with their file).
+    """
+
+    def __init__(self, suspects: np.ndarray) -> None:
+        self.suspects = np.asarray(suspects, dtype=np.uint64)
+        self.first: dict[str, tuple[int, Any]] = {}
+
+    def mark(
+        self, ids: pd.Series, keys: np.ndarray, ok: np.ndarray, labels: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return the duplicate mask and, for the duplicates, the label of the row that
+        kept the id. ``keys``: a number per row, unique in the whole file, in file order;
+        ``labels``: how each row is named in messages."""
+        dup = np.zeros(len(ids), dtype=bool)
+        cand = np.flatnonzero(ok)
+        if len(self.suspects) == 0 or len(cand) == 0:
+            return dup, np.array([], dtype=object)
+        h = hash_strings(pa.array(ids.iloc[cand].array))
+        pos = np.minimum(np.searchsorted(self.suspects, h), len(self.suspects) - 1)
+        cand = cand[self.suspects[pos] == h]
+        kept_by: list[Any] = []
+        for j, value in zip(cand, ids.iloc[cand].to_numpy(dtype=object), strict=True):
+            key = int(keys[j])
+            kept = self.first.setdefault(value, (key, labels[j]))
+            if kept[0] != key:
+                dup[j] = True
+                kept_by.append(kept[1])
+        return dup, np.array(kept_by, dtype=object)
+
+
+def hash_strings(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A 64-bit hash of each string (nulls hash as ""), vectorised over Arrow buffers.
+
+    Not cryptographic: equal strings give equal hashes, different strings rarely the
+    same (:class:`DuplicateIds` then compares the texts, so a collision costs nothing but
+    a comparison).
+    """
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    arr = pc.fill_null(arr.cast(pa.large_string()), "")
+    n = len(arr)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64, count=n + 1, offset=arr.offset * 8)
+    data_buf = arr.buffers()[2]
+    start, stop = int(offsets[0]), int(offsets[-1])
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8)[start:stop].astype(np.uint64)
+        if data_buf is not None
+        else np.zeros(0, dtype=np.uint64)
+    )
+    lengths = np.diff(offsets)
+    pos = np.arange(stop - start, dtype=np.int64) - np.repeat(offsets[:-1] - start, lengths)
+    longest = int(lengths.max()) if n else 0
+    powers = np.cumprod(np.full(max(longest, 1), _MULT, dtype=np.uint64))  # wraps mod 2**64
+    with np.errstate(over="ignore"):
+        contrib = data * powers[pos] if len(data) else data
+        sums = np.zeros(n, dtype=np.uint64)
+        nonempty = lengths > 0
+        if nonempty.any():
+            sums[nonempty] = np.add.reduceat(contrib, (offsets[:-1] - start)[nonempty])
+        h = sums ^ (lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+        # splitmix64 finaliser: spreads the bits
+        h ^= h >> np.uint64(30)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(27)
+        h *= np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(31)
+    return h
+
+
+_MULT = np.uint64(0x100000001B3)
 
 
 def text_column(frame: pd.DataFrame, col: str | None, n: int) -> pd.Series:
@@ -186,10 +355,38 @@ def parse_numbers(
     if decimal_comma:
         arr = pc.replace_substring_regex(arr, _DECIMAL_COMMA, "\\1.\\2")
     empty = np.asarray(pc.equal(arr, ""), dtype=bool)
+    values, is_number = _to_float(arr, empty)
+    return text, values, empty, is_number
+
+
+def _to_float(arr: pa.Array, empty: np.ndarray, *, fast: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Values and is-a-number mask of trimmed text: a number matches :data:`_NUMBER`.
+
+    Fast path: one Arrow cast of the whole column, when every non-empty value parses;
+    its non-finite results ("nan", "inf") are then checked against :data:`_NUMBER`,
+    which they fail. Otherwise (some value is not a number) the regular expression
+    decides, row by row.
+    """
+    if fast:
+        try:
+            cleaned = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), arr)
+            values = np.asarray(
+                pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False), dtype=float
+            )
+        except pa.ArrowInvalid:
+            pass
+        else:
+            is_number = ~empty
+            odd = np.flatnonzero(is_number & ~np.isfinite(values))
+            if len(odd):
+                ok = np.asarray(pc.match_substring_regex(arr.take(pa.array(odd)), _NUMBER))
+                is_number[odd[~ok]] = False
+                values[odd[~ok]] = np.nan
+            return values, is_number
     is_number = np.asarray(pc.match_substring_regex(arr, _NUMBER), dtype=bool)
     cleaned = pc.if_else(pa.array(is_number), arr, pa.scalar(None, pa.string()))
     values = np.asarray(pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
-    return text, values, empty, is_number
+    return values, is_number
 
 
 #: A whole number written with thousands separators: ``1,060``, ``12 500``, ``1'200``.
@@ -327,6 +524,114 @@ def _not_a_number(name: str, text: pd.Series) -> np.ndarray:
     return np.where(comma, hint.to_numpy(dtype=object), msg.to_numpy(dtype=object))
 
 
+#: Most points a :class:`SwapSample` keeps (every 2**k-th row, the smallest k that fits).
+_SAMPLE_LIMIT = 399_999
+
+
+class SwapSample:
+    """Good points of a whole file, thinned to at most :data:`_SAMPLE_LIMIT`, for extents.
+
+    Rows are numbered from 0 in file order (across batches); the sample keeps the good
+    rows whose number is a multiple of the stride, the smallest power of two that keeps
+    at most :data:`_SAMPLE_LIMIT` points. It depends only on the file, not on how it is
+    cut into batches; a file with fewer good points keeps them all.
+    """
+
+    def __init__(self) -> None:
+        self.stride = 1
+        self.n_good = 0
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._size = 0
+
+    def wanted(self, positions: np.ndarray) -> np.ndarray:
+        """Which rows (by number) the sample can still take: parse only those."""
+        return positions % self.stride == 0
+
+    def add(
+        self,
+        positions: np.ndarray,
+        good: np.ndarray,
+        key: np.ndarray,
+        lat: np.ndarray,
+        lon: np.ndarray,
+        *,
+        n_good: int | None = None,
+    ) -> None:
+        """Offer rows (numbers, good mask, country key, coordinates) in file order.
+
+        ``n_good`` counts the good rows offered when only the :meth:`wanted` ones were
+        parsed (others are then not in ``positions``).
+        """
+        self.n_good += int(good.sum()) if n_good is None else n_good
+        take = good & (positions % self.stride == 0)
+        self._parts.append((positions[take], key[take], lat[take], lon[take]))
+        self._size += int(take.sum())
+        while self._size > _SAMPLE_LIMIT:
+            self.stride *= 2
+            self._parts = [
+                tuple(a[p % self.stride == 0] for a in (p, k, la, lo))  # type: ignore[misc]
+                for p, k, la, lo in self._parts
+            ]
+            self._size = sum(len(p[0]) for p in self._parts)
+
+    def merge(self, other: SwapSample) -> None:
+        """Add the sample of the rows that follow (for partitions read apart)."""
+        self.n_good += other.n_good
+        stride = max(self.stride, other.stride)
+        parts = self._parts + other._parts
+        self.stride = 1
+        self._size = 0
+        self._parts = []
+        for p, k, la, lo in parts:
+            keep = p % stride == 0
+            self._parts.append((p[keep], k[keep], la[keep], lo[keep]))
+        self.stride = stride
+        self._size = sum(len(p[0]) for p in self._parts)
+        while self._size > _SAMPLE_LIMIT:
+            self.stride *= 2
+            self._parts = [
+                tuple(a[p % self.stride == 0] for a in (p, k, la, lo))  # type: ignore[misc]
+                for p, k, la, lo in self._parts
+            ]
+            self._size = sum(len(p[0]) for p in self._parts)
+
+    def extents(self) -> SwapExtents:
+        """Per country, the box between the 2nd and 98th percentiles, widened by 1 degree."""
+        if self.n_good < _MIN_POINTS_FOR_EXTENT or self._size == 0:
+            return SwapExtents(None)
+        frame = pd.DataFrame(
+            {
+                "key": pd.array(np.concatenate([p[1] for p in self._parts]), dtype="string"),
+                "lat": np.concatenate([p[2] for p in self._parts]),
+                "lon": np.concatenate([p[3] for p in self._parts]),
+            }
+        )
+        grouped = frame.groupby("key", sort=True)
+        size = grouped.size()
+        q = grouped[["lat", "lon"]].quantile(np.array([0.02, 0.98])).unstack()
+        q = q[size.reindex(q.index) >= _MIN_POINTS_FOR_EXTENT]
+        return SwapExtents(None if q.empty else pd.DataFrame(q))
+
+
+class SwapExtents:
+    """Where the events of each country lie (see :func:`check_coordinates`)."""
+
+    def __init__(self, quantiles: pd.DataFrame | None) -> None:
+        self.quantiles = quantiles
+
+    def boxes(self, key: np.ndarray) -> tuple[np.ndarray, ...] | None:
+        """(lat_lo, lat_hi, lon_lo, lon_hi) per row key (NaN for unknown keys)."""
+        if self.quantiles is None:
+            return None
+        box = self.quantiles.reindex(pd.Index(key, dtype="string"))
+        return (
+            box[("lat", 0.02)].to_numpy() - 1,
+            box[("lat", 0.98)].to_numpy() + 1,
+            box[("lon", 0.02)].to_numpy() - 1,
+            box[("lon", 0.98)].to_numpy() + 1,
+        )
+
+
 def _check_swapped(
     reason: np.ndarray,
     detail: np.ndarray,
@@ -335,35 +640,23 @@ def _check_swapped(
     lat_text: pd.Series,
     lon_text: pd.Series,
     country: pd.Series | None,
+    extents: SwapExtents,
 ) -> None:
     """Reject in-range points that fall inside their country's extent only when swapped.
 
     The extent of a country (the ``country`` column of ACLED and UCDP, else the whole
     file) is the box between the 2nd and 98th percentiles of its good points, widened
-    by 1 degree (percentiles from every k-th point when there are more than 200,000);
-    judged only with at least :data:`_MIN_POINTS_FOR_EXTENT` points.
+    by 1 degree (percentiles from every 2**k-th row when there are more than 400,000
+    good points: :class:`SwapSample`); judged only with at least
+    :data:`_MIN_POINTS_FOR_EXTENT` points.
     """
     good = reason == ""
-    if good.sum() < _MIN_POINTS_FOR_EXTENT:
+    if not good.any():
         return
-    key = (
-        pd.Series(country.to_numpy(), dtype="string").fillna("")
-        if country is not None
-        else pd.Series("", index=range(len(lat)), dtype="string")
-    )
-    # Percentiles from at most ~200,000 good points (every k-th: deterministic and fast).
-    pick = np.flatnonzero(good)
-    pick = pick[:: max(1, len(pick) // 200_000)]
-    frame = pd.DataFrame({"key": key.to_numpy()[pick], "lat": lat[pick], "lon": lon[pick]})
-    grouped = frame.groupby("key", sort=True)
-    size = grouped.size()
-    q = grouped[["lat", "lon"]].quantile(np.array([0.02, 0.98])).unstack()
-    q = q[size.reindex(q.index) >= _MIN_POINTS_FOR_EXTENT]
-    if q.empty:
+    boxes = extents.boxes(country_keys(country, len(lat)))
+    if boxes is None:
         return
-    box = q.reindex(key.to_numpy())
-    lat_lo, lat_hi = box[("lat", 0.02)].to_numpy() - 1, box[("lat", 0.98)].to_numpy() + 1
-    lon_lo, lon_hi = box[("lon", 0.02)].to_numpy() - 1, box[("lon", 0.98)].to_numpy() + 1
+    lat_lo, lat_hi, lon_lo, lon_hi = boxes
     with np.errstate(invalid="ignore"):
         inside = (lat >= lat_lo) & (lat <= lat_hi) & (lon >= lon_lo) & (lon <= lon_hi)
         inside_swapped = (lon >= lat_lo) & (lon <= lat_hi) & (lat >= lon_lo) & (lat <= lon_hi)
@@ -379,10 +672,12 @@ def _check_swapped(
     _reject(reason, detail, m, schema.INVALID_COORDINATES, msg.to_numpy())
 
 
-def _parse_dates(s: pd.Series) -> np.ndarray:
+def _parse_dates(s: pd.Series, *, order: str | None = None) -> np.ndarray:
     """Parse dates (``YYYY-MM-DD``, ISO date-times, ``dd Month YYYY``) to datetime64[us] days.
 
-    Only the unique values are parsed. Unparseable or empty values give NaT.
+    Only the unique values are parsed. Unparseable or empty values give NaT. ``order``:
+    the day/month order of the whole column (:func:`slash_order`); None decides it
+    from ``s``.
     """
     if pd.api.types.is_datetime64_any_dtype(s):
         d = pd.Series(s.to_numpy()) if getattr(s.dt, "tz", None) is None else s.dt.tz_localize(None)
@@ -402,7 +697,7 @@ def _parse_dates(s: pd.Series) -> np.ndarray:
         parsed[todo] = pd.to_datetime(u[todo], format=fmt, errors="coerce")
     todo = parsed.isna() & (u != "")
     if todo.any():
-        parsed[todo] = _parse_numeric_dates(u[todo], slash_order(u))
+        parsed[todo] = _parse_numeric_dates(u[todo], slash_order(u) if order is None else order)
     days = parsed.dt.floor("D").to_numpy(dtype="datetime64[us]")
     out = np.append(days, np.datetime64("NaT", "us"))[codes]  # code -1 (missing) -> NaT
     return out
@@ -421,13 +716,30 @@ def slash_order(values: pd.Series) -> str:
     orders occur, ``""`` when there are no such values. Dotted dates (``7.7.2021``) are
     always day first.
     """
+    return order_from_stats(slash_stats(values))
+
+
+def slash_stats(values: pd.Series) -> tuple[bool, bool, bool]:
+    """What :func:`slash_order` needs of some values: (any ``a/b/yyyy`` value, some ``a``
+    above 12, some ``b`` above 12). Combine batches with ``|`` field by field."""
+    values = pd.Series(values, dtype="string").str.strip()
+    values = values[values.str.contains("/", regex=False).fillna(False)]
+    if values.empty:
+        return (False, False, False)
     parts = values.str.extract(_NUMERIC_DATE)
     slash = (parts[1] == "/").fillna(False).to_numpy(dtype=bool)
     if not slash.any():
-        return ""
+        return (False, False, False)
     first = pd.to_numeric(parts[0][slash]).to_numpy()
     second = pd.to_numeric(parts[2][slash]).to_numpy()
-    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
+    return (True, bool((first > 12).any()), bool((second > 12).any()))
+
+
+def order_from_stats(stats: tuple[bool, bool, bool]) -> str:
+    """The :func:`slash_order` answer from :func:`slash_stats`."""
+    any_slash, day_first, month_first = stats
+    if not any_slash:
+        return ""
     if day_first and month_first:
         return "mixed"
     return "dmy" if day_first else "mdy" if month_first else "ambiguous"
@@ -443,12 +755,15 @@ def _parse_numeric_dates(values: pd.Series, order: str) -> pd.Series:
     return pd.Series(pd.to_datetime(text, format="%Y-%m-%d", errors="coerce"), index=values.index)
 
 
-def _date_detail(name: str, text: pd.Series, mask: np.ndarray) -> np.ndarray:
+def _date_detail(
+    name: str, text: pd.Series, mask: np.ndarray, *, order: str | None = None
+) -> np.ndarray:
     if not mask.any():
         return np.array([], dtype=object)
     t = text[mask].str.strip()
     msg = name + " '" + t + "' is not a date (expected YYYY-MM-DD or dd Month YYYY)"
-    order = slash_order(pd.Series(text.str.strip().unique(), dtype="string"))
+    if order is None:
+        order = slash_order(pd.Series(text.str.strip().unique(), dtype="string"))
     if order in ("ambiguous", "mixed"):
         why = (
             "no day in the column is above 12, so day and month cannot be told apart"

@@ -43,13 +43,9 @@ same id are rejected naming it).
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
-import io
 import logging
 import os
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,22 +54,36 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import shapely
 
 from geofront import datasets, schema
-from geofront.errors import AccountingError, CRSError, DataFileError, InputError, SchemaError
+from geofront.errors import AccountingError, DataFileError, InputError, SchemaError
 from geofront.event_checks import (
-    GeometryXY,
+    DuplicateIds,
+    SwapExtents,
+    SwapSample,
     check_coordinates,
     check_dates,
     check_event_ids,
+    country_keys,
+    event_ids,
+    hash_strings,
+    order_from_stats,
+    parse_coordinates,
     parse_counts,
     parse_numbers,
+    slash_stats,
     text_column,
 )
-from geofront.io import check_input_file, read_vector
 from geofront.sides import read_side_mapping, sides_for
+from geofront.sources import (
+    BATCH_ROWS,
+    HashCounter,
+    NeedNumbers,
+    RawBatch,
+    Source,
+    open_source,
+    raw_batches,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -217,8 +227,10 @@ def read_events(
     Parameters
     ----------
     path : path-like or str
-        An events file, or the name of a bundled dataset (``"seed-events"``,
-        ``"ucdp-ged-sample"``).
+        An events file, a folder of parts or a glob pattern (``"parts/*.csv"``: the
+        parts of one export, read in sorted order as one file; their rows carry a
+        ``source_file`` column after ``source_row``), or the name of a bundled dataset
+        (``"seed-events"``, ``"ucdp-ged-sample"``).
     format : {"auto", "acled", "ucdp", "csv"}
         ``auto`` recognises ACLED and UCDP by their columns (and a header-less UCDP
         Candidate file by its 49 fields); anything else is a generic table.
@@ -253,8 +265,10 @@ def read_events(
     Raises
     ------
     DataFileError
-        Missing file, a directory, an empty file, a header without data rows, a file
-        that is not UTF-8 text, or a malformed CSV row.
+        Missing file, a folder without parts, an empty file, a header without data
+        rows, a file that is not UTF-8 text, or a row longer than a parse block (an
+        unclosed quote). A CSV row with the wrong number of fields is not an error: it
+        is rejected (``malformed_row``) with its row number.
     SchemaError
         Required columns missing (the message names them and the columns found).
     CRSError
@@ -262,9 +276,70 @@ def read_events(
     InputError
         An unknown ``format``.
     """
+    stream = iter_events(
+        path,
+        format=format,
+        latitude=latitude,
+        longitude=longitude,
+        date=date,
+        event_id=event_id,
+        actor1=actor1,
+        actor2=actor2,
+        event_type=event_type,
+        fatalities=fatalities,
+        sides=sides,
+        progress=progress,
+    )
+    batches = list(stream)
+    events = _events_to_pandas(pa.concat_tables([b.events for b in batches]))
+    rejected = _events_to_pandas(pa.concat_tables([b.rejected for b in batches]))
+    events = gpd.GeoDataFrame(
+        events,
+        geometry=gpd.points_from_xy(events["longitude"], events["latitude"]),
+        crs="EPSG:4326",
+    )
+    return EventsRead(
+        events=events,
+        rejected=rejected,
+        n_read=stream.n_read,
+        source=stream.source.label if stream.source.multipart else str(stream.source.parts[0]),
+        format=stream.fmt,
+    )
+
+
+def iter_events(
+    path: str | os.PathLike[str],
+    *,
+    format: str = "auto",
+    latitude: str | None = None,
+    longitude: str | None = None,
+    date: str | None = None,
+    event_id: str | None = None,
+    actor1: str | None = None,
+    actor2: str | None = None,
+    event_type: str | None = None,
+    fatalities: str | None = None,
+    sides: pd.DataFrame | str | os.PathLike[str] | None = None,
+    batch_rows: int = BATCH_ROWS,
+    progress: bool = False,
+) -> EventStream:
+    """Read events batch by batch, in bounded memory, with the answers of :func:`read_events`.
+
+    A first pass over the file reads only the columns that need the whole file -- the
+    day/month order of slash dates, the extent of each country's events (for swapped
+    coordinates) and which event ids occur more than once -- then the returned
+    :class:`EventStream` yields :class:`EventsBatch` objects of about ``batch_rows``
+    rows. The events and rejects of all batches, concatenated, are exactly those of
+    :func:`read_events` (which is built on this).
+
+    Parameters are those of :func:`read_events`, plus ``batch_rows`` (rows per batch).
+    Errors about the file as a whole are raised here, before any batch.
+    """
     if format not in FORMATS:
         raise InputError(f"unknown events format {format!r}: choose one of {', '.join(FORMATS)}")
-    src = check_input_file(datasets.resolve(os.fspath(path)), "events")
+    if batch_rows < 1:
+        raise InputError(f"batch size must be a positive number of rows, got {batch_rows}")
+    target = datasets.resolve(os.fspath(path)) if isinstance(path, str) else path
     options = {
         "latitude": latitude,
         "longitude": longitude,
@@ -276,140 +351,255 @@ def read_events(
         "fatalities": fatalities,
     }
     rules = sides if isinstance(sides, pd.DataFrame) else read_side_mapping(sides)
-    with _steps_bar(progress, total=5, desc="events") as bar:
-        geometry_xy: GeometryXY | None = None
-        if src.suffix.lower() in VECTOR_SUFFIXES:
-            raw, geometry_xy = _read_vector_table(src)
-            headerless = False
-        else:
-            raw, headerless = _read_csv_strings(src, allow_headerless=format in ("auto", "ucdp"))
-        bar.update()
-        fmt = "ucdp" if headerless else _detect(raw, format, src)
-        fields = _fields(raw, fmt, src, options, has_geometry=geometry_xy is not None)
-        bar.update()
-        result = _normalise(raw, fields, fmt, src, geometry_xy, rules, bar)
-    return result
-
-
-# --- reading ----------------------------------------------------------------------
-
-
-def _read_csv_strings(src: Path, *, allow_headerless: bool) -> tuple[pd.DataFrame, bool]:
-    """Read a delimited text file once, every column as text. Return (frame, headerless)."""
-    with open(src, "rb") as fh:
-        head = fh.read(1 << 16)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
-        raise DataFileError(
-            f"events file {src} is not UTF-8 text (UTF-16 or binary data): "
-            "save it as CSV UTF-8 and retry"
-        )
-    try:
-        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-    except UnicodeDecodeError as exc:
-        raise DataFileError(
-            f"events file {src} is not UTF-8 text (byte {exc.start}): "
-            "save it as CSV UTF-8 and retry"
-        ) from exc
-    first_line = text.splitlines()[0] if text.strip() else ""
-    if not first_line.strip():
-        raise DataFileError(f"events file {src} has no header row: give a CSV with a header")
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
     known = (
         {c.lower() for c in UCDP_GED_COLUMNS}
         | set(_ACLED_REQUIRED)
         | {n for names in _GUESS.values() for n in names}
     )
-    headerless = (
-        allow_headerless
-        and len(header) == len(UCDP_GED_COLUMNS)
-        and not any(h.strip().lower() in known for h in header)
-        and header[0].strip().isdigit()  # a UCDP id ...
-        and re.match(r"^\d{4}-\d{2}-\d{2}", header[UCDP_GED_COLUMNS.index("date_start")].strip())
-        is not None  # ... and a start date where GED has them
+    source = open_source(
+        target,
+        allow_headerless=format in ("auto", "ucdp"),
+        known_names=known,
+        headerless_names=UCDP_GED_COLUMNS,
     )
-    names = list(UCDP_GED_COLUMNS) if headerless else _unique_names(header)
-    try:
-        table = pacsv.read_csv(
-            src,
-            read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=0 if headerless else 1, encoding="utf8"
-            ),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
+    return EventStream(source, format, options, rules, batch_rows=batch_rows, progress=progress)
+
+
+@dataclass(frozen=True)
+class EventsBatch:
+    """One batch of an :class:`EventStream`.
+
+    Attributes
+    ----------
+    events : pyarrow.Table
+        Good rows: the columns of :attr:`EventsRead.events` without geometry (text as
+        ``large_string``, dates as ``timestamp[us]``).
+    rejected : pyarrow.Table
+        Bad rows, by source row: :data:`~geofront.schema.REJECT_COLUMNS` (then
+        ``source_file`` for parts) and the ``src_*`` columns.
+    n_read : int
+        Rows read (``events.num_rows + rejected.num_rows``).
+    """
+
+    events: pa.Table
+    rejected: pa.Table
+    n_read: int
+
+
+class EventStream:
+    """Batches of canonical events from one source (see :func:`iter_events`).
+
+    Iterate once. Afterwards ``n_read``, ``n_events`` and ``n_rejected`` hold the totals
+    (``n_read == n_events + n_rejected``, checked) and :meth:`reject_counts` the reasons.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        format: str,
+        options: dict[str, str | None],
+        rules: pd.DataFrame,
+        *,
+        batch_rows: int,
+        progress: bool,
+    ) -> None:
+        self.source = source
+        self.rules = rules
+        self.batch_rows = batch_rows
+        self._vector_cache: list[RawBatch] | None = None
+        names = pd.DataFrame(columns=list(source.names))
+        label = Path(source.label)
+        has_geometry = source.kind == "vector" or source.geometry is not None
+        if source.kind == "vector":
+            self._vector_cache = list(raw_batches(source, batch_rows=batch_rows))
+            names = pd.DataFrame(columns=list(self._vector_cache[0].table.column_names))
+            has_geometry = self._vector_cache[0].xy is not None
+        self.fmt = "ucdp" if source.headerless else _detect(names, format, label)
+        self.fields = _fields(names, self.fmt, label, options, has_geometry=has_geometry)
+        self.columns = [str(c) for c in names.columns]
+        self.decimal_comma = source.delimiter in (";", "\t")
+        self.n_read = self.n_events = self.n_rejected = 0
+        self._reasons: dict[str, int] = dict.fromkeys(schema.REJECT_REASONS, 0)
+        self._fatalities: list[tuple[int, str, str]] = []  # (count, first row, text)
+        self._context = self._scan(progress)
+        self._started = False
+
+    # -- the first pass: what needs the whole file ------------------------------------
+
+    def _raw(self, *, columns: list[str] | None = None) -> Iterator[RawBatch]:
+        if self._vector_cache is not None:
+            yield from self._vector_cache
+            return
+        yield from raw_batches(
+            self.source, columns=columns, batch_rows=self.batch_rows, numbered=self._numbered
         )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        msg = " ".join(str(exc).split())[:200]
-        if "UTF8" in msg or isinstance(exc, UnicodeDecodeError):
-            raise DataFileError(
-                f"events file {src} is not UTF-8 text: save it as CSV UTF-8 and retry"
-            ) from exc
-        raise DataFileError(f"cannot read events file {src}: {msg}") from exc
-    if table.num_rows == 0:
-        raise DataFileError(
-            f"events file {src} has a header but no data rows: give a file with events"
-        )
-    frame = table.to_pandas()
-    frame.columns = names
-    frame.attrs["delimiter"] = delimiter
-    return frame, headerless
 
-
-def _unique_names(header: list[str]) -> list[str]:
-    """Column names from a header row: BOM and blanks handled, duplicates numbered."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for i, h in enumerate(header):
-        name = h.strip() or f"unnamed_{i + 1}"
-        base, k = name, 1
-        while name in seen:
-            name, k = f"{base}.{k}", k + 1
-        seen.add(name)
-        out.append(name)
-    return out
-
-
-def _read_vector_table(
-    src: Path,
-) -> tuple[pd.DataFrame, GeometryXY | None]:
-    """Read a vector file: attributes as read, and (lon, lat, geometry type) per feature."""
-    if src.suffix.lower() in (".parquet", ".geoparquet"):
+    def _scan(self, progress: bool) -> _Context:
+        f = self.fields
+        keys = ("event_id", "latitude", "longitude", "country", "date", "date_end")
+        cols = list(dict.fromkeys(str(f[k]) for k in keys if f.get(k)))
+        self._numbered = False
         try:
-            frame: pd.DataFrame = gpd.read_parquet(src)
-        except ValueError:  # plain Parquet without geo metadata: a table with columns
-            try:
-                frame = pd.read_parquet(src)
-            except Exception as exc:
-                msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                raise DataFileError(f"cannot read events file {src}: {msg}") from exc
-        except Exception as exc:
-            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise DataFileError(f"cannot read events file {src}: {msg}") from exc
-    else:
-        frame = read_vector(src, what="events")
-    if len(frame) == 0:
-        raise DataFileError(f"events file {src} has no features: give a file with events")
-    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
-        return pd.DataFrame(frame).reset_index(drop=True), None  # a table: coordinate columns
-    if frame.crs is None:
-        raise CRSError(
-            f"events file {src} has no CRS: write it with one (lon/lat data is EPSG:4326)"
+            return self._scan_once(cols, progress)
+        except NeedNumbers:
+            self._numbered = True  # malformed rows: parse in one thread to number them
+            return self._scan_once(cols, progress)
+
+    def _scan_once(self, cols: list[str], progress: bool) -> _Context:
+        f = self.fields
+        sample = SwapSample()
+        counter = HashCounter()
+        slash = {k: (False, False, False) for k in ("date", "date_end") if f.get(k)}
+        position = 0
+        rows_per_part = [0] * len(self.source.parts)
+        with _rows_bar(progress, desc="scan", total=self._estimated_rows()) as bar:
+            for b in self._raw(columns=cols):
+                raw = _frame(b.table, cols)
+                m = len(raw)
+                positions = np.arange(position, position + m, dtype=np.int64)
+                position += m
+                rows_per_part[b.part] += m + len(b.malformed)
+                want = sample.wanted(positions)
+                sub = raw[want].reset_index(drop=True) if not want.all() else raw
+                reason = np.full(len(sub), "", dtype=object)
+                detail = np.full(len(sub), "", dtype=object)
+                xy = None if b.xy is None else tuple(a[want] for a in b.xy)
+                lat, lon, _, _ = parse_coordinates(
+                    sub, f, xy, reason, detail, decimal_comma=self.decimal_comma  # type: ignore[arg-type]
+                )
+                country = sub[f["country"]] if f.get("country") else None
+                sample.add(positions[want], reason == "", country_keys(country, len(sub)), lat, lon)
+                for k in slash:
+                    stats = slash_stats(raw[f[k]]) if m else (False, False, False)
+                    slash[k] = tuple(x or y for x, y in zip(slash[k], stats, strict=True))  # type: ignore[assignment]
+                ids = event_ids(raw, f, b.rows)
+                counter.add(hash_strings(pa.array(ids.array)))
+                bar.update(m + len(b.malformed))
+        if sum(rows_per_part) == 0:
+            raise DataFileError(
+                f"events file {self.source.label} has a header but no data rows: "
+                "give a file with events"
+            )
+        try:
+            suspects = counter.repeated()
+        finally:
+            counter.close()
+        return _Context(
+            orders={k: order_from_stats(v) for k, v in slash.items()},
+            extents=sample.extents(),
+            suspects=suspects,
+            rows_per_part=rows_per_part,
         )
-    geoms = frame.geometry
-    if not geoms.crs.equals("EPSG:4326"):
-        geoms = geoms.to_crs("EPSG:4326")
-    arr = np.asarray(geoms.array, dtype=object)
-    kind = shapely.get_type_id(arr)  # -1 missing, 0 point, others not points
-    kind = np.where(shapely.is_empty(arr) & (kind >= 0), -1, kind)
-    lon = np.where(kind == 0, shapely.get_x(arr), np.nan)
-    lat = np.where(kind == 0, shapely.get_y(arr), np.nan)
-    attrs = pd.DataFrame(frame.drop(columns=frame.geometry.name)).reset_index(drop=True)
-    return attrs, (lon, lat, kind)
+
+    def _estimated_rows(self) -> int | None:
+        if self.source.kind != "csv":
+            return None
+        size = sum(p.stat().st_size for p in self.source.parts)
+        return int(size / self.source.row_bytes)
+
+    # -- the second pass: checks and canonical columns, batch by batch -----------------
+
+    def __iter__(self) -> Iterator[EventsBatch]:
+        if self._started:
+            raise InputError("an event stream can be read only once: call iter_events again")
+        self._started = True
+        ctx = self._context
+        multipart = self.source.multipart
+        seen = DuplicateIds(ctx.suspects)
+        position = 0
+        rows_per_part = [0] * len(self.source.parts)
+        for b in self._raw():
+            batch = _normalise(self, b, seen, position)
+            position += b.table.num_rows
+            rows_per_part[b.part] += batch.n_read
+            self.n_read += batch.n_read
+            self.n_events += batch.events.num_rows
+            self.n_rejected += batch.rejected.num_rows
+            reasons = batch.rejected.column("reason").to_pylist() if batch.rejected.num_rows else []
+            for r in reasons:
+                self._reasons[r] = self._reasons.get(r, 0) + 1
+            yield batch
+        if rows_per_part != ctx.rows_per_part or self.n_events + self.n_rejected != self.n_read:
+            raise AccountingError(
+                f"events from {self.source.label}: the first pass read {sum(ctx.rows_per_part)} "
+                f"rows, the second {self.n_read} ({self.n_events} kept + {self.n_rejected} "
+                "rejected); was the file changed while being read? If not, please report this bug"
+            )
+        if self._fatalities:
+            count = sum(c for c, _, _ in self._fatalities)
+            _, first_row, text = self._fatalities[0]
+            logger.warning(
+                "%d row(s) have no count in column %s (first: source row %s, %r): "
+                "counted as 0 fatalities",
+                count,
+                self.fields["fatalities"],
+                first_row,
+                text,
+            )
+        if self.n_rejected:
+            logger.info("%s: %d of %d rows rejected", self.source.label, self.n_rejected, self.n_read)
+        del multipart
+
+    def reject_counts(self) -> dict[str, int]:
+        """Rejected rows per reason (every reason listed, in order), once iterated."""
+        return {r: self._reasons.get(r, 0) for r in schema.REJECT_REASONS}
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the first pass learnt about the whole file."""
+
+    orders: dict[str, str]
+    extents: SwapExtents
+    suspects: np.ndarray
+    rows_per_part: list[int]
+
+
+def _frame(table: pa.Table, columns: list[str]) -> pd.DataFrame:
+    """Columns of a raw batch as pandas (text as ``string``), index 0..n-1."""
+    sub = table.select([c for c in columns if c in table.column_names])
+    mapper = {pa.string(): _TEXT, pa.large_string(): _TEXT}.get
+    return sub.to_pandas(types_mapper=mapper)
+
+
+_TEXT = pd.StringDtype("pyarrow")
+
+
+def _events_to_pandas(table: pa.Table) -> pd.DataFrame:
+    """An events or rejects table as pandas: canonical text as ``string``, the rest as read."""
+    frame = table.to_pandas()
+    for col in frame.columns:
+        if not str(col).startswith(schema.SOURCE_PREFIX) and pd.api.types.is_string_dtype(
+            frame[col].dtype
+        ):
+            frame[col] = frame[col].astype(_TEXT)
+    return frame
+
+
+class _RowsBar:
+    """A tqdm bar counting rows (rows/s and, with a total, an ETA), or nothing."""
+
+    def __init__(self, progress: bool, *, desc: str, total: int | None) -> None:
+        self._bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=total, desc=desc, unit=" rows", unit_scale=True, delay=0.5)
+
+    def update(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def __enter__(self) -> _RowsBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _rows_bar(progress: bool, *, desc: str, total: int | None) -> _RowsBar:
+    return _RowsBar(progress, desc=desc, total=total)
 
 
 # --- format detection and column choice -----------------------------------------------
@@ -533,76 +723,112 @@ _COORDS = ["latitude", "longitude"]
 # --- normalisation ----------------------------------------------------------------
 
 
-class _NoBar:
-    """Stands in for a progress bar when progress is off."""
-
-    def update(self, n: int = 1) -> None:
-        return None
-
-
-def _steps_bar(progress: bool, *, total: int, desc: str) -> Any:
-    """A tqdm bar when ``progress`` is on, else a no-op (tqdm.auto is imported lazily:
-    importing it in a notebook without ipywidgets prints a warning)."""
-    if not progress:
-        return contextlib.nullcontext(_NoBar())
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, unit="step", delay=0.5)
-
-
-def _normalise(
-    raw: pd.DataFrame,
-    f: dict[str, str | None],
-    fmt: str,
-    src: Path,
-    geometry_xy: GeometryXY | None,
-    rules: pd.DataFrame,
-    bar: Any,
-) -> EventsRead:
-    n = len(raw)
-    rows = np.arange(1, n + 1, dtype=np.int64)
+def _normalise(stream: EventStream, b: RawBatch, seen: DuplicateIds, position: int) -> EventsBatch:
+    """Check one raw batch and build its canonical events and its rejects."""
+    f, ctx, source = stream.fields, stream._context, stream.source
+    needed = list(dict.fromkeys(c for c in f.values() if c is not None))
+    raw = _frame(b.table, needed)
+    n = b.table.num_rows
+    rows = b.rows
+    keys = np.arange(position, position + n, dtype=np.int64)
     reason = np.full(n, "", dtype=object)
     detail = np.full(n, "", dtype=object)
+    file = source.part_label(b.part) if source.multipart else None
 
-    decimal_comma = raw.attrs.get("delimiter") in (";", "\t")
-    lat, lon = check_coordinates(raw, f, geometry_xy, reason, detail, decimal_comma=decimal_comma)
-    day, end = check_dates(raw, f, reason, detail)
-    bar.update()
+    lat, lon = check_coordinates(
+        raw, f, b.xy, reason, detail, decimal_comma=stream.decimal_comma, extents=ctx.extents
+    )
+    day, end = check_dates(raw, f, reason, detail, orders=ctx.orders)
+    labels = rows.astype(str).astype(object)
+    if file is not None:
+        labels = labels + f" of {file}"
+    ids = check_event_ids(raw, f, rows, reason, detail, seen=seen, keys=keys, labels=labels)
 
-    ids = check_event_ids(raw, f, rows, reason, detail)
-    bar.update()
-
-    keep = np.flatnonzero(reason == "")
-    drop = np.flatnonzero(reason != "")
-    src_cols = {c: schema.SOURCE_PREFIX + str(c) for c in raw.columns}
-    canonical = _events_frame(raw, f, fmt, keep, ids, day, end, lat, lon, rows, rules)
-    kept_src = _rows(raw, reason == "").rename(columns=src_cols)
-    rejected = pd.DataFrame(
+    good = reason == ""
+    keep = np.flatnonzero(good)
+    drop = np.flatnonzero(~good)
+    canonical = _events_frame(raw, f, stream.fmt, keep, ids, day, end, lat, lon, rows, stream)
+    if len(canonical) != len(keep):
+        raise AccountingError(
+            f"events from {source.label}: read {n + len(b.malformed)} rows but kept "
+            f"{len(canonical)} + rejected {len(drop) + len(b.malformed)}; please report this bug"
+        )
+    src_names = [schema.SOURCE_PREFIX + str(c) for c in b.table.column_names]
+    raw_src = b.table.rename_columns(src_names)
+    events = pa.Table.from_pandas(canonical, preserve_index=False)
+    if file is not None:
+        events = events.append_column("source_file", pa.array([file] * len(keep), pa.large_string()))
+    events = _append(events, raw_src.filter(pa.array(good)))
+    rejected = pa.table(
         {
-            "source_row": rows[drop],
-            "event_id": ids.iloc[drop].reset_index(drop=True),
-            "reason": pd.array(reason[drop].astype(str), dtype="string"),
-            "detail": pd.array(detail[drop].astype(str), dtype="string"),
+            "source_row": pa.array(rows[drop], pa.int64()),
+            "event_id": pa.array(ids.iloc[drop].array).cast(pa.large_string()),
+            "reason": pa.array(reason[drop].astype(str), pa.large_string()),
+            "detail": pa.array(detail[drop].astype(str), pa.large_string()),
         }
     )
-    dropped_src = _rows(raw, reason != "").rename(columns=src_cols)
-    sizes = (len(canonical), len(kept_src), len(rejected), len(dropped_src))
-    if sizes[0] != sizes[1] or sizes[2] != sizes[3] or sizes[0] + sizes[2] != n:
-        raise AccountingError(
-            f"events from {src}: read {n} rows but kept {sizes[0]} (source columns "
-            f"{sizes[1]}) + rejected {sizes[2]} (source columns {sizes[3]}); "
-            "please report this bug"
+    if file is not None:
+        rejected = rejected.append_column(
+            "source_file", pa.array([file] * len(drop), pa.large_string())
         )
-    events = gpd.GeoDataFrame(
-        pd.concat([canonical, kept_src], axis=1),
-        geometry=gpd.points_from_xy(canonical["longitude"], canonical["latitude"]),
-        crs="EPSG:4326",
+    rejected = _append(rejected, raw_src.filter(pa.array(~good)))
+    if b.malformed:
+        rejected = _with_malformed(rejected, b, stream, raw_src.schema, file)
+    n_read = n + len(b.malformed)
+    if events.num_rows + rejected.num_rows != n_read or events.num_rows != len(keep):
+        raise AccountingError(
+            f"events from {source.label}: read {n_read} rows but kept {events.num_rows} + "
+            f"rejected {rejected.num_rows}; please report this bug"
+        )
+    return EventsBatch(events=events, rejected=rejected, n_read=n_read)
+
+
+def _append(table: pa.Table, other: pa.Table) -> pa.Table:
+    for name, col in zip(other.column_names, other.columns, strict=True):
+        table = table.append_column(name, col)
+    return table
+
+
+def _with_malformed(
+    rejected: pa.Table, b: RawBatch, stream: EventStream, src_schema: pa.Schema, file: str | None
+) -> pa.Table:
+    """Add the batch's malformed rows (fields kept by position) and sort by source row."""
+    names = list(stream.source.names)
+    id_col = stream.fields.get("event_id")
+    at = names.index(id_col) if id_col in names else -1
+    cols: dict[str, list[Any]] = {
+        "source_row": [],
+        "event_id": [],
+        "reason": [],
+        "detail": [],
+    }
+    if file is not None:
+        cols["source_file"] = []
+    src = {name: [] for name in src_schema.names}  # type: dict[str, list[Any]]
+    for row, fields, why in b.malformed:
+        padded = [*fields, *[""] * (len(names) - len(fields))]
+        cols["source_row"].append(row)
+        eid = padded[at].strip() if 0 <= at < len(padded) else ""
+        cols["event_id"].append(eid or f"row{row}")
+        cols["reason"].append(schema.MALFORMED_ROW)
+        cols["detail"].append(why)
+        if file is not None:
+            cols["source_file"].append(file)
+        by_name = dict(zip(names, padded, strict=True))
+        for name in src_schema.names:
+            src[name].append(by_name.get(name[len(schema.SOURCE_PREFIX) :], ""))
+    extra = pa.table(
+        {
+            **{
+                k: pa.array(v, pa.int64() if k == "source_row" else pa.large_string())
+                for k, v in cols.items()
+            },
+            **{k: pa.array(v, src_schema.field(k).type) for k, v in src.items()},
+        }
     )
-    rejected = pd.concat([rejected, dropped_src], axis=1)
-    bar.update()
-    if len(rejected):
-        logger.info("%s: %d of %d rows rejected", src, len(rejected), n)
-    return EventsRead(events=events, rejected=rejected, n_read=n, source=str(src), format=fmt)
+    out = pa.concat_tables([rejected, extra.select(rejected.column_names)])
+    order = np.argsort(np.asarray(out.column("source_row")), kind="stable")
+    return out.take(pa.array(order))
 
 
 def _events_frame(
@@ -616,13 +842,12 @@ def _events_frame(
     lat: np.ndarray,
     lon: np.ndarray,
     rows: np.ndarray,
-    rules: pd.DataFrame,
+    stream: EventStream,
 ) -> pd.DataFrame:
     """Build the canonical columns for the kept rows."""
-    mask = np.zeros(len(raw), dtype=bool)
-    mask[keep] = True
+    rules = stream.rules
     needed = list(dict.fromkeys(c for c in f.values() if c is not None))
-    sub = _rows(raw[needed], mask)
+    sub = raw[needed].iloc[keep].reset_index(drop=True)
     m = len(keep)
 
     def text(key: str) -> pd.Series:
@@ -658,13 +883,12 @@ def _events_frame(
         fatalities = np.where(np.isfinite(deaths) & ~negative, deaths, 0).astype(np.int64)
         if unreadable.any() or negative.any():
             bad = np.flatnonzero(unreadable | negative)
-            logger.warning(
-                "%d row(s) have no count in column %s (first: source row %d, %r): "
-                "counted as 0 fatalities",
-                len(bad),
-                f["fatalities"],
-                int(rows[keep][bad[0]]),
-                str(text_column(sub, f["fatalities"], m).iloc[bad[0]]),
+            stream._fatalities.append(  # warned about once, for the whole file
+                (
+                    len(bad),
+                    str(int(rows[keep][bad[0]])),
+                    str(text_column(sub, f["fatalities"], m).iloc[bad[0]]),
+                )
             )
     else:
         fatalities = np.zeros(m, dtype=np.int64)
@@ -708,18 +932,6 @@ def _labels(idx: np.ndarray, labels: list[str]) -> pd.Series:
     """A ``string`` Series of ``labels[idx]`` built in Arrow (fast for millions of rows)."""
     arr = pa.array(labels, type=pa.string()).take(pa.array(idx))
     return pd.Series(pd.array(arr, dtype="string"))
-
-
-def _rows(raw: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
-    """Rows of ``raw`` where ``mask`` (index reset); Arrow filter when all columns are text."""
-    if mask.all():
-        return raw.reset_index(drop=True)
-    if all(isinstance(t, pd.StringDtype) for t in raw.dtypes):
-        table = pa.Table.from_pandas(raw, preserve_index=False)
-        out = table.filter(pa.array(mask)).to_pandas()
-        out.columns = raw.columns
-        return out
-    return raw[mask].reset_index(drop=True)
 
 
 def _vocabulary(text: pd.Series, allowed: tuple[str, ...], default: str) -> pd.Series:

@@ -25,19 +25,24 @@ The invariant ``len(events) == len(joined) + len(rejected)`` is checked on every
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS, Proj, Transformer
 
 from geofront import datasets
 from geofront.boundaries import AdminBoundaries
+from geofront.cellindex import CellIndex, cell_index
 from geofront.crs import WGS84
 from geofront.errors import AccountingError, SchemaError
 from geofront.schema import (
@@ -61,9 +66,11 @@ class JoinResult:
 
     Attributes
     ----------
-    joined : GeoDataFrame
+    joined : GeoDataFrame or DataFrame
         The joined events: the input columns (index kept, input order) plus
-        :data:`geofront.schema.JOIN_COLUMNS`, EPSG:4326 point geometry.
+        :data:`geofront.schema.JOIN_COLUMNS`, EPSG:4326 point geometry (a plain
+        DataFrame without geometry when joined with ``geometry=False``; a dask
+        DataFrame for dask input).
     rejected : DataFrame
         Events outside the boundaries: :data:`geofront.schema.REJECT_COLUMNS`, then the
         event's ``src_*`` columns.
@@ -72,26 +79,30 @@ class JoinResult:
         ``rejected_<reason>``. ``events == joined + rejected``.
     """
 
-    joined: gpd.GeoDataFrame
+    joined: pd.DataFrame
     rejected: pd.DataFrame
     counts: dict[str, int] = field(default_factory=dict)
 
 
 def join_events(
-    events: pd.DataFrame,
+    events: Any,
     boundaries: AdminBoundaries,
     *,
     snap_distance_m: float = 2000.0,
     region_districts: bool = False,
+    geometry: bool = True,
     progress: bool = False,
 ) -> JoinResult:
     """Assign every event to one province and one district.
 
     Parameters
     ----------
-    events : DataFrame or GeoDataFrame
+    events : DataFrame, GeoDataFrame or dask DataFrame
         Canonical events (see :mod:`geofront.schema`; at least ``event_id``, ``latitude``,
-        ``longitude`` and ``location_precision``), coordinates in WGS 84.
+        ``longitude`` and ``location_precision``), coordinates in WGS 84. A dask
+        DataFrame (``pip install 'geofront[dask]'``) is joined partition by partition
+        with the boundaries' index shipped to each worker once; see
+        :func:`geofront.scale.join_events_dask` for what the result then holds.
     boundaries : AdminBoundaries
         Districts and provinces, in any CRS.
     snap_distance_m : float, default 2000
@@ -100,6 +111,10 @@ def join_events(
     region_districts : bool, default False
         Give region-precision events a district too (by their point) instead of only a
         province.
+    geometry : bool, default True
+        Give ``joined`` a point geometry (a GeoDataFrame). False returns a plain
+        DataFrame and makes no per-event geometry object at all (much less memory for
+        millions of events).
     progress : bool, default False
         Show a progress bar over chunks of :data:`CHUNK_SIZE` events.
 
@@ -111,16 +126,25 @@ def join_events(
     Raises
     ------
     SchemaError
-        If a required column is missing.
+        If a required column is missing, a coordinate is not a number, or the snap
+        distance is negative.
     """
+    if type(events).__module__.startswith("dask"):
+        from geofront.scale import join_events_dask
+
+        return join_events_dask(
+            events,
+            boundaries,
+            snap_distance_m=snap_distance_m,
+            region_districts=region_districts,
+            geometry=geometry,
+        )
     missing = [c for c in _REQUIRED if c not in events.columns]
     if missing:
         raise SchemaError(
             f"events lack column(s) {', '.join(missing)}: read them with geofront.read_events"
         )
-    if snap_distance_m < 0 or not np.isfinite(snap_distance_m):
-        raise SchemaError(f"snap distance must be >= 0 metres, got {snap_distance_m}")
-    districts = boundaries.districts
+    joiner = Joiner(boundaries, snap_distance_m=snap_distance_m, region_districts=region_districts)
     n = len(events)
     lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(dtype="float64")
     lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(dtype="float64")
@@ -131,68 +155,188 @@ def join_events(
             f"event {events['event_id'].iloc[row]!r} has no valid coordinates: "
             "read events with geofront.read_events, which rejects such rows"
         )
-
-    unit = np.full(n, -1, dtype=np.int64)  # position in districts, -1 = none
-    method = np.zeros(n, dtype=np.int8)  # code into JOIN_METHODS
-    snap = np.zeros(n)
-    x, y = _to_crs(lon, lat, boundaries.crs)
-    geoms = districts.geometry.array
-    for start, stop in _chunks(n, progress=progress, desc="join"):
-        u, border = _covering(geoms, x[start:stop], y[start:stop])
-        unit[start:stop] = u
-        method[start:stop] = np.where(border, _BORDER, _WITHIN)
-
-    outside = np.flatnonzero(unit < 0)
-    if len(outside):
-        near_unit, nearest_m = _nearest(districts, lon[outside], lat[outside], snap_distance_m)
-        ok = nearest_m <= snap_distance_m
-        unit[outside[ok]] = near_unit[ok]
-        method[outside[ok]] = _SNAPPED
-        snap[outside[ok]] = np.round(nearest_m[ok], 1)
-
-    keep = unit >= 0
-    k = unit[keep]
-    precision = events["location_precision"].astype(str).to_numpy()[keep]
-    country = precision == "country"
-    no_district = country | ((precision == "region") & (not region_districts))
-    method_k = method[keep]
-    if not region_districts:
-        method_k[precision == "region"] = _REGION
-    method_k[country] = _COUNTRY
+    precision = events["location_precision"]
+    a = joiner.assign(
+        lon,
+        lat,
+        region=precision.eq("region").to_numpy(dtype=bool, na_value=False),
+        country=precision.eq("country").to_numpy(dtype=bool, na_value=False),
+        progress=progress,
+    )
+    keep = a.keep
     frame = events.loc[keep]
     if isinstance(events, gpd.GeoDataFrame):
         frame = pd.DataFrame(frame.drop(columns=[events.geometry.name]))
-    joined = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon[keep], lat[keep], crs=WGS84))
-    # ids and names by position: each column is an index into the 398 (or so) units
-    for col, empty in (
-        ("province_id", country),
-        ("province", country),
-        ("district_id", no_district),
-        ("district", no_district),
-    ):
-        values = pd.array(districts[col].to_numpy(dtype=object)[k], dtype="string")
-        values[empty] = pd.NA
-        joined[col] = values
-    joined["join_method"] = pd.Categorical.from_codes(method_k, categories=pd.Index(_METHODS))
-    joined["snap_distance_m"] = snap[keep]
-
-    rejected = _outside_rejects(events, outside, unit, snap_distance_m, boundaries, lon, lat)
-    counts = {"events": n, "joined": int(keep.sum())}
-    per_method = np.bincount(method_k, minlength=len(_METHODS))
-    for code, m in enumerate(_METHODS):
-        counts[m] = int(per_method[code])
-    counts["rejected"] = len(rejected)
-    counts[f"rejected_{OUTSIDE_BOUNDARIES}"] = len(rejected)
-    if counts["joined"] + counts["rejected"] != n:
-        raise AccountingError(
-            f"join lost events: {n} in, {counts['joined']} joined + {counts['rejected']} rejected"
+    else:
+        frame = pd.DataFrame(frame)
+    for col, values in joiner.unit_columns(a).items():
+        frame[col] = pd.array(values, dtype=pd.StringDtype("pyarrow"))
+    frame["join_method"] = pd.Categorical.from_codes(
+        a.method[keep], categories=pd.Index(JOIN_METHODS)
+    )
+    frame["snap_distance_m"] = a.snap_m[keep]
+    joined: pd.DataFrame = frame
+    if geometry:
+        joined = gpd.GeoDataFrame(
+            frame, geometry=gpd.points_from_xy(lon[keep], lat[keep], crs=WGS84)
         )
+    rejected = _outside_rejects(events, a)
+    counts = a.counts()
+    check_accounting(n, counts, what="join")
     log.info("joined %d of %d events", counts["joined"], n)
     return JoinResult(joined, rejected, counts)
 
 
-_METHODS = JOIN_METHODS
 _WITHIN, _BORDER, _SNAPPED, _REGION, _COUNTRY = range(len(JOIN_METHODS))
+
+
+def check_accounting(n: int, counts: dict[str, int], *, what: str) -> None:
+    """Raise :class:`AccountingError` unless ``n == counts["joined"] + counts["rejected"]``."""
+    if counts["joined"] + counts["rejected"] != n:
+        raise AccountingError(
+            f"{what} lost events: {n} in, {counts['joined']} joined + "
+            f"{counts['rejected']} rejected; please report this bug"
+        )
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Per-event answers of :meth:`Joiner.assign` (arrays aligned with the input).
+
+    ``unit`` is the district position (-1: rejected), ``method`` a code into
+    :data:`~geofront.schema.JOIN_METHODS`, ``snap_m`` the snap distance (0 unless
+    snapped), ``keep`` the joined mask, ``no_province`` / ``no_district`` the joined
+    events that get no province (country precision) or no district (and region
+    precision), and ``rejected`` the positions rejected as outside, with ``detail``.
+    """
+
+    unit: np.ndarray
+    method: np.ndarray
+    snap_m: np.ndarray
+    keep: np.ndarray
+    no_province: np.ndarray
+    no_district: np.ndarray
+    rejected: np.ndarray
+    detail: pa.Array
+
+    def counts(self) -> dict[str, int]:
+        """``events``, ``joined``, one entry per join method, ``rejected`` and reasons."""
+        counts = {"events": len(self.unit), "joined": int(self.keep.sum())}
+        per_method = np.bincount(self.method[self.keep], minlength=len(JOIN_METHODS))
+        for code, m in enumerate(JOIN_METHODS):
+            counts[m] = int(per_method[code])
+        counts["rejected"] = len(self.rejected)
+        counts[f"rejected_{OUTSIDE_BOUNDARIES}"] = len(self.rejected)
+        return counts
+
+
+class Joiner:
+    """The join rule of :func:`join_events` for one boundary set, on coordinate arrays.
+
+    Holds the boundaries' :class:`~geofront.cellindex.CellIndex` (built once, cached on
+    disk) so that joining many batches costs one index. Used by :func:`join_events`,
+    the streaming engine and the dask engine, so all give the same answers.
+    """
+
+    def __init__(
+        self,
+        boundaries: AdminBoundaries,
+        *,
+        snap_distance_m: float = 2000.0,
+        region_districts: bool = False,
+        index: CellIndex | None = None,
+    ) -> None:
+        if snap_distance_m < 0 or not np.isfinite(snap_distance_m):
+            raise SchemaError(f"snap distance must be >= 0 metres, got {snap_distance_m}")
+        self.boundaries = boundaries
+        self.snap_distance_m = float(snap_distance_m)
+        self.region_districts = region_districts
+        self.crs = CRS.from_user_input(boundaries.crs)
+        self.index = index if index is not None else boundaries_index(boundaries)
+        self._labels = {
+            col: pa.array(boundaries.districts[col].astype(str).to_numpy(dtype=object), pa.large_string())
+            for col in ("province_id", "province", "district_id", "district")
+        }
+
+    def assign(
+        self,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        *,
+        region: np.ndarray,
+        country: np.ndarray,
+        progress: bool = False,
+    ) -> Assignment:
+        """Join points (WGS 84, finite) with the given precision flags."""
+        n = len(lon)
+        unit = np.full(n, -1, dtype=np.int64)
+        method = np.zeros(n, dtype=np.int8)
+        snap = np.zeros(n)
+        x, y = _to_crs(lon, lat, self.crs)
+        for start, stop in _chunks(n, progress=progress, desc="join"):
+            u, border = self.index.covering(x[start:stop], y[start:stop])
+            unit[start:stop] = u
+            method[start:stop] = np.where(border, _BORDER, _WITHIN)
+        outside = np.flatnonzero(unit < 0)
+        if len(outside) and self.snap_distance_m > 0:
+            near = outside[self.index.maybe_near(x[outside], y[outside], self._margin())]
+            near_unit, nearest_m = _nearest(self.index, self.crs, lon[near], lat[near], self.snap_distance_m)
+            ok = nearest_m <= self.snap_distance_m
+            unit[near[ok]] = near_unit[ok]
+            method[near[ok]] = _SNAPPED
+            snap[near[ok]] = np.round(nearest_m[ok], 1)
+        keep = unit >= 0
+        no_district = country | (region & (not self.region_districts))
+        if not self.region_districts:
+            method[keep & region] = _REGION
+        method[keep & country] = _COUNTRY
+        rejected = np.flatnonzero(~keep)
+        return Assignment(
+            unit=unit,
+            method=method,
+            snap_m=snap,
+            keep=keep,
+            no_province=country,
+            no_district=no_district,
+            rejected=rejected,
+            detail=self._outside_detail(lon[rejected], lat[rejected]),
+        )
+
+    def unit_columns(self, a: Assignment) -> dict[str, pa.Array]:
+        """``province_id``, ``province``, ``district_id``, ``district`` of joined events."""
+        k = pa.array(a.unit[a.keep])
+        out = {}
+        for col, labels in self._labels.items():
+            empty = a.no_province if col.startswith("province") else a.no_district
+            values = labels.take(k)
+            if empty.any():
+                values = pc.if_else(pa.array(empty[a.keep]), pa.scalar(None, pa.large_string()), values)
+            out[col] = values
+        return out
+
+    def _outside_detail(self, lon: np.ndarray, lat: np.ndarray) -> pa.Array:
+        base = (
+            f"outside all boundaries: more than {self.snap_distance_m / 1000:g} km (the snap "
+            "distance) from every unit"
+        )
+        swapped = np.zeros(len(lon), dtype=np.int64)
+        if len(lon):
+            # would swapping latitude and longitude put the point inside?
+            sx, sy = _to_crs(lat, np.clip(lon, -90, 90), self.crs)
+            inside_swapped, _ = self.index.covering(sx, sy)
+            swapped[(np.abs(lon) <= 90) & (inside_swapped >= 0)] = 1
+        labels = pa.array([base, base + "; looks like latitude and longitude are swapped"])
+        return labels.take(pa.array(swapped))
+
+    def _margin(self) -> float:
+        """The snap distance in CRS units, rounded up (inf when it cannot be bounded)."""
+        per_m = self.index.memo(("units_per_metre",), lambda: _units_per_metre(self.index, self.crs))
+        return self.snap_distance_m * per_m
+
+
+def boundaries_index(boundaries: AdminBoundaries, *, cache: bool = True) -> CellIndex:
+    """Return the :class:`~geofront.cellindex.CellIndex` of the boundaries' districts."""
+    return cell_index(boundaries.districts.geometry.array, boundaries.crs, cache=cache)
 
 
 def _chunks(n: int, *, progress: bool, desc: str) -> Iterator[tuple[int, int]]:
@@ -206,38 +350,45 @@ def _chunks(n: int, *, progress: bool, desc: str) -> Iterator[tuple[int, int]]:
 
 
 def _to_crs(lon: np.ndarray, lat: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.ndarray]:
-    if CRS.from_user_input(crs) == WGS84:
+    if crs == WGS84:
         return lon, lat
-    tr = Transformer.from_crs(WGS84, crs, always_xy=True)
+    tr = _transformer(crs.to_wkt())
     x, y = tr.transform(lon, lat)
     return np.asarray(x), np.asarray(y)
 
 
-def _covering(geoms: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return, per point, the covering district position (-1 if none) and a border flag.
+@functools.lru_cache(maxsize=16)
+def _transformer(wkt: str) -> Transformer:
+    return Transformer.from_crs(WGS84, CRS.from_wkt(wkt), always_xy=True)
 
-    Points go in an STRtree and each (prepared) polygon is queried against it, which is
-    much faster than testing each point against the polygon tree.
+
+def _units_per_metre(index: CellIndex, crs: CRS) -> float:
+    """An upper bound of CRS units per metre (as measured in UTM) over the index's extent.
+
+    Lets the join skip exact distance tests for points certainly farther than the snap
+    distance. Returns inf (no skipping) where no bound can be given: near the poles or
+    the antimeridian, or for a CRS whose scale pyproj cannot tell.
     """
-    n = len(x)
-    unit = np.full(n, -1, dtype=np.int64)
-    border = np.zeros(n, dtype=bool)
-    if n == 0:
-        return unit, border
-    points = shapely.points(x, y)
-    tree = shapely.STRtree(points)
-    poly_idx, pt_idx = tree.query(geoms, predicate="intersects")
-    if len(pt_idx) == 0:
-        return unit, border
-    # districts are sorted by id, so the smallest position is the smallest id
-    order = np.lexsort((poly_idx, pt_idx))
-    pt_sorted, poly_sorted = pt_idx[order], poly_idx[order]
-    first = np.ones(len(pt_sorted), dtype=bool)
-    first[1:] = pt_sorted[1:] != pt_sorted[:-1]
-    unit[pt_sorted[first]] = poly_sorted[first]
-    hits = np.bincount(pt_idx, minlength=n)
-    border[hits > 1] = True
-    return unit, border
+    x1, y1 = index.x0 + index.nx * index.cell, index.y0 + index.ny * index.cell
+    slack = 1.02  # UTM's own scale error within a zone is below 0.1 %
+    if crs.is_geographic:
+        phi = max(abs(index.y0), abs(y1)) + 1.0
+        if phi >= 85 or index.x0 < -179 or x1 > 179:
+            return float("inf")
+        # a degree is at least 110.5 km north-south and 110.5 km * cos(lat) east-west
+        return slack / (110_500.0 * np.cos(np.radians(phi)))
+    try:
+        gx, gy = np.meshgrid(np.linspace(index.x0, x1, 21), np.linspace(index.y0, y1, 21))
+        to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+        glon, glat = to_geo.transform(gx.ravel(), gy.ravel())
+        factors = Proj(crs).get_factors(glon, glat)
+        scale = np.nanmax(np.maximum(factors.meridional_scale, factors.parallel_scale))
+        unit = crs.axis_info[0].unit_conversion_factor  # metres per CRS unit
+    except Exception:
+        return float("inf")
+    if not np.isfinite(scale) or not unit:
+        return float("inf")
+    return float(slack * scale / 0.9996 / unit)
 
 
 def _utm_epsg(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -246,30 +397,31 @@ def _utm_epsg(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 def _nearest(
-    districts: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, max_distance_m: float
+    index: CellIndex, crs: CRS, lon: np.ndarray, lat: np.ndarray, max_distance_m: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Nearest district (position) within ``max_distance_m`` and the distance in metres.
 
     Distances are measured in each point's UTM zone. Points farther than the limit from
     every district get position -1 and distance inf (measuring exact distances to far
     polygons is the slow part of a join and says nothing useful).
+
+    The distance of a point to a polygon is 0 inside it, else the distance to the
+    nearest segment of its rings (what GEOS computes); the segments are indexed, which
+    is much faster than measuring to whole polygons of thousands of vertices.
     """
     unit = np.full(len(lon), -1, dtype=np.int64)
     dist = np.full(len(lon), np.inf)
-    if max_distance_m <= 0:
+    if max_distance_m <= 0 or len(lon) == 0:
         return unit, dist
     epsg = _utm_epsg(lon, lat)
     for code in np.unique(epsg):
         sel = np.flatnonzero(epsg == code)
-        crs = CRS.from_epsg(int(code))
-        polys = districts.geometry.to_crs(crs).array
-        x, y = _to_crs(lon[sel], lat[sel], crs)
-        pts = shapely.points(x, y)
-        tree = shapely.STRtree(polys)
-        pt_i, poly_i = tree.query(pts, predicate="dwithin", distance=max_distance_m)
+        utm = CRS.from_epsg(int(code))
+        rings = index.memo(("utm", int(code)), lambda utm=utm: _Rings(index, crs, utm))
+        x, y = _to_crs(lon[sel], lat[sel], utm)
+        pt_i, poly_i, d = rings.within(x, y, max_distance_m)
         if len(pt_i) == 0:
             continue
-        d = shapely.distance(pts[pt_i], polys[poly_i])
         # nearest first, then smallest id (districts are sorted by id)
         order = np.lexsort((poly_i, d, pt_i))
         pt_i, poly_i, d = pt_i[order], poly_i[order], d[order]
@@ -280,40 +432,54 @@ def _nearest(
     return unit, dist
 
 
-def _outside_rejects(
-    events: pd.DataFrame,
-    outside: np.ndarray,
-    unit: np.ndarray,
-    snap_distance_m: float,
-    boundaries: AdminBoundaries,
-    lon: np.ndarray,
-    lat: np.ndarray,
-) -> pd.DataFrame:
-    rej_pos = outside[unit[outside] < 0]
-    ev = events.iloc[rej_pos]
+class _Rings:
+    """The districts in one UTM zone: prepared polygons and an index of ring segments."""
+
+    def __init__(self, index: CellIndex, crs: CRS, utm: CRS) -> None:
+        polys = np.asarray(gpd.GeoSeries(index.geoms, crs=crs).to_crs(utm).array, dtype=object)
+        shapely.prepare(polys)
+        parts, part_poly = shapely.get_parts(shapely.boundary(polys), return_index=True)
+        coords, part = shapely.get_coordinates(parts, return_index=True)
+        same = part[1:] == part[:-1]  # consecutive vertices of one ring: a segment
+        self.polys = polys
+        self.segments = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], 1))
+        self.segment_poly = part_poly[part[:-1][same]]
+        self.tree = shapely.STRtree(self.segments)
+
+    def within(
+        self, x: np.ndarray, y: np.ndarray, distance: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(point, polygon, distance) for every polygon within ``distance`` of a point."""
+        pts = shapely.points(x, y)
+        pt_i, seg_i = self.tree.query(pts, predicate="dwithin", distance=distance)
+        d = shapely.distance(pts[pt_i], self.segments[seg_i])
+        pairs = pd.DataFrame({"pt": pt_i, "poly": self.segment_poly[seg_i], "d": d})
+        best = pairs.groupby(["pt", "poly"], sort=True)["d"].min()
+        pt_u = best.index.get_level_values("pt").to_numpy()
+        poly_u = best.index.get_level_values("poly").to_numpy()
+        dist = best.to_numpy(dtype="float64").copy()
+        # a point inside a polygon (possible after reprojection, right at an edge) is at 0
+        for p in np.unique(poly_u):
+            m = np.flatnonzero(poly_u == p)
+            inside = shapely.intersects_xy(self.polys[p], x[pt_u[m]], y[pt_u[m]])
+            dist[m[inside]] = 0.0
+        return pt_u, poly_u, dist
+
+
+def _outside_rejects(events: pd.DataFrame, a: Assignment) -> pd.DataFrame:
+    ev = events.iloc[a.rejected]
     src_cols = [c for c in events.columns if str(c).startswith(SOURCE_PREFIX)]
-    if len(rej_pos):
-        # would swapping latitude and longitude put the point inside?
-        swapped_ok = np.abs(lon[rej_pos]) <= 90
-        sx, sy = _to_crs(lat[rej_pos], np.clip(lon[rej_pos], -90, 90), boundaries.crs)
-        inside_swapped, _ = _covering(boundaries.districts.geometry.array, sx, sy)
-        swapped = swapped_ok & (inside_swapped >= 0)
-        detail = np.full(
-            len(rej_pos),
-            f"outside all boundaries: more than {snap_distance_m / 1000:g} km (the snap "
-            "distance) from every unit",
-            dtype=object,
-        )
-        detail[swapped] = detail[swapped] + "; looks like latitude and longitude are swapped"
-    else:
-        detail = np.array([], dtype=object)
-    rows = ev["source_row"].to_numpy() if "source_row" in ev.columns else rej_pos + 1
+    rows = ev["source_row"].to_numpy() if "source_row" in ev.columns else a.rejected + 1
+    text = pd.StringDtype("pyarrow")
     out = pd.DataFrame(
         {
             "source_row": rows,
-            "event_id": ev["event_id"].astype("string").to_numpy(),
-            "reason": OUTSIDE_BOUNDARIES,
-            "detail": detail,
+            "event_id": ev["event_id"].astype(text).to_numpy(),
+            "reason": pd.array(
+                pa.array([OUTSIDE_BOUNDARIES]).take(pa.array(np.zeros(len(ev), np.int64))),
+                dtype=text,
+            ),
+            "detail": pd.array(a.detail, dtype=text),
         },
         index=ev.index,
     )

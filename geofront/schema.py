@@ -117,6 +117,7 @@ DISTRICT_COLUMNS: Final = ("district_id", "district", "province_id", "province")
 PROVINCE_COLUMNS: Final = ("province_id", "province")
 
 # --- rejects ----------------------------------------------------------------------
+MALFORMED_ROW: Final = "malformed_row"
 MISSING_COORDINATES: Final = "missing_coordinates"
 INVALID_COORDINATES: Final = "invalid_coordinates"
 UNPARSEABLE_DATE: Final = "unparseable_date"
@@ -124,6 +125,7 @@ DUPLICATE_EVENT_ID: Final = "duplicate_event_id"
 OUTSIDE_BOUNDARIES: Final = "outside_boundaries"
 #: The closed list of reasons a row can be rejected for.
 REJECT_REASONS: Final = (
+    MALFORMED_ROW,
     MISSING_COORDINATES,
     INVALID_COORDINATES,
     UNPARSEABLE_DATE,

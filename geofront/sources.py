@@ -1,0 +1,598 @@
+"""Event files as streams of Arrow record batches: one file, or the parts of one export.
+
+:func:`open_source` works out what a path names -- one file, a folder of parts or a glob
+pattern (parts are read in sorted order, as one export) -- and, for delimited text,
+the delimiter, the header and the encoding. :func:`raw_batches` then yields the rows
+in order, in batches of about ``batch_rows`` rows:
+
+- **CSV** (and other delimited text) is parsed by ``pyarrow.csv`` in blocks, every
+  column as text, exactly as written. A row with the wrong number of fields does not
+  stop the read: it is handed back as a *malformed* row with its record number.
+- **Parquet / GeoParquet** is read row group by row group (``pyarrow.parquet``); the
+  point coordinates of a GeoParquet geometry column (WKB or GeoArrow points) are decoded
+  without making geometry objects.
+- **Other vector files** (GeoPackage, GeoJSON, Shapefile, FlatGeobuf) are read whole
+  through :func:`geofront.io.read_vector` and cut into batches: they are not the format
+  of large data.
+
+Rows are numbered per file from 1 (the first data row), malformed rows included, so
+``source_row`` is the record a user finds in the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import glob
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from geofront.errors import CRSError, DataFileError
+from geofront.io import check_input_file
+
+log = logging.getLogger(__name__)
+
+#: Rows per batch by default: bounds memory (about 0.5-1 GB per batch of ACLED rows).
+BATCH_ROWS = 500_000
+#: Extensions of files read as delimited text.
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+_GLOB_CHARS = re.compile(r"[*?\[]")
+_MIN_BLOCK, _MAX_BLOCK = 1 << 20, 1 << 28
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file, or the parts of one export, ready to read in batches.
+
+    Attributes
+    ----------
+    label : str
+        The path as the user gave it (for messages).
+    parts : tuple of Path
+        The files, in reading order (one for a plain file).
+    kind : {"csv", "parquet", "vector"}
+    names : tuple of str
+        Column names (without a vector file's geometry column).
+    delimiter : str
+        CSV delimiter ("" for other kinds).
+    headerless : bool
+        A CSV without a header row (UCDP Candidate), named by ``names``.
+    geometry : str or None
+        The GeoParquet geometry column, if any (vector files always have geometry).
+    row_bytes : float
+        Estimated bytes per CSV row (sizes the parse blocks).
+    """
+
+    label: str
+    parts: tuple[Path, ...]
+    kind: str
+    names: tuple[str, ...]
+    delimiter: str = ""
+    headerless: bool = False
+    geometry: str | None = None
+    geo: dict[str, Any] = field(default_factory=dict)
+    row_bytes: float = 400.0
+
+    @property
+    def multipart(self) -> bool:
+        """Several files read as one export (rows then carry their file)."""
+        return len(self.parts) > 1
+
+    def part_label(self, part: int) -> str:
+        """The name of part ``part`` as written in ``source_file`` and messages."""
+        if not self.multipart:
+            return self.parts[0].name
+        root = Path(os.path.commonpath([str(p.parent) for p in self.parts]))
+        return self.parts[part].relative_to(root).as_posix()
+
+
+@dataclass
+class RawBatch:
+    """Rows of one part, as read: ``table`` (text for CSV), their source rows, and the
+    malformed rows met while reading them (``(source_row, fields, detail)``)."""
+
+    table: pa.Table
+    part: int
+    rows: np.ndarray
+    malformed: list[tuple[int, list[str], str]]
+    xy: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+
+def resolve_parts(path: str | os.PathLike[str], what: str = "events") -> tuple[Path, ...]:
+    """The files a path names: itself, the data files in a folder, or a glob's matches.
+
+    A folder holds parts of one format (``.csv`` or ``.parquet``, searched recursively,
+    hidden and ``_``-prefixed files ignored); parts are sorted by path.
+    """
+    text = os.fspath(path)
+    p = Path(text)
+    if p.is_dir():
+        found = sorted(
+            q
+            for q in p.rglob("*")
+            if q.is_file()
+            and not any(s.startswith((".", "_")) for s in q.relative_to(p).parts)
+            and q.suffix.lower() in (*CSV_SUFFIXES, *PARQUET_SUFFIXES)
+        )
+        if not found:
+            raise DataFileError(
+                f"{what} {p} is a directory with no .csv or .parquet parts in it: "
+                "give a file, or a folder of the parts of one export"
+            )
+        parts: tuple[Path, ...] = tuple(found)
+    elif not p.exists() and _GLOB_CHARS.search(text):
+        matches = sorted(Path(m) for m in glob.glob(text, recursive=True) if Path(m).is_file())
+        if not matches:
+            raise DataFileError(f"{what} pattern {text} matches no file: check the pattern")
+        parts = tuple(matches)
+    else:
+        return (check_input_file(p, what),)
+    suffixes = {q.suffix.lower() for q in parts}
+    kinds = {"csv" if s in CSV_SUFFIXES else "parquet" for s in suffixes}
+    if len(kinds) > 1:
+        raise DataFileError(
+            f"{what} {text} mixes CSV and Parquet files: give parts of one format"
+        )
+    for q in parts:
+        check_input_file(q, what)
+    return parts
+
+
+def open_source(
+    path: str | os.PathLike[str],
+    *,
+    allow_headerless: bool,
+    known_names: set[str],
+    headerless_names: tuple[str, ...],
+    what: str = "events",
+) -> Source:
+    """Open an events file (or parts): decide its kind and read its column names.
+
+    ``known_names`` (lower case) and ``headerless_names`` let a header-less UCDP
+    Candidate file be told from a file with a header.
+    """
+    parts = resolve_parts(path, what)
+    label = os.fspath(path)
+    suffix = parts[0].suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return _open_parquet(label, parts)
+    if suffix in _VECTOR_SUFFIXES:
+        return Source(label=label, parts=parts, kind="vector", names=())
+    first = _sniff_csv(parts[0], allow_headerless, known_names, headerless_names)
+    for q in parts[1:]:
+        other = _sniff_csv(q, allow_headerless, known_names, headerless_names)
+        if other[:3] != first[:3]:
+            raise DataFileError(
+                f"{what} part {q} has another header or delimiter than {parts[0]}: "
+                "parts of one export must share their layout"
+            )
+    delimiter, headerless, names, row_bytes = first
+    return Source(
+        label=label,
+        parts=parts,
+        kind="csv",
+        names=tuple(names),
+        delimiter=delimiter,
+        headerless=headerless,
+        row_bytes=row_bytes,
+    )
+
+
+_VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".fgb", ".shp")
+
+
+def _sniff_csv(
+    src: Path, allow_headerless: bool, known: set[str], headerless_names: tuple[str, ...]
+) -> tuple[str, bool, list[str], float]:
+    """(delimiter, headerless, column names, bytes per row) from the head of a file."""
+    with open(src, "rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        raise DataFileError(
+            f"events file {src} is not UTF-8 text (UTF-16 or binary data): "
+            "save it as CSV UTF-8 and retry"
+        )
+    try:
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            f"events file {src} is not UTF-8 text (byte {exc.start}): "
+            "save it as CSV UTF-8 and retry"
+        ) from exc
+    first_line = text.splitlines()[0] if text.strip() else ""
+    if not first_line.strip():
+        raise DataFileError(f"events file {src} has no header row: give a CSV with a header")
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    date_at = headerless_names.index("date_start") if "date_start" in headerless_names else -1
+    headerless = (
+        allow_headerless
+        and len(header) == len(headerless_names)
+        and not any(h.strip().lower() in known for h in header)
+        and header[0].strip().isdigit()  # a UCDP id ...
+        and date_at >= 0
+        and re.match(r"^\d{4}-\d{2}-\d{2}", header[date_at].strip()) is not None
+    )
+    names = list(headerless_names) if headerless else unique_names(header)
+    lines = max(head.count(b"\n"), 1)
+    row_bytes = len(head) / lines if len(head) == (1 << 16) else 400.0
+    return delimiter, headerless, names, max(row_bytes, 16.0)
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Column names from a header row: BOM and blanks handled, duplicates numbered."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, h in enumerate(header):
+        name = h.strip() or f"unnamed_{i + 1}"
+        base, k = name, 1
+        while name in seen:
+            name, k = f"{base}.{k}", k + 1
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+# --- reading batches -------------------------------------------------------------------
+
+
+def raw_batches(
+    source: Source,
+    *,
+    columns: list[str] | None = None,
+    batch_rows: int = BATCH_ROWS,
+    numbered: bool = False,
+) -> Iterator[RawBatch]:
+    """Yield the rows of every part in order, in batches of about ``batch_rows``.
+
+    ``columns`` limits CSV and Parquet reads to those columns (plus the geometry).
+    ``numbered``: parse CSV in one thread so that malformed rows get their record
+    numbers (set it when a first pass met some).
+    """
+    for part in range(len(source.parts)):
+        if source.kind == "csv":
+            yield from _csv_batches(source, part, columns, batch_rows, numbered)
+        elif source.kind == "parquet":
+            yield from _parquet_batches(source, part, columns, batch_rows)
+        else:
+            yield from _vector_batches(source, part, batch_rows)
+
+
+def _csv_batches(
+    source: Source, part: int, columns: list[str] | None, batch_rows: int, numbered: bool
+) -> Iterator[RawBatch]:
+    path = source.parts[part]
+    names = list(source.names)
+    block = int(min(max(batch_rows * source.row_bytes, _MIN_BLOCK), _MAX_BLOCK))
+    pending: list[tuple[int | None, str, int, int]] = []
+
+    def on_bad_row(row: Any) -> str:
+        pending.append((row.number, row.text, row.expected_columns, row.actual_columns))
+        return "skip"
+
+    include = [c for c in names if columns is None or c in columns]
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                skip_rows=0 if source.headerless else 1,
+                encoding="utf8",
+                block_size=block,
+                use_threads=not numbered,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=source.delimiter,
+                newlines_in_values=True,
+                invalid_row_handler=on_bad_row,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                include_columns=include,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise _csv_error(path, exc, 0, block) from exc
+    header_rows = 0 if source.headerless else 1
+    done = 0  # records delivered or malformed so far
+    bad_numbers: list[int] = []  # record numbers of malformed rows (known so far)
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise _csv_error(path, exc, done, block) from exc
+        malformed = _malformed(pending, header_rows, names, source.delimiter, numbered)
+        pending.clear()
+        bad_numbers.extend(r for r, _, _ in malformed)
+        n = batch.num_rows
+        rows = _good_rows(done - len(bad_numbers) + len(malformed), n, bad_numbers)
+        done += n + len(malformed)
+        yield RawBatch(pa.Table.from_batches([batch]), part, rows, malformed)
+    malformed = _malformed(pending, header_rows, names, source.delimiter, numbered)
+    if malformed:  # met after the last batch
+        yield RawBatch(
+            pa.table({c: pa.array([], pa.string()) for c in include}),
+            part,
+            np.zeros(0, dtype=np.int64),
+            malformed,
+        )
+
+
+def _good_rows(n_good_before: int, n: int, bad: list[int]) -> np.ndarray:
+    """Source rows of the next ``n`` good rows, given the malformed rows' numbers.
+
+    The g-th good row (from 0) is record ``g + 1 + #{malformed rows before it}``.
+    """
+    g = np.arange(n_good_before, n_good_before + n, dtype=np.int64)
+    if not bad:
+        return g + 1
+    r = np.sort(np.asarray(bad, dtype=np.int64))
+    shift = np.searchsorted(r - np.arange(len(r)), g + 1, side="right")
+    return g + 1 + shift
+
+
+def _malformed(
+    pending: list[tuple[int | None, str, int, int]],
+    header_rows: int,
+    names: list[str],
+    delimiter: str,
+    numbered: bool,
+) -> list[tuple[int, list[str], str]]:
+    out = []
+    for number, text, expected, actual in pending:
+        if number is None:
+            if not numbered:
+                raise NeedNumbers(f"malformed rows in {text[:40]!r}")
+            number = 0
+        fields = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        detail = (
+            f"the row has {actual} fields where the header has {expected}: a missing or "
+            "extra delimiter, or an unclosed quote; fix the row and read the file again"
+        )
+        out.append((int(number) - header_rows, fields[: len(names)], detail))
+    return out
+
+
+class NeedNumbers(Exception):
+    """Malformed rows were met while parsing in parallel (no record numbers): read the
+    file again with ``numbered=True``."""
+
+
+def _csv_error(path: Path, exc: BaseException, done: int, block: int) -> DataFileError:
+    msg = " ".join(str(exc).split())
+    where = f" after source row {done}" if done else ""
+    if "UTF8" in msg or isinstance(exc, UnicodeDecodeError):
+        return DataFileError(
+            f"events file {path} is not UTF-8 text{where}: save it as CSV UTF-8 and retry"
+        )
+    if "straddl" in msg or "block size" in msg:
+        return DataFileError(
+            f"events file {path}: a row{where} is longer than {block / 2**20:.0f} MiB, which "
+            'no event is; most likely a quote (") opens a field and is never closed: '
+            "close it or remove it and retry"
+        )
+    return DataFileError(f"cannot read events file {path}{where}: {msg[:200]}")
+
+
+def _open_parquet(label: str, parts: tuple[Path, ...]) -> Source:
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(parts[0])
+    except Exception as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataFileError(f"cannot read events file {parts[0]}: {msg}") from exc
+    for q in parts[1:]:
+        try:
+            other = pq.read_schema(q)
+        except Exception as exc:
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DataFileError(f"cannot read events file {q}: {msg}") from exc
+        if other.names != schema.names:
+            raise DataFileError(
+                f"events part {q} has other columns than {parts[0]}: "
+                "parts of one export must share their columns"
+            )
+    geo: dict[str, Any] = {}
+    meta = schema.metadata or {}
+    if b"geo" in meta:
+        with contextlib.suppress(ValueError):
+            geo = json.loads(meta[b"geo"])
+    column = geo.get("primary_column") if geo else None
+    if column is not None and column not in schema.names:
+        column = None
+    names = tuple(n for n in schema.names if n != column and not n.startswith("__index_level_"))
+    return Source(
+        label=label, parts=parts, kind="parquet", names=names, geometry=column, geo=geo
+    )
+
+
+def _parquet_batches(
+    source: Source, part: int, columns: list[str] | None, batch_rows: int
+) -> Iterator[RawBatch]:
+    import pyarrow.parquet as pq
+
+    path = source.parts[part]
+    wanted = [c for c in source.names if columns is None or c in columns]
+    if source.geometry:
+        wanted.append(source.geometry)
+    try:
+        pf = pq.ParquetFile(path)
+        done = 0
+        for batch in pf.iter_batches(batch_size=batch_rows, columns=wanted):
+            table = pa.Table.from_batches([batch])
+            xy = None
+            if source.geometry:
+                xy = _decode_points(table.column(source.geometry), source, path)
+                table = table.drop_columns([source.geometry])
+            n = table.num_rows
+            yield RawBatch(table, part, np.arange(done + 1, done + n + 1, dtype=np.int64), [], xy)
+            done += n
+    except (CRSError, DataFileError):
+        raise
+    except Exception as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataFileError(f"cannot read events file {path}: {msg}") from exc
+
+
+def _decode_points(
+    col: pa.ChunkedArray, source: Source, path: Path
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lon, lat, type id) of a GeoParquet geometry column, in EPSG:4326.
+
+    Type id as shapely's: -1 missing or empty, 0 point, > 0 another geometry type.
+    WKB points (21 bytes, either byte order) and GeoArrow points are decoded with numpy;
+    anything else goes through shapely.
+    """
+    import shapely
+
+    spec = source.geo.get("columns", {}).get(source.geometry, {})
+    arr = col.combine_chunks()
+    n = len(arr)
+    if pa.types.is_struct(arr.type):  # GeoArrow "point" encoding: struct<x, y>
+        x = np.asarray(arr.field(0).to_numpy(zero_copy_only=False), dtype=float)
+        y = np.asarray(arr.field(1).to_numpy(zero_copy_only=False), dtype=float)
+        valid = np.asarray(arr.is_valid())
+        kind = np.where(valid & np.isfinite(x) & np.isfinite(y), 0, -1)
+    else:
+        geoms = shapely.from_wkb(np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object))
+        kind = shapely.get_type_id(geoms)
+        kind = np.where(shapely.is_empty(geoms) & (kind >= 0), -1, kind)
+        x = np.where(kind == 0, shapely.get_x(geoms), np.nan)
+        y = np.where(kind == 0, shapely.get_y(geoms), np.nan)
+    crs_spec = spec.get("crs", "OGC:CRS84") if "crs" in spec else "OGC:CRS84"
+    if crs_spec is None:
+        raise CRSError(
+            f"events file {path} has no CRS: write it with one (lon/lat data is EPSG:4326)"
+        )
+    from pyproj import CRS, Transformer
+
+    crs = CRS.from_user_input(crs_spec)
+    if not crs.equals(CRS.from_epsg(4326), ignore_axis_order=True):
+        tr = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        ok = kind == 0
+        if ok.any():
+            x2, y2 = tr.transform(x[ok], y[ok])
+            x, y = x.copy(), y.copy()
+            x[ok], y[ok] = x2, y2
+    assert len(x) == n
+    return x, y, kind.astype(np.int64)
+
+
+def _vector_batches(source: Source, part: int, batch_rows: int) -> Iterator[RawBatch]:
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from geofront.io import read_vector
+
+    path = source.parts[part]
+    frame = read_vector(path, what="events")
+    if len(frame) == 0:
+        raise DataFileError(f"events file {path} has no features: give a file with events")
+    xy = None
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
+        if frame.crs is None:
+            raise CRSError(
+                f"events file {path} has no CRS: write it with one (lon/lat data is EPSG:4326)"
+            )
+        geoms = frame.geometry
+        if not geoms.crs.equals("EPSG:4326"):
+            geoms = geoms.to_crs("EPSG:4326")
+        arr = np.asarray(geoms.array, dtype=object)
+        kind = shapely.get_type_id(arr)
+        kind = np.where(shapely.is_empty(arr) & (kind >= 0), -1, kind)
+        lon = np.where(kind == 0, shapely.get_x(arr), np.nan)
+        lat = np.where(kind == 0, shapely.get_y(arr), np.nan)
+        xy = (lon, lat, kind.astype(np.int64))
+        frame = frame.drop(columns=frame.geometry.name)
+    table = pa.Table.from_pandas(pd.DataFrame(frame).reset_index(drop=True), preserve_index=False)
+    n = table.num_rows
+    for s in range(0, n, batch_rows):
+        e = min(s + batch_rows, n)
+        part_xy = None if xy is None else tuple(a[s:e] for a in xy)
+        yield RawBatch(
+            table.slice(s, e - s),
+            part,
+            np.arange(s + 1, e + 1, dtype=np.int64),
+            [],
+            part_xy,  # type: ignore[arg-type]
+        )
+
+
+# --- counting id hashes in bounded memory ------------------------------------------------
+
+
+class HashCounter:
+    """Counts 64-bit hashes to find those seen more than once, in bounded memory.
+
+    Hashes are kept in memory up to ``spill_at`` of them, then spread over 256 files
+    (by their top byte) in a temporary folder, so that finding the repeated ones needs
+    one file's worth of memory at a time.
+    """
+
+    def __init__(self, *, spill_at: int = 1 << 24) -> None:
+        self.spill_at = spill_at
+        self._buffer: list[np.ndarray] = []
+        self._buffered = 0
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
+
+    def add(self, hashes: np.ndarray) -> None:
+        """Count these hashes."""
+        self._buffer.append(np.asarray(hashes, dtype=np.uint64))
+        self._buffered += len(hashes)
+        if self._buffered >= self.spill_at:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="geofront-ids-")
+        h = np.concatenate(self._buffer)
+        self._buffer, self._buffered = [], 0
+        bucket = (h >> np.uint64(56)).astype(np.int64)
+        order = np.argsort(bucket, kind="stable")
+        h = h[order]
+        edges = np.searchsorted(bucket[order], np.arange(257))
+        for b in range(256):
+            if edges[b] < edges[b + 1]:
+                with open(Path(self._dir.name) / f"{b:03d}.u64", "ab") as fh:
+                    h[edges[b] : edges[b + 1]].tofile(fh)
+
+    def repeated(self) -> np.ndarray:
+        """Sorted hashes counted more than once."""
+        if self._dir is None:
+            h = np.sort(np.concatenate(self._buffer)) if self._buffer else np.zeros(0, np.uint64)
+            return np.unique(h[1:][h[1:] == h[:-1]])
+        self._spill()
+        out = []
+        for b in range(256):
+            f = Path(self._dir.name) / f"{b:03d}.u64"
+            if f.exists():
+                h = np.sort(np.fromfile(f, dtype=np.uint64))
+                out.append(np.unique(h[1:][h[1:] == h[:-1]]))
+        return np.concatenate(out) if out else np.zeros(0, np.uint64)
+
+    def close(self) -> None:
+        """Remove the temporary files."""
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
