@@ -27,6 +27,7 @@ while a row is good) and leaves rows already rejected alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -117,9 +118,8 @@ def country_keys(country: pd.Series | None, n: int) -> np.ndarray:
     """The swap check's grouping key per row: the country text ("" without a column)."""
     if country is None:
         return np.full(n, "", dtype=object)
-    return np.asarray(
-        pd.Series(country.to_numpy(), dtype="string").fillna("").to_numpy(dtype=object)
-    )
+    codes, uniques = pd.factorize(pd.Series(country.to_numpy(), dtype="string").fillna(""))
+    return np.asarray(uniques, dtype=object)[codes]
 
 
 def check_dates(
@@ -152,7 +152,7 @@ def check_dates(
         detail,
         bad,
         schema.UNPARSEABLE_DATE,
-        _date_detail("date", date_text, bad, order=order),
+        lambda: _date_detail("date", date_text, bad, order=order),
     )
     if f.get("date_end"):
         end_order = orders.get("date_end")
@@ -166,7 +166,7 @@ def check_dates(
             detail,
             bad,
             schema.UNPARSEABLE_DATE,
-            _date_detail("date_end", end_text, bad, order=end_order),
+            lambda: _date_detail("date_end", end_text, bad, order=end_order),
         )
         bad = (reason == "") & (end < day)
         _reject(
@@ -174,7 +174,7 @@ def check_dates(
             detail,
             bad,
             schema.UNPARSEABLE_DATE,
-            ("date_end " + end_text[bad] + " is before date " + date_text[bad]).to_numpy(),
+            lambda: ("date_end " + end_text[bad] + " is before date " + date_text[bad]).to_numpy(),
         )
     else:
         end = day
@@ -190,14 +190,14 @@ def check_event_ids(
     *,
     seen: DuplicateIds | None = None,
     keys: np.ndarray | None = None,
-    labels: np.ndarray | None = None,
+    label: Callable[[int], str] | None = None,
 ) -> pd.Series:
     """Event ids (``row<N>`` where the file has none or a blank); reject duplicates.
 
     Only rows still good take part: the first good row with an id keeps it. ``seen``
     carries the ids of earlier batches of the same file (:class:`DuplicateIds`), and
-    ``keys`` numbers the rows in the whole file and ``labels`` names them in messages
-    (default: the source row); None treats ``raw`` as the whole file.
+    ``keys`` numbers the rows in the whole file and ``label`` names row ``j`` in
+    messages (default: its source row); None treats ``raw`` as the whole file.
     """
     ids = event_ids(raw, f, rows)
     ok = reason == ""
@@ -206,7 +206,7 @@ def check_event_ids(
             ids,
             rows if keys is None else keys,
             ok,
-            rows.astype(str).astype(object) if labels is None else labels,
+            label or (lambda j: str(rows[j])),
         )
         where = np.flatnonzero(dup)
         reason[where] = schema.DUPLICATE_EVENT_ID
@@ -265,11 +265,11 @@ class DuplicateIds:
         self.first: dict[str, tuple[int, Any]] = {}
 
     def mark(
-        self, ids: pd.Series, keys: np.ndarray, ok: np.ndarray, labels: np.ndarray
+        self, ids: pd.Series, keys: np.ndarray, ok: np.ndarray, label: Callable[[int], str]
     ) -> tuple[np.ndarray, np.ndarray]:
         """Return the duplicate mask and, for the duplicates, the label of the row that
         kept the id. ``keys``: a number per row, unique in the whole file, in file order;
-        ``labels``: how each row is named in messages."""
+        ``label(j)``: how row ``j`` is named in messages."""
         dup = np.zeros(len(ids), dtype=bool)
         cand = np.flatnonzero(ok)
         if len(self.suspects) == 0 or len(cand) == 0:
@@ -280,7 +280,9 @@ class DuplicateIds:
         kept_by: list[Any] = []
         for j, value in zip(cand, ids.iloc[cand].to_numpy(dtype=object), strict=True):
             key = int(keys[j])
-            kept = self.first.setdefault(value, (key, labels[j]))
+            kept = self.first.get(value)
+            if kept is None:
+                kept = self.first[value] = (key, label(j))
             if kept[0] != key:
                 dup[j] = True
                 kept_by.append(kept[1])
@@ -359,7 +361,9 @@ def parse_numbers(
     return text, values, empty, is_number
 
 
-def _to_float(arr: pa.Array, empty: np.ndarray, *, fast: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def _to_float(
+    arr: pa.Array, empty: np.ndarray, *, fast: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Values and is-a-number mask of trimmed text: a number matches :data:`_NUMBER`.
 
     Fast path: one Arrow cast of the whole column, when every non-empty value parses;
@@ -419,10 +423,11 @@ def parse_counts(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _reject(reason: np.ndarray, detail: np.ndarray, mask: np.ndarray, why: str, text: Any) -> None:
-    """Record ``why`` for rows in ``mask`` (``text`` aligned with mask's True rows)."""
+    """Record ``why`` for rows in ``mask`` (``text`` aligned with mask's True rows, or a
+    callable returning it: messages are built only when some row needs them)."""
     if mask.any():
         reason[mask] = why
-        detail[mask] = np.asarray(text, dtype=object)
+        detail[mask] = np.asarray(text() if callable(text) else text, dtype=object)
 
 
 def _coordinate_rejects(
@@ -476,7 +481,7 @@ def _coordinate_rejects(
         detail,
         m,
         schema.INVALID_COORDINATES,
-        "geometry is a " + names[np.clip(kind[m], 0, 7)] + ", not a point",
+        lambda: "geometry is a " + names[np.clip(kind[m], 0, 7)] + ", not a point",
     )
     for num, text, name in ((lat_num, lat_text, "latitude"), (lon_num, lon_text, "longitude")):
         m = (reason == "") & ~num
@@ -485,7 +490,7 @@ def _coordinate_rejects(
             detail,
             m,
             schema.INVALID_COORDINATES,
-            _not_a_number(name, text[m].str.strip()),
+            lambda name=name, text=text, m=m: _not_a_number(name, text[m].str.strip()),
         )
     with np.errstate(invalid="ignore"):
         for values, text, name in ((lat, lat_text, "latitude"), (lon, lon_text, "longitude")):
@@ -495,7 +500,9 @@ def _coordinate_rejects(
                 detail,
                 m,
                 schema.INVALID_COORDINATES,
-                (name + " '" + text[m].str.strip() + "' is not a finite number").to_numpy(),
+                lambda name=name, text=text, m=m: (
+                    name + " '" + text[m].str.strip() + "' is not a finite number"
+                ).to_numpy(),
             )
         null_island = (reason == "") & (lat == 0) & (lon == 0)
         _reject(
@@ -512,6 +519,8 @@ def _coordinate_rejects(
             (lat_bad, lat_text, "latitude", 90),
             (lon_bad & ~lat_bad, lon_text, "longitude", 180),
         ):
+            if not m.any():
+                continue
             msg = name + " " + text[m].str.strip() + f" out of range [-{lim}, {lim}]"
             msg = msg.where(~pd.Series(swapped[m], index=msg.index), msg + "; " + _SWAPPED)
             _reject(reason, detail, m, schema.INVALID_COORDINATES, msg.to_numpy())
@@ -619,16 +628,22 @@ class SwapExtents:
     def __init__(self, quantiles: pd.DataFrame | None) -> None:
         self.quantiles = quantiles
 
-    def boxes(self, key: np.ndarray) -> tuple[np.ndarray, ...] | None:
-        """(lat_lo, lat_hi, lon_lo, lon_hi) per row key (NaN for unknown keys)."""
+    def boxes(self, country: pd.Series | None, n: int) -> tuple[np.ndarray, ...] | None:
+        """(lat_lo, lat_hi, lon_lo, lon_hi) per row (NaN for countries not judged)."""
         if self.quantiles is None:
             return None
-        box = self.quantiles.reindex(pd.Index(key, dtype="string"))
+        codes = np.zeros(n, dtype=np.int64)
+        names: Any = [""]
+        if country is not None:
+            codes, names = pd.factorize(
+                pd.Series(country.to_numpy(), dtype="string").fillna(""), use_na_sentinel=False
+            )
+        box = self.quantiles.reindex(pd.Index(np.asarray(names, dtype=object), dtype="string"))
         return (
-            box[("lat", 0.02)].to_numpy() - 1,
-            box[("lat", 0.98)].to_numpy() + 1,
-            box[("lon", 0.02)].to_numpy() - 1,
-            box[("lon", 0.98)].to_numpy() + 1,
+            box[("lat", 0.02)].to_numpy()[codes] - 1,
+            box[("lat", 0.98)].to_numpy()[codes] + 1,
+            box[("lon", 0.02)].to_numpy()[codes] - 1,
+            box[("lon", 0.98)].to_numpy()[codes] + 1,
         )
 
 
@@ -653,7 +668,7 @@ def _check_swapped(
     good = reason == ""
     if not good.any():
         return
-    boxes = extents.boxes(country_keys(country, len(lat)))
+    boxes = extents.boxes(country, len(lat))
     if boxes is None:
         return
     lat_lo, lat_hi, lon_lo, lon_hi = boxes
@@ -661,6 +676,8 @@ def _check_swapped(
         inside = (lat >= lat_lo) & (lat <= lat_hi) & (lon >= lon_lo) & (lon <= lon_hi)
         inside_swapped = (lon >= lat_lo) & (lon <= lat_hi) & (lat >= lon_lo) & (lat <= lon_hi)
     m = good & ~inside & inside_swapped
+    if not m.any():
+        return
     msg = (
         "latitude "
         + lat_text[m].str.strip()

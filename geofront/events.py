@@ -371,19 +371,31 @@ class EventsBatch:
 
     Attributes
     ----------
-    events : pyarrow.Table
-        Good rows: the columns of :attr:`EventsRead.events` without geometry (text as
-        ``large_string``, dates as ``timestamp[us]``).
+    canonical : pyarrow.Table
+        Good rows, canonical columns only (:data:`~geofront.schema.EVENT_COLUMNS`, then
+        ``source_file`` for parts): text as ``large_string``, dates as
+        ``timestamp[us]``.
+    source : pyarrow.Table
+        Every well-formed row read, its original columns as ``src_*``.
+    kept : numpy.ndarray
+        Positions in ``source`` of the rows of ``canonical``.
     rejected : pyarrow.Table
         Bad rows, by source row: :data:`~geofront.schema.REJECT_COLUMNS` (then
         ``source_file`` for parts) and the ``src_*`` columns.
     n_read : int
-        Rows read (``events.num_rows + rejected.num_rows``).
+        Rows read (``canonical.num_rows + rejected.num_rows``).
     """
 
-    events: pa.Table
+    canonical: pa.Table
+    source: pa.Table
+    kept: np.ndarray
     rejected: pa.Table
     n_read: int
+
+    @property
+    def events(self) -> pa.Table:
+        """The good rows: canonical then ``src_*`` columns (as in :attr:`EventsRead.events`)."""
+        return _append(self.canonical, self.source.take(pa.array(self.kept)))
 
 
 class EventStream:
@@ -465,7 +477,12 @@ class EventStream:
                 detail = np.full(len(sub), "", dtype=object)
                 xy = None if b.xy is None else tuple(a[want] for a in b.xy)
                 lat, lon, _, _ = parse_coordinates(
-                    sub, f, xy, reason, detail, decimal_comma=self.decimal_comma  # type: ignore[arg-type]
+                    sub,
+                    f,
+                    xy,
+                    reason,
+                    detail,
+                    decimal_comma=self.decimal_comma,  # type: ignore[arg-type]
                 )
                 country = sub[f["country"]] if f.get("country") else None
                 sample.add(positions[want], reason == "", country_keys(country, len(sub)), lat, lon)
@@ -513,7 +530,7 @@ class EventStream:
             position += b.table.num_rows
             rows_per_part[b.part] += batch.n_read
             self.n_read += batch.n_read
-            self.n_events += batch.events.num_rows
+            self.n_events += batch.canonical.num_rows
             self.n_rejected += batch.rejected.num_rows
             reasons = batch.rejected.column("reason").to_pylist() if batch.rejected.num_rows else []
             for r in reasons:
@@ -537,7 +554,9 @@ class EventStream:
                 text,
             )
         if self.n_rejected:
-            logger.info("%s: %d of %d rows rejected", self.source.label, self.n_rejected, self.n_read)
+            logger.info(
+                "%s: %d of %d rows rejected", self.source.label, self.n_rejected, self.n_read
+            )
         del multipart
 
     def reject_counts(self) -> dict[str, int]:
@@ -557,9 +576,16 @@ class _Context:
 
 def _frame(table: pa.Table, columns: list[str]) -> pd.DataFrame:
     """Columns of a raw batch as pandas (text as ``string``), index 0..n-1."""
-    sub = table.select([c for c in columns if c in table.column_names])
-    mapper = {pa.string(): _TEXT, pa.large_string(): _TEXT}.get
-    return sub.to_pandas(types_mapper=mapper)
+    data: dict[str, Any] = {}
+    for name in columns:
+        if name not in table.column_names:
+            continue
+        col = table.column(name)
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            data[name] = pd.arrays.ArrowStringArray(col)
+        else:
+            data[name] = col.to_pandas()
+    return pd.DataFrame(data, index=pd.RangeIndex(table.num_rows), copy=False)
 
 
 _TEXT = pd.StringDtype("pyarrow")
@@ -739,10 +765,10 @@ def _normalise(stream: EventStream, b: RawBatch, seen: DuplicateIds, position: i
         raw, f, b.xy, reason, detail, decimal_comma=stream.decimal_comma, extents=ctx.extents
     )
     day, end = check_dates(raw, f, reason, detail, orders=ctx.orders)
-    labels = rows.astype(str).astype(object)
-    if file is not None:
-        labels = labels + f" of {file}"
-    ids = check_event_ids(raw, f, rows, reason, detail, seen=seen, keys=keys, labels=labels)
+    suffix = "" if file is None else f" of {file}"
+    ids = check_event_ids(
+        raw, f, rows, reason, detail, seen=seen, keys=keys, label=lambda j: f"{rows[j]}{suffix}"
+    )
 
     good = reason == ""
     keep = np.flatnonzero(good)
@@ -757,8 +783,9 @@ def _normalise(stream: EventStream, b: RawBatch, seen: DuplicateIds, position: i
     raw_src = b.table.rename_columns(src_names)
     events = pa.Table.from_pandas(canonical, preserve_index=False)
     if file is not None:
-        events = events.append_column("source_file", pa.array([file] * len(keep), pa.large_string()))
-    events = _append(events, raw_src.filter(pa.array(good)))
+        events = events.append_column(
+            "source_file", pa.array([file] * len(keep), pa.large_string())
+        )
     rejected = pa.table(
         {
             "source_row": pa.array(rows[drop], pa.int64()),
@@ -771,7 +798,7 @@ def _normalise(stream: EventStream, b: RawBatch, seen: DuplicateIds, position: i
         rejected = rejected.append_column(
             "source_file", pa.array([file] * len(drop), pa.large_string())
         )
-    rejected = _append(rejected, raw_src.filter(pa.array(~good)))
+    rejected = _append(rejected, raw_src.take(pa.array(drop)))
     if b.malformed:
         rejected = _with_malformed(rejected, b, stream, raw_src.schema, file)
     n_read = n + len(b.malformed)
@@ -780,7 +807,9 @@ def _normalise(stream: EventStream, b: RawBatch, seen: DuplicateIds, position: i
             f"events from {source.label}: read {n_read} rows but kept {events.num_rows} + "
             f"rejected {rejected.num_rows}; please report this bug"
         )
-    return EventsBatch(events=events, rejected=rejected, n_read=n_read)
+    return EventsBatch(
+        canonical=events, source=raw_src, kept=keep, rejected=rejected, n_read=n_read
+    )
 
 
 def _append(table: pa.Table, other: pa.Table) -> pa.Table:

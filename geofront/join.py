@@ -254,7 +254,9 @@ class Joiner:
         self.crs = CRS.from_user_input(boundaries.crs)
         self.index = index if index is not None else boundaries_index(boundaries)
         self._labels = {
-            col: pa.array(boundaries.districts[col].astype(str).to_numpy(dtype=object), pa.large_string())
+            col: pa.array(
+                boundaries.districts[col].astype(str).to_numpy(dtype=object), pa.large_string()
+            )
             for col in ("province_id", "province", "district_id", "district")
         }
 
@@ -280,7 +282,9 @@ class Joiner:
         outside = np.flatnonzero(unit < 0)
         if len(outside) and self.snap_distance_m > 0:
             near = outside[self.index.maybe_near(x[outside], y[outside], self._margin())]
-            near_unit, nearest_m = _nearest(self.index, self.crs, lon[near], lat[near], self.snap_distance_m)
+            near_unit, nearest_m = _nearest(
+                self.index, self.crs, lon[near], lat[near], self.snap_distance_m
+            )
             ok = nearest_m <= self.snap_distance_m
             unit[near[ok]] = near_unit[ok]
             method[near[ok]] = _SNAPPED
@@ -310,7 +314,9 @@ class Joiner:
             empty = a.no_province if col.startswith("province") else a.no_district
             values = labels.take(k)
             if empty.any():
-                values = pc.if_else(pa.array(empty[a.keep]), pa.scalar(None, pa.large_string()), values)
+                values = pc.if_else(
+                    pa.array(empty[a.keep]), pa.scalar(None, pa.large_string()), values
+                )
             out[col] = values
         return out
 
@@ -330,7 +336,9 @@ class Joiner:
 
     def _margin(self) -> float:
         """The snap distance in CRS units, rounded up (inf when it cannot be bounded)."""
-        per_m = self.index.memo(("units_per_metre",), lambda: _units_per_metre(self.index, self.crs))
+        per_m = self.index.memo(
+            ("units_per_metre",), lambda: _units_per_metre(self.index, self.crs)
+        )
         return self.snap_distance_m * per_m
 
 

@@ -51,7 +51,8 @@ BATCH_ROWS = 500_000
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 _GLOB_CHARS = re.compile(r"[*?\[]")
-_MIN_BLOCK, _MAX_BLOCK = 1 << 20, 1 << 28
+#: Bytes per CSV parse block, also the longest row read.
+BLOCK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -144,9 +145,7 @@ def resolve_parts(path: str | os.PathLike[str], what: str = "events") -> tuple[P
     suffixes = {q.suffix.lower() for q in parts}
     kinds = {"csv" if s in CSV_SUFFIXES else "parquet" for s in suffixes}
     if len(kinds) > 1:
-        raise DataFileError(
-            f"{what} {text} mixes CSV and Parquet files: give parts of one format"
-        )
+        raise DataFileError(f"{what} {text} mixes CSV and Parquet files: give parts of one format")
     for q in parts:
         check_input_file(q, what)
     return parts
@@ -277,7 +276,9 @@ def _csv_batches(
 ) -> Iterator[RawBatch]:
     path = source.parts[part]
     names = list(source.names)
-    block = int(min(max(batch_rows * source.row_bytes, _MIN_BLOCK), _MAX_BLOCK))
+    # Small parse blocks: pyarrow parses a block in one thread, blocks in parallel; a
+    # row longer than a block (an unclosed quote, mostly) is refused with a clear line.
+    block = BLOCK_BYTES
     pending: list[tuple[int | None, str, int, int]] = []
 
     def on_bad_row(row: Any) -> str:
@@ -311,30 +312,48 @@ def _csv_batches(
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise _csv_error(path, exc, 0, block) from exc
     header_rows = 0 if source.headerless else 1
-    done = 0  # records delivered or malformed so far
+    good_done = 0  # good rows delivered so far
     bad_numbers: list[int] = []  # record numbers of malformed rows (known so far)
-    while True:
+    waiting: list[tuple[int, list[str], str]] = []  # malformed rows not yet delivered
+    held: list[pa.RecordBatch] = []
+    held_rows = 0
+    finished = False
+    while not finished:
         try:
             batch = reader.read_next_batch()
+            held.append(batch)
+            held_rows += batch.num_rows
         except StopIteration:
-            break
+            finished = True
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise _csv_error(path, exc, done, block) from exc
-        malformed = _malformed(pending, header_rows, names, source.delimiter, numbered)
+            raise _csv_error(path, exc, good_done + len(bad_numbers) + held_rows, block) from exc
+        new = _malformed(pending, header_rows, names, source.delimiter, numbered)
         pending.clear()
-        bad_numbers.extend(r for r, _, _ in malformed)
-        n = batch.num_rows
-        rows = _good_rows(done - len(bad_numbers) + len(malformed), n, bad_numbers)
-        done += n + len(malformed)
-        yield RawBatch(pa.Table.from_batches([batch]), part, rows, malformed)
-    malformed = _malformed(pending, header_rows, names, source.delimiter, numbered)
-    if malformed:  # met after the last batch
-        yield RawBatch(
-            pa.table({c: pa.array([], pa.string()) for c in include}),
-            part,
-            np.zeros(0, dtype=np.int64),
-            malformed,
+        bad_numbers.extend(r for r, _, _ in new)
+        waiting.extend(new)
+        if held_rows < batch_rows and not finished:
+            continue
+        table = (
+            pa.Table.from_batches(held).combine_chunks()  # one chunk: fast take and filter
+            if held
+            else pa.table({c: pa.array([], pa.string()) for c in include})
         )
+        held, held_rows = [], 0
+        start = 0
+        while table.num_rows - start >= batch_rows or (finished and start < table.num_rows):
+            n = min(batch_rows, table.num_rows - start)
+            rows = _good_rows(good_done, n, bad_numbers)
+            good_done += n
+            last = finished and start + n == table.num_rows
+            mine = [w for w in waiting if last or w[0] < rows[-1]]
+            waiting = [w for w in waiting if not (last or w[0] < rows[-1])]
+            yield RawBatch(table.slice(start, n), part, rows, mine)
+            start += n
+        if start < table.num_rows:  # a remainder waits for the next block
+            held, held_rows = [table.slice(start).to_batches()[0]], table.num_rows - start
+        elif finished and waiting:  # malformed rows after the last good row
+            yield RawBatch(table.slice(0, 0), part, np.zeros(0, dtype=np.int64), waiting)
+            waiting = []
 
 
 def _good_rows(n_good_before: int, n: int, bad: list[int]) -> np.ndarray:
@@ -421,9 +440,7 @@ def _open_parquet(label: str, parts: tuple[Path, ...]) -> Source:
     if column is not None and column not in schema.names:
         column = None
     names = tuple(n for n in schema.names if n != column and not n.startswith("__index_level_"))
-    return Source(
-        label=label, parts=parts, kind="parquet", names=names, geometry=column, geo=geo
-    )
+    return Source(label=label, parts=parts, kind="parquet", names=names, geometry=column, geo=geo)
 
 
 def _parquet_batches(
@@ -474,19 +491,28 @@ def _decode_points(
         valid = np.asarray(arr.is_valid())
         kind = np.where(valid & np.isfinite(x) & np.isfinite(y), 0, -1)
     else:
-        geoms = shapely.from_wkb(np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object))
-        kind = shapely.get_type_id(geoms)
-        kind = np.where(shapely.is_empty(geoms) & (kind >= 0), -1, kind)
-        x = np.where(kind == 0, shapely.get_x(geoms), np.nan)
-        y = np.where(kind == 0, shapely.get_y(geoms), np.nan)
-    crs_spec = spec.get("crs", "OGC:CRS84") if "crs" in spec else "OGC:CRS84"
+        fast = _wkb_points(arr)
+        if fast is not None:
+            x, y, kind = fast
+        else:
+            geoms = shapely.from_wkb(np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object))
+            kind = shapely.get_type_id(geoms)
+            kind = np.where(shapely.is_empty(geoms) & (kind >= 0), -1, kind)
+            x = np.where(kind == 0, shapely.get_x(geoms), np.nan)
+            y = np.where(kind == 0, shapely.get_y(geoms), np.nan)
+    # GeoParquet: no "crs" key means OGC:CRS84 (lon/lat); an explicit null, unknown
+    crs_spec = spec.get("crs", "OGC:CRS84")
     if crs_spec is None:
         raise CRSError(
             f"events file {path} has no CRS: write it with one (lon/lat data is EPSG:4326)"
         )
     from pyproj import CRS, Transformer
 
-    crs = CRS.from_user_input(crs_spec)
+    crs = (
+        CRS.from_json_dict(crs_spec)
+        if isinstance(crs_spec, dict)
+        else CRS.from_user_input(crs_spec)
+    )
     if not crs.equals(CRS.from_epsg(4326), ignore_axis_order=True):
         tr = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
         ok = kind == 0
@@ -496,6 +522,39 @@ def _decode_points(
             x[ok], y[ok] = x2, y2
     assert len(x) == n
     return x, y, kind.astype(np.int64)
+
+
+def _wkb_points(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(x, y, type id) of a WKB column made only of 2D points, without geometry objects.
+
+    None when some value is not a plain little- or big-endian 2D point (or is null):
+    the caller then decodes with shapely.
+    """
+    if arr.null_count or not len(arr):
+        return None
+    arr = arr.cast(pa.large_binary())
+    offsets = np.frombuffer(
+        arr.buffers()[1], dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8
+    )
+    if not (np.diff(offsets) == 21).all():
+        return None
+    start = int(offsets[0])
+    raw = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[start : start + 21 * len(arr)]
+    rec = raw.reshape(-1, 21)
+    order = rec[:, 0]
+    if (order == 1).all():
+        typ = rec[:, 1:5].copy().view("<u4").ravel()
+        xy = rec[:, 5:21].copy().view("<f8")
+    elif (order == 0).all():
+        typ = rec[:, 1:5].copy().view(">u4").ravel()
+        xy = rec[:, 5:21].copy().view(">f8").astype("<f8")
+    else:
+        return None
+    if not (typ == 1).all():
+        return None
+    x, y = xy[:, 0].copy(), xy[:, 1].copy()
+    kind = np.where(np.isnan(x) & np.isnan(y), -1, 0)  # POINT EMPTY is NaN NaN in WKB
+    return x, y, kind
 
 
 def _vector_batches(source: Source, part: int, batch_rows: int) -> Iterator[RawBatch]:

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 
 from geofront import datasets
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
     boundary_options,
     distance_option,
+    engine_options,
     events_format_option,
     input_path,
     load_boundaries_from_options,
     output_path,
 )
-from geofront.io import write_table
-from geofront.join import combine_rejects
 from geofront.schema import JOIN_METHODS, REJECT_REASONS
 
 
@@ -31,14 +28,16 @@ from geofront.schema import JOIN_METHODS, REJECT_REASONS
     "--output",
     type=output_path,
     default=None,
-    help="Joined events (.csv, .parquet, .gpkg, .geojson). Default: CSV on stdout.",
+    help="Joined events (.parquet: GeoParquet, fastest; .csv, .gpkg, .geojson). "
+    "Default: CSV on stdout.",
 )
 @events_format_option
 @click.option(
     "--rejects",
     type=output_path,
     default=None,
-    help="Write rejected rows (source row, reason, detail, original values) here.",
+    help="Write rejected rows (source row, reason, detail, original values) here "
+    "(.csv or .parquet).",
 )
 @distance_option(
     "--snap",
@@ -62,6 +61,7 @@ from geofront.schema import JOIN_METHODS, REJECT_REASONS
     default=None,
     help="CSV of actor -> side rules that override the default mapping.",
 )
+@engine_options
 @boundary_options
 @click.pass_context
 def command(
@@ -77,73 +77,75 @@ def command(
     date_col: str | None,
     id_col: str | None,
     sides: Path | None,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+    batch_rows: int,
     **kwargs: Any,
 ) -> None:
     """Join EVENTS (ACLED, UCDP GED or a generic CSV/vector file) to provinces and districts.
 
-    EVENTS may also be a bundled dataset name (see `geofront datasets`), e.g.
-    `geofront join seed-events -o joined.csv`. Every row is either joined or rejected with
-    a reason; a summary line on stderr gives the counts, which always add up.
+    EVENTS may also be a folder or a glob of parts of one export ('parts/*.csv'), or a
+    bundled dataset name (see `geofront datasets`), e.g. `geofront join seed-events -o
+    joined.csv`. Every row is either joined or rejected with a reason; a summary line on
+    stderr gives the counts, which always add up. Files of any size are read in batches
+    in bounded memory; GeoParquet (-o joined.parquet) is the fast output for large data.
+    With --engine dask, -o may name a folder, which receives one GeoParquet part per
+    partition.
     """
-    from geofront.events import read_events
-    from geofront.join import join_events
-
     boundaries = load_boundaries_from_options(kwargs)
     src = datasets.resolve(events)
-    read = read_events(
-        src,
-        format=fmt,
-        latitude=lat_col,
-        longitude=lon_col,
-        date=date_col,
-        event_id=id_col,
-        sides=sides,
-        progress=progress_enabled(ctx),
-    )
-    result = join_events(
-        read.events,
-        boundaries,
-        snap_distance_m=snap_m,
-        region_districts=region_districts,
-        progress=progress_enabled(ctx),
-    )
-    all_rejects = combine_rejects(read.rejected, result.rejected)
-    if rejects is not None:
-        write_table(all_rejects, rejects)
-    joined = for_output(result.joined)
-    if output is None:
-        pd.DataFrame(joined.drop(columns=[joined.geometry.name])).to_csv(
-            sys.stdout, index=False, lineterminator="\n", date_format="%Y-%m-%d"
+    options = {
+        "format": fmt,
+        "latitude": lat_col,
+        "longitude": lon_col,
+        "date": date_col,
+        "event_id": id_col,
+        "sides": sides,
+    }
+    if engine == "dask":
+        from geofront.scale import join_file_dask
+
+        run = join_file_dask(
+            src,
+            boundaries,
+            output=output,
+            rejects=rejects,
+            snap_distance_m=snap_m,
+            region_districts=region_districts,
+            batch_rows=batch_rows,
+            scheduler=scheduler,
+            workers=workers,
+            progress=progress_enabled(ctx),
+            **options,
         )
     else:
-        write_table(
-            joined.drop(columns=[joined.geometry.name])
-            if output.suffix.lower() == ".csv"
-            else joined,
-            output,
+        from geofront.engine import join_file
+
+        run = join_file(
+            src,
+            boundaries,
+            output=output,
+            rejects=rejects,
+            snap_distance_m=snap_m,
+            region_districts=region_districts,
+            batch_rows=batch_rows,
+            progress=progress_enabled(ctx),
+            **options,
         )
-    summary(ctx, summary_line(read.n_read, result.counts, all_rejects, rejects))
+    summary(ctx, summary_line(run.n_read, run.counts, rejects))
 
 
-def for_output(frame: Any) -> Any:
-    """Return a copy with categorical columns as plain text (portable across formats)."""
-    out = frame.copy()
-    for col in out.columns:
-        if isinstance(out[col].dtype, pd.CategoricalDtype):
-            out[col] = out[col].astype("string")
-    return out
-
-
-def summary_line(
-    n_read: int, counts: dict[str, int], rejects: pd.DataFrame, rejects_path: Path | None
-) -> str:
+def summary_line(n_read: int, counts: dict[str, int], rejects_path: Path | None) -> str:
     """``read N: joined J (within a, border b, ...); rejected R (reason n, ...)``."""
-    by_reason = rejects["reason"].value_counts() if len(rejects) else pd.Series(dtype=int)
-    reasons = ", ".join(f"{r} {int(by_reason[r])}" for r in REJECT_REASONS if r in by_reason)
-    methods = ", ".join(f"{m} {counts[m]}" for m in JOIN_METHODS)
-    line = f"read {n_read}: joined {counts['joined']} ({methods}); rejected {len(rejects)}" + (
-        f" ({reasons})" if reasons else ""
+    reasons = ", ".join(
+        f"{r} {counts[f'rejected_{r}']}" for r in REJECT_REASONS if counts.get(f"rejected_{r}", 0)
     )
-    if len(rejects) and rejects_path is None:
+    methods = ", ".join(f"{m} {counts[m]}" for m in JOIN_METHODS)
+    line = (
+        f"read {n_read}: joined {counts['joined']} ({methods}); rejected {counts['rejected']}"
+        + (f" ({reasons})" if reasons else "")
+    )
+    if counts["rejected"] and rejects_path is None:
         line += "; see why with --rejects FILE"
     return line
