@@ -190,6 +190,15 @@ class CellIndex:
             near[off] = ~(np.hypot(dx, dy) > distance)
         return near
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_memo"] = {}  # derived data (projections, trees) is rebuilt where needed
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        shapely.prepare(self.geoms)
+
     def memo(self, key: Any, make: Any) -> Any:
         """Return ``make()`` computed once per index (for derived data such as projections)."""
         with _LOCK:

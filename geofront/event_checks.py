@@ -271,14 +271,8 @@ class DuplicateIds:
         kept the id. ``keys``: a number per row, unique in the whole file, in file order;
         ``label(j)``: how row ``j`` is named in messages."""
         dup = np.zeros(len(ids), dtype=bool)
-        cand = np.flatnonzero(ok)
-        if len(self.suspects) == 0 or len(cand) == 0:
-            return dup, np.array([], dtype=object)
-        h = hash_strings(pa.array(ids.iloc[cand].array))
-        pos = np.minimum(np.searchsorted(self.suspects, h), len(self.suspects) - 1)
-        cand = cand[self.suspects[pos] == h]
         kept_by: list[Any] = []
-        for j, value in zip(cand, ids.iloc[cand].to_numpy(dtype=object), strict=True):
+        for j, value in self.candidates(ids, ok):
             key = int(keys[j])
             kept = self.first.get(value)
             if kept is None:
@@ -287,6 +281,16 @@ class DuplicateIds:
                 dup[j] = True
                 kept_by.append(kept[1])
         return dup, np.array(kept_by, dtype=object)
+
+    def candidates(self, ids: pd.Series, ok: np.ndarray) -> list[tuple[int, str]]:
+        """(row, id) of the good rows whose id hash is a suspect, in row order."""
+        cand = np.flatnonzero(ok)
+        if len(self.suspects) == 0 or len(cand) == 0:
+            return []
+        h = hash_strings(pa.array(ids.iloc[cand].array))
+        pos = np.minimum(np.searchsorted(self.suspects, h), len(self.suspects) - 1)
+        cand = cand[self.suspects[pos] == h]
+        return list(zip(cand.tolist(), ids.iloc[cand].to_numpy(dtype=object), strict=True))
 
 
 def hash_strings(values: pa.Array | pa.ChunkedArray) -> np.ndarray:

@@ -335,21 +335,42 @@ def iter_events(
     Parameters are those of :func:`read_events`, plus ``batch_rows`` (rows per batch).
     Errors about the file as a whole are raised here, before any batch.
     """
+    reader = _reader_for(
+        path,
+        format=format,
+        latitude=latitude,
+        longitude=longitude,
+        date=date,
+        event_id=event_id,
+        actor1=actor1,
+        actor2=actor2,
+        event_type=event_type,
+        fatalities=fatalities,
+        sides=sides,
+        batch_rows=batch_rows,
+    )
+    return EventStream(reader, progress=progress)
+
+
+def _reader_for(
+    path: str | os.PathLike[str],
+    *,
+    format: str = "auto",
+    batch_rows: int = BATCH_ROWS,
+    sides: pd.DataFrame | str | os.PathLike[str] | None = None,
+    **options: str | None,
+) -> EventReader:
+    """Open an events source and work out its layout (no pass over the rows yet)."""
     if format not in FORMATS:
         raise InputError(f"unknown events format {format!r}: choose one of {', '.join(FORMATS)}")
     if batch_rows < 1:
         raise InputError(f"batch size must be a positive number of rows, got {batch_rows}")
     target = datasets.resolve(os.fspath(path)) if isinstance(path, str) else path
-    options = {
-        "latitude": latitude,
-        "longitude": longitude,
-        "date": date,
-        "event_id": event_id,
-        "actor1": actor1,
-        "actor2": actor2,
-        "event_type": event_type,
-        "fatalities": fatalities,
-    }
+    names = ("latitude", "longitude", "date", "event_id", "actor1", "actor2", "event_type")
+    fields = {k: options.get(k) for k in (*names, "fatalities")}
+    unknown = sorted(set(options) - set(fields))
+    if unknown:
+        raise TypeError(f"unknown events option(s): {', '.join(unknown)}")
     rules = sides if isinstance(sides, pd.DataFrame) else read_side_mapping(sides)
     known = (
         {c.lower() for c in UCDP_GED_COLUMNS}
@@ -362,7 +383,7 @@ def iter_events(
         known_names=known,
         headerless_names=UCDP_GED_COLUMNS,
     )
-    return EventStream(source, format, options, rules, batch_rows=batch_rows, progress=progress)
+    return EventReader(source, format, fields, rules, batch_rows=batch_rows)
 
 
 @dataclass(frozen=True)
@@ -398,11 +419,12 @@ class EventsBatch:
         return _append(self.canonical, self.source.take(pa.array(self.kept)))
 
 
-class EventStream:
-    """Batches of canonical events from one source (see :func:`iter_events`).
+class EventReader:
+    """How to read one events source: its layout, rules and whole-file context.
 
-    Iterate once. Afterwards ``n_read``, ``n_events`` and ``n_rejected`` hold the totals
-    (``n_read == n_events + n_rejected``, checked) and :meth:`reject_counts` the reasons.
+    Picklable, so that the parts of a source can be read on other processes (the dask
+    engine). :meth:`scan_part` is the first pass over one part; :meth:`context` merges
+    the scans of all parts; :meth:`batches` is the second pass over one part.
     """
 
     def __init__(
@@ -413,7 +435,6 @@ class EventStream:
         rules: pd.DataFrame,
         *,
         batch_rows: int,
-        progress: bool,
     ) -> None:
         self.source = source
         self.rules = rules
@@ -428,120 +449,145 @@ class EventStream:
             has_geometry = self._vector_cache[0].xy is not None
         self.fmt = "ucdp" if source.headerless else _detect(names, format, label)
         self.fields = _fields(names, self.fmt, label, options, has_geometry=has_geometry)
-        self.columns = [str(c) for c in names.columns]
         self.decimal_comma = source.delimiter in (";", "\t")
-        self.n_read = self.n_events = self.n_rejected = 0
-        self._reasons: dict[str, int] = dict.fromkeys(schema.REJECT_REASONS, 0)
+        self.numbered = [False] * len(source.parts)
+        self.context: _Context | None = None
         self._fatalities: list[tuple[int, str, str]] = []  # (count, first row, text)
-        self._context = self._scan(progress)
-        self._started = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_fatalities"] = []
+        return state
+
+    def _raw(self, part: int, *, columns: list[str] | None = None) -> Iterator[RawBatch]:
+        if self._vector_cache is not None:
+            yield from (b for b in self._vector_cache if b.part == part)
+            return
+        yield from raw_batches(
+            self.source,
+            parts=[part],
+            columns=columns,
+            batch_rows=self.batch_rows,
+            numbered=self.numbered[part],
+        )
 
     # -- the first pass: what needs the whole file ------------------------------------
 
-    def _raw(self, *, columns: list[str] | None = None) -> Iterator[RawBatch]:
-        if self._vector_cache is not None:
-            yield from self._vector_cache
-            return
-        yield from raw_batches(
-            self.source, columns=columns, batch_rows=self.batch_rows, numbered=self._numbered
-        )
+    def scan_part(
+        self, part: int, *, counter: HashCounter | None = None, bar: Any = None
+    ) -> PartScan:
+        """What one part tells about the whole file (see :class:`PartScan`).
 
-    def _scan(self, progress: bool) -> _Context:
+        Id hashes go to ``counter`` when given (bounded memory), else into the result.
+        """
         f = self.fields
         keys = ("event_id", "latitude", "longitude", "country", "date", "date_end")
         cols = list(dict.fromkeys(str(f[k]) for k in keys if f.get(k)))
-        self._numbered = False
         try:
-            return self._scan_once(cols, progress)
+            return self._scan_part(part, cols, counter, bar)
         except NeedNumbers:
-            self._numbered = True  # malformed rows: parse in one thread to number them
-            return self._scan_once(cols, progress)
+            self.numbered[part] = True  # malformed rows: parse in one thread to number them
+            if counter is not None:
+                raise  # hashes already counted: the caller starts again
+            return self._scan_part(part, cols, counter, bar)
 
-    def _scan_once(self, cols: list[str], progress: bool) -> _Context:
+    def _scan_part(
+        self, part: int, cols: list[str], counter: HashCounter | None, bar: Any
+    ) -> PartScan:
         f = self.fields
         sample = SwapSample()
-        counter = HashCounter()
+        hashes: list[np.ndarray] = []
         slash = {k: (False, False, False) for k in ("date", "date_end") if f.get(k)}
-        position = 0
-        rows_per_part = [0] * len(self.source.parts)
-        with _rows_bar(progress, desc="scan", total=self._estimated_rows()) as bar:
-            for b in self._raw(columns=cols):
-                raw = _frame(b.table, cols)
-                m = len(raw)
-                positions = np.arange(position, position + m, dtype=np.int64)
-                position += m
-                rows_per_part[b.part] += m + len(b.malformed)
-                want = sample.wanted(positions)
-                sub = raw[want].reset_index(drop=True) if not want.all() else raw
-                reason = np.full(len(sub), "", dtype=object)
-                detail = np.full(len(sub), "", dtype=object)
-                xy = None if b.xy is None else tuple(a[want] for a in b.xy)
-                lat, lon, _, _ = parse_coordinates(
-                    sub,
-                    f,
-                    xy,
-                    reason,
-                    detail,
-                    decimal_comma=self.decimal_comma,  # type: ignore[arg-type]
-                )
-                country = sub[f["country"]] if f.get("country") else None
-                sample.add(positions[want], reason == "", country_keys(country, len(sub)), lat, lon)
-                for k in slash:
-                    stats = slash_stats(raw[f[k]]) if m else (False, False, False)
-                    slash[k] = tuple(x or y for x, y in zip(slash[k], stats, strict=True))  # type: ignore[assignment]
-                ids = event_ids(raw, f, b.rows)
-                counter.add(hash_strings(pa.array(ids.array)))
+        position = rows = 0
+        for b in self._raw(part, columns=cols):
+            raw = _frame(b.table, cols)
+            m = len(raw)
+            positions = np.arange(position, position + m, dtype=np.int64)
+            position += m
+            rows += m + len(b.malformed)
+            want = sample.wanted(positions)
+            sub = raw[want].reset_index(drop=True) if not want.all() else raw
+            reason = np.full(len(sub), "", dtype=object)
+            detail = np.full(len(sub), "", dtype=object)
+            xy = None if b.xy is None else tuple(a[want] for a in b.xy)
+            lat, lon, _, _ = parse_coordinates(
+                sub,
+                f,
+                xy,  # type: ignore[arg-type]
+                reason,
+                detail,
+                decimal_comma=self.decimal_comma,
+            )
+            country = sub[f["country"]] if f.get("country") else None
+            sample.add(positions[want], reason == "", country_keys(country, len(sub)), lat, lon)
+            for k in slash:
+                stats = slash_stats(raw[f[k]]) if m else (False, False, False)
+                slash[k] = tuple(x or y for x, y in zip(slash[k], stats, strict=True))  # type: ignore[assignment]
+            h = hash_strings(pa.array(event_ids(raw, f, b.rows).array))
+            if counter is not None:
+                counter.add(h)
+            else:
+                hashes.append(h)
+            if bar is not None:
                 bar.update(m + len(b.malformed))
+        return PartScan(
+            part=part,
+            rows=rows,
+            slash=slash,
+            sample=sample,
+            hashes=np.concatenate(hashes) if hashes else np.zeros(0, np.uint64),
+            numbered=self.numbered[part],
+        )
+
+    def set_context(self, scans: list[PartScan], suspects: np.ndarray) -> None:
+        """Merge the scans of all parts (in order) into the whole file's context."""
+        slash: dict[str, tuple[bool, bool, bool]] = {}
+        sample = SwapSample()
+        rows_per_part = [0] * len(self.source.parts)
+        for scan in scans:
+            for k, v in scan.slash.items():
+                old = slash.get(k, (False, False, False))
+                slash[k] = tuple(x or y for x, y in zip(old, v, strict=True))  # type: ignore[assignment]
+            sample.merge(scan.sample)
+            rows_per_part[scan.part] = scan.rows
+            self.numbered[scan.part] = scan.numbered
         if sum(rows_per_part) == 0:
             raise DataFileError(
                 f"events file {self.source.label} has a header but no data rows: "
                 "give a file with events"
             )
-        try:
-            suspects = counter.repeated()
-        finally:
-            counter.close()
-        return _Context(
+        self.context = _Context(
             orders={k: order_from_stats(v) for k, v in slash.items()},
             extents=sample.extents(),
-            suspects=suspects,
+            suspects=np.asarray(suspects, dtype=np.uint64),
             rows_per_part=rows_per_part,
         )
 
-    def _estimated_rows(self) -> int | None:
-        if self.source.kind != "csv":
-            return None
-        size = sum(p.stat().st_size for p in self.source.parts)
-        return int(size / self.source.row_bytes)
-
     # -- the second pass: checks and canonical columns, batch by batch -----------------
 
-    def __iter__(self) -> Iterator[EventsBatch]:
-        if self._started:
-            raise InputError("an event stream can be read only once: call iter_events again")
-        self._started = True
-        ctx = self._context
-        multipart = self.source.multipart
-        seen = DuplicateIds(ctx.suspects)
+    def batches(self, part: int, seen: DuplicateIds) -> Iterator[EventsBatch]:
+        """The checked batches of one part (``seen``: ids of the parts before)."""
         position = 0
-        rows_per_part = [0] * len(self.source.parts)
-        for b in self._raw():
-            batch = _normalise(self, b, seen, position)
+        for b in self._raw(part):
+            yield _normalise(self, b, seen, (part << 40) + position)
             position += b.table.num_rows
-            rows_per_part[b.part] += batch.n_read
-            self.n_read += batch.n_read
-            self.n_events += batch.canonical.num_rows
-            self.n_rejected += batch.rejected.num_rows
-            reasons = batch.rejected.column("reason").to_pylist() if batch.rejected.num_rows else []
-            for r in reasons:
-                self._reasons[r] = self._reasons.get(r, 0) + 1
-            yield batch
-        if rows_per_part != ctx.rows_per_part or self.n_events + self.n_rejected != self.n_read:
-            raise AccountingError(
-                f"events from {self.source.label}: the first pass read {sum(ctx.rows_per_part)} "
-                f"rows, the second {self.n_read} ({self.n_events} kept + {self.n_rejected} "
-                "rejected); was the file changed while being read? If not, please report this bug"
-            )
+
+    def first_good_rows(self, part: int) -> list[tuple[str, int, str]]:
+        """(id, key, label) of the good rows of ``part`` whose id may repeat.
+
+        The dask engine gathers these from every part to settle, before the second pass,
+        which row keeps each repeated id (the first good one).
+        """
+        assert self.context is not None
+        out: list[tuple[str, int, str]] = []
+        probe = _Probe(self.context.suspects)
+        for batch in self.batches(part, probe):
+            del batch
+        out.extend(probe.found)
+        return out
+
+    def warn_fatalities(self) -> None:
+        """Log, once for the whole file, the rows whose fatalities were unreadable."""
         if self._fatalities:
             count = sum(c for c, _, _ in self._fatalities)
             _, first_row, text = self._fatalities[0]
@@ -553,11 +599,102 @@ class EventStream:
                 first_row,
                 text,
             )
+            self._fatalities = []
+
+
+@dataclass
+class PartScan:
+    """The first pass over one part: its rows, slash-date statistics, coordinate sample,
+    id hashes (unless counted elsewhere) and whether malformed rows need numbering."""
+
+    part: int
+    rows: int
+    slash: dict[str, tuple[bool, bool, bool]]
+    sample: SwapSample
+    hashes: np.ndarray
+    numbered: bool
+
+
+class _Probe(DuplicateIds):
+    """Records the good rows with a suspect id instead of judging them."""
+
+    def __init__(self, suspects: np.ndarray) -> None:
+        super().__init__(suspects)
+        self.found: list[tuple[str, int, str]] = []
+
+    def mark(self, ids: pd.Series, keys: np.ndarray, ok: np.ndarray, label: Any) -> Any:
+        for j, value in self.candidates(ids, ok):
+            self.found.append((value, int(keys[j]), label(j)))
+        return np.zeros(len(ids), dtype=bool), np.array([], dtype=object)
+
+
+class EventStream:
+    """Batches of canonical events from one source (see :func:`iter_events`).
+
+    Iterate once. Afterwards ``n_read``, ``n_events`` and ``n_rejected`` hold the totals
+    (``n_read == n_events + n_rejected``, checked) and :meth:`reject_counts` the reasons.
+    """
+
+    def __init__(self, reader: EventReader, *, progress: bool) -> None:
+        self.reader = reader
+        self.source = reader.source
+        self.fmt = reader.fmt
+        self.fields = reader.fields
+        self.n_read = self.n_events = self.n_rejected = 0
+        self._reasons: dict[str, int] = dict.fromkeys(schema.REJECT_REASONS, 0)
+        self._started = False
+        parts = range(len(self.source.parts))
+        while True:
+            counter = HashCounter()
+            try:
+                with _rows_bar(progress, desc="scan", total=self._estimated_rows()) as bar:
+                    scans = [reader.scan_part(p, counter=counter, bar=bar) for p in parts]
+                reader.set_context(scans, counter.repeated())
+                break
+            except NeedNumbers:
+                continue  # a part needs numbering: scan again (it is now marked)
+            finally:
+                counter.close()
+
+    @property
+    def _context(self) -> _Context:
+        assert self.reader.context is not None
+        return self.reader.context
+
+    def _estimated_rows(self) -> int | None:
+        if self.source.kind != "csv":
+            return None
+        size = sum(p.stat().st_size for p in self.source.parts)
+        return int(size / self.source.row_bytes)
+
+    def __iter__(self) -> Iterator[EventsBatch]:
+        if self._started:
+            raise InputError("an event stream can be read only once: call iter_events again")
+        self._started = True
+        ctx = self._context
+        seen = DuplicateIds(ctx.suspects)
+        rows_per_part = [0] * len(self.source.parts)
+        for part in range(len(self.source.parts)):
+            for batch in self.reader.batches(part, seen):
+                rows_per_part[part] += batch.n_read
+                self.n_read += batch.n_read
+                self.n_events += batch.canonical.num_rows
+                self.n_rejected += batch.rejected.num_rows
+                if batch.rejected.num_rows:
+                    for r in batch.rejected.column("reason").to_pylist():
+                        self._reasons[r] = self._reasons.get(r, 0) + 1
+                yield batch
+        if rows_per_part != ctx.rows_per_part or self.n_events + self.n_rejected != self.n_read:
+            raise AccountingError(
+                f"events from {self.source.label}: the first pass read {sum(ctx.rows_per_part)} "
+                f"rows, the second {self.n_read} ({self.n_events} kept + {self.n_rejected} "
+                "rejected); was the file changed while being read? If not, please report this bug"
+            )
+        self.reader.warn_fatalities()
         if self.n_rejected:
             logger.info(
                 "%s: %d of %d rows rejected", self.source.label, self.n_rejected, self.n_read
             )
-        del multipart
 
     def reject_counts(self) -> dict[str, int]:
         """Rejected rows per reason (every reason listed, in order), once iterated."""
@@ -749,9 +886,10 @@ _COORDS = ["latitude", "longitude"]
 # --- normalisation ----------------------------------------------------------------
 
 
-def _normalise(stream: EventStream, b: RawBatch, seen: DuplicateIds, position: int) -> EventsBatch:
+def _normalise(stream: EventReader, b: RawBatch, seen: DuplicateIds, position: int) -> EventsBatch:
     """Check one raw batch and build its canonical events and its rejects."""
-    f, ctx, source = stream.fields, stream._context, stream.source
+    f, ctx, source = stream.fields, stream.context, stream.source
+    assert ctx is not None
     needed = list(dict.fromkeys(c for c in f.values() if c is not None))
     raw = _frame(b.table, needed)
     n = b.table.num_rows
@@ -819,7 +957,7 @@ def _append(table: pa.Table, other: pa.Table) -> pa.Table:
 
 
 def _with_malformed(
-    rejected: pa.Table, b: RawBatch, stream: EventStream, src_schema: pa.Schema, file: str | None
+    rejected: pa.Table, b: RawBatch, stream: EventReader, src_schema: pa.Schema, file: str | None
 ) -> pa.Table:
     """Add the batch's malformed rows (fields kept by position) and sort by source row."""
     names = list(stream.source.names)
@@ -871,7 +1009,7 @@ def _events_frame(
     lat: np.ndarray,
     lon: np.ndarray,
     rows: np.ndarray,
-    stream: EventStream,
+    stream: EventReader,
 ) -> pd.DataFrame:
     """Build the canonical columns for the kept rows."""
     rules = stream.rules

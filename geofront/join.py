@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ class JoinResult:
 
     joined: pd.DataFrame
     rejected: pd.DataFrame
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: Mapping[str, int] = field(default_factory=dict)
 
 
 def join_events(
@@ -90,7 +90,7 @@ def join_events(
     *,
     snap_distance_m: float = 2000.0,
     region_districts: bool = False,
-    geometry: bool = True,
+    geometry: bool | None = None,
     progress: bool = False,
 ) -> JoinResult:
     """Assign every event to one province and one district.
@@ -111,10 +111,10 @@ def join_events(
     region_districts : bool, default False
         Give region-precision events a district too (by their point) instead of only a
         province.
-    geometry : bool, default True
-        Give ``joined`` a point geometry (a GeoDataFrame). False returns a plain
-        DataFrame and makes no per-event geometry object at all (much less memory for
-        millions of events).
+    geometry : bool, optional
+        Give ``joined`` a point geometry (a GeoDataFrame; the default for a pandas
+        frame). False returns a plain DataFrame and makes no per-event geometry object
+        at all (much less memory for millions of events). A dask result has none.
     progress : bool, default False
         Show a progress bar over chunks of :data:`CHUNK_SIZE` events.
 
@@ -139,12 +139,21 @@ def join_events(
             region_districts=region_districts,
             geometry=geometry,
         )
+    joiner = Joiner(boundaries, snap_distance_m=snap_distance_m, region_districts=region_districts)
+    return join_with(
+        events, joiner, geometry=True if geometry is None else geometry, progress=progress
+    )
+
+
+def join_with(
+    events: pd.DataFrame, joiner: Joiner, *, geometry: bool = True, progress: bool = False
+) -> JoinResult:
+    """:func:`join_events` with a prepared :class:`Joiner` (its boundaries and options)."""
     missing = [c for c in _REQUIRED if c not in events.columns]
     if missing:
         raise SchemaError(
             f"events lack column(s) {', '.join(missing)}: read them with geofront.read_events"
         )
-    joiner = Joiner(boundaries, snap_distance_m=snap_distance_m, region_districts=region_districts)
     n = len(events)
     lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(dtype="float64")
     lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(dtype="float64")
@@ -514,27 +523,107 @@ def read_joined(path: str | Path) -> gpd.GeoDataFrame | None:
         if not is_joined(head):
             return None
         frame = pd.read_csv(src, dtype=str, keep_default_na=False, na_values=[""])
-        for col in _NUMERIC:
-            if col in frame.columns:
-                frame[col] = pd.to_numeric(frame[col], errors="raise")
         if "geometry" in frame.columns:
             frame = frame.drop(columns=["geometry"])
+        frame = restore_joined(frame)
         geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=WGS84)
-        out = gpd.GeoDataFrame(frame, geometry=geometry)
-    elif suffix in (".parquet", ".gpkg", ".geojson", ".json", ".shp", ".fgb"):
+        return gpd.GeoDataFrame(frame, geometry=geometry)
+    if suffix in (".parquet", ".gpkg", ".geojson", ".json", ".shp", ".fgb"):
         out = read_vector(src, what="events")
         if not is_joined(out):
             return None
-    else:
-        return None
+        return restore_joined(out)
+    return None
+
+
+def restore_joined(frame: pd.DataFrame) -> pd.DataFrame:
+    """The canonical dtypes of a joined table read back from a file (in place; returned).
+
+    Numbers (read from text in CSV) as numbers, dates as datetimes, ids and names as
+    strings, missing fatalities as 0.
+    """
+    for col in _NUMERIC:
+        if col in frame.columns and not pd.api.types.is_numeric_dtype(frame[col]):
+            frame[col] = pd.to_numeric(frame[col], errors="raise")
     for col in ("date", "date_end"):
-        if col in out.columns:
-            out[col] = pd.to_datetime(out[col])
+        if col in frame.columns:
+            frame[col] = pd.to_datetime(frame[col])
     for col in ("event_id", "province_id", "province", "district_id", "district"):
-        out[col] = out[col].astype("string")
-    if "fatalities" in out.columns:
-        out["fatalities"] = out["fatalities"].fillna(0).astype("int64")
-    return out
+        if col in frame.columns:
+            frame[col] = frame[col].astype("string")
+    if "fatalities" in frame.columns:
+        frame["fatalities"] = frame["fatalities"].fillna(0).astype("int64")
+    return frame
+
+
+def iter_joined(
+    path: str | Path, *, columns: list[str] | None = None, batch_rows: int = 500_000
+) -> Iterator[pd.DataFrame] | None:
+    """Batches of a table written by ``geofront join`` (None if ``path`` is not one).
+
+    GeoParquet and CSV are read ``batch_rows`` rows at a time, only ``columns`` (those
+    present); other formats are read whole (:func:`read_joined`) and cut.
+    """
+    from geofront.io import check_input_file
+
+    src = check_input_file(datasets.resolve(path), "events")
+    suffix = src.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            names = pq.read_schema(src).names
+        except Exception:  # not Parquet after all: let the readers say why
+            return None
+        if not all(c in names for c in JOIN_COLUMNS):
+            return None
+        wanted = [c for c in (columns or names) if c in names]
+        return _parquet_frames(src, wanted, batch_rows)
+    if suffix == ".csv":
+        head = pd.read_csv(src, nrows=0)
+        if not is_joined(head):
+            return None
+        wanted = [c for c in (columns or list(head.columns)) if c in head.columns]
+        return _csv_frames(src, list(head.columns), wanted, batch_rows)
+    table = read_joined(src)
+    if table is None:
+        return None
+    return (table.iloc[s : s + batch_rows] for s in range(0, max(len(table), 1), batch_rows))
+
+
+def _parquet_frames(src: Path, columns: list[str], batch_rows: int) -> Iterator[pd.DataFrame]:
+    import pyarrow.parquet as pq
+
+    for batch in pq.ParquetFile(src).iter_batches(batch_size=batch_rows, columns=columns):
+        yield restore_joined(batch.to_pandas())
+
+
+def _csv_frames(
+    src: Path, names: list[str], columns: list[str], batch_rows: int
+) -> Iterator[pd.DataFrame]:
+    import pyarrow.csv as pacsv
+
+    reader = pacsv.open_csv(
+        src,
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            include_columns=columns,
+            null_values=[""],
+            strings_can_be_null=True,
+        ),
+    )
+    held: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in reader:
+        held.append(batch)
+        rows += batch.num_rows
+        if rows >= batch_rows:
+            yield restore_joined(pa.Table.from_batches(held).to_pandas())
+            held, rows = [], 0
+    if held or rows == 0:
+        yield restore_joined(pa.Table.from_batches(held, schema=reader.schema).to_pandas())
 
 
 def combine_rejects(*frames: pd.DataFrame) -> pd.DataFrame:

@@ -252,17 +252,19 @@ def unique_names(header: list[str]) -> list[str]:
 def raw_batches(
     source: Source,
     *,
+    parts: list[int] | None = None,
     columns: list[str] | None = None,
     batch_rows: int = BATCH_ROWS,
     numbered: bool = False,
 ) -> Iterator[RawBatch]:
-    """Yield the rows of every part in order, in batches of about ``batch_rows``.
+    """Yield the rows of every part (or of ``parts``) in order, in batches of about
+    ``batch_rows``.
 
     ``columns`` limits CSV and Parquet reads to those columns (plus the geometry).
     ``numbered``: parse CSV in one thread so that malformed rows get their record
     numbers (set it when a first pass met some).
     """
-    for part in range(len(source.parts)):
+    for part in range(len(source.parts)) if parts is None else parts:
         if source.kind == "csv":
             yield from _csv_batches(source, part, columns, batch_rows, numbered)
         elif source.kind == "parquet":

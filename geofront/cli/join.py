@@ -26,7 +26,7 @@ from geofront.schema import JOIN_METHODS, REJECT_REASONS
 @click.option(
     "-o",
     "--output",
-    type=output_path,
+    type=click.Path(path_type=Path),
     default=None,
     help="Joined events (.parquet: GeoParquet, fastest; .csv, .gpkg, .geojson). "
     "Default: CSV on stdout.",
