@@ -248,20 +248,22 @@ def summarize_file(
     (DataFrame, int)
         The table of :func:`summarize` and the number of events counted.
     """
+    from geofront import datasets
     from geofront.join import iter_joined
-    from geofront.sources import BATCH_ROWS
+    from geofront.sources import BATCH_ROWS, resolve_parts
 
     _check_options(by, freq)
     rows = batch_rows or BATCH_ROWS
     parts: list[Partial] = []
     n_events = 0
     wanted = [*_unit_columns("district"), *needed_columns(by, freq), "actor1", "actor2"]
-    found = iter_joined(Path(path), columns=list(dict.fromkeys(wanted)), batch_rows=rows)
-    frames: Iterable[pd.DataFrame] = (
-        found
-        if found is not None
-        else _joined_on_the_way(path, boundaries, snap_distance_m, rows, progress, read_options)
-    )
+    columns = list(dict.fromkeys(wanted))
+    files = resolve_parts(datasets.resolve(path) if isinstance(path, str) else path)
+    frames: Iterable[pd.DataFrame]
+    if iter_joined(files[0], columns=columns, batch_rows=rows) is not None:
+        frames = _joined_parts(files, columns, rows)
+    else:
+        frames = _joined_on_the_way(path, boundaries, snap_distance_m, rows, progress, read_options)
     for frame in frames:
         missing = [c for c in needed_columns(by, freq) if c not in frame.columns]
         if missing:
@@ -271,6 +273,17 @@ def summarize_file(
         parts.append(partial_counts(frame, by=by, freq=freq))
         n_events += len(frame)
     return finish(parts, boundaries, by=by, freq=freq), n_events
+
+
+def _joined_parts(parts: Iterable[Path], columns: list[str], rows: int) -> Iterable[pd.DataFrame]:
+    from geofront.errors import DataFileError
+    from geofront.join import iter_joined
+
+    for part in parts:
+        frames = iter_joined(part, columns=columns, batch_rows=rows)
+        if frames is None:
+            raise DataFileError(f"{part} is not a joined table like the other parts: join it first")
+        yield from frames
 
 
 def _joined_on_the_way(
