@@ -378,7 +378,7 @@ def _to_float(
     if fast:
         try:
             cleaned = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), arr)
-            values = np.asarray(
+            values = np.array(  # a copy: Arrow's buffer is read-only
                 pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False), dtype=float
             )
         except pa.ArrowInvalid:

@@ -341,6 +341,7 @@ def _csv_batches(
             else pa.table({c: pa.array([], pa.string()) for c in include})
         )
         held, held_rows = [], 0
+        _check_fields(table, path, good_done, bad_numbers)
         start = 0
         while table.num_rows - start >= batch_rows or (finished and start < table.num_rows):
             n = min(batch_rows, table.num_rows - start)
@@ -356,6 +357,40 @@ def _csv_batches(
         elif finished and waiting:  # malformed rows after the last good row
             yield RawBatch(table.slice(0, 0), part, np.zeros(0, dtype=np.int64), waiting)
             waiting = []
+
+
+#: A field longer than this, or holding more line breaks, is taken for a quote opened
+#: and never closed (it swallows the rows after it).
+MAX_FIELD_BYTES = BLOCK_BYTES
+MAX_FIELD_LINES = 200
+
+
+def _check_fields(table: pa.Table, path: Path, good_before: int, bad: list[int]) -> None:
+    """Refuse a batch with a field no event has: an unclosed quote, mostly."""
+    import pyarrow.compute as pc
+
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        if not len(col):
+            continue
+        lengths = pc.binary_length(col)
+        longest = pc.max(lengths).as_py() or 0
+        if longest <= 4096:
+            continue
+        lines = pc.count_substring(col, "\n")
+        at = None
+        if longest > MAX_FIELD_BYTES:
+            at = int(np.argmax(np.asarray(lengths)))
+            what = f"is {longest / 2**20:.1f} MiB long"
+        elif (pc.max(lines).as_py() or 0) > MAX_FIELD_LINES:
+            at = int(np.argmax(np.asarray(lines)))
+            what = f"spans {pc.max(lines).as_py() + 1} lines"
+        if at is not None:
+            row = int(_good_rows(good_before + at, 1, bad)[0])
+            raise DataFileError(
+                f"events file {path}: field {name} of source row {row} {what}, which no "
+                'event has; most likely a quote (") opens it and is never closed: close it '
+                "or remove it and retry"
+            )
 
 
 def _good_rows(n_good_before: int, n: int, bad: list[int]) -> np.ndarray:
