@@ -20,6 +20,7 @@ import contextlib
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,8 +126,8 @@ def join_file(
         rej = stack.enter_context(BatchWriter(rejects, geometry=False)) if rejects else None
         bar = stack.enter_context(_bar(progress, total))
         for batch in stream:
-            joined, rejected, counts = join_batch(batch, joiner)
-            out.write(joined)
+            make, rejected, counts = _join_batch(batch, joiner)
+            out.write(make)  # the rows are gathered in the writer's thread
             if rej is not None:
                 rej.write(rejected)
             run.n_read += batch.n_read
@@ -160,6 +161,14 @@ def join_batch(batch: EventsBatch, joiner: Joiner) -> tuple[pa.Table, pa.Table, 
     ``joined`` has the columns of :attr:`geofront.join.JoinResult.joined` (without
     geometry; ``join_method`` as text); ``rejected`` is sorted by source row.
     """
+    make, rejected, counts = _join_batch(batch, joiner)
+    return make(), rejected, counts
+
+
+def _join_batch(
+    batch: EventsBatch, joiner: Joiner
+) -> tuple[Callable[[], pa.Table], pa.Table, dict[str, int]]:
+    """:func:`join_batch`, the joined table left to make (by a writer thread)."""
     c = batch.canonical
     lon = np.asarray(c.column("longitude").to_numpy(), dtype="float64")
     lat = np.asarray(c.column("latitude").to_numpy(), dtype="float64")
@@ -171,15 +180,18 @@ def join_batch(batch: EventsBatch, joiner: Joiner) -> tuple[pa.Table, pa.Table, 
         country=np.asarray(pc.fill_null(pc.equal(precision, "country"), False)),
     )
     kept = np.flatnonzero(a.keep)
-    joined = c.take(pa.array(kept))
-    src = batch.source.take(pa.array(batch.kept[kept]))
-    for name, col in zip(src.column_names, src.columns, strict=True):
-        joined = joined.append_column(name, col)
-    for name, values in joiner.unit_columns(a).items():
-        joined = joined.append_column(name, values)
-    methods = pa.array(list(JOIN_METHODS), pa.large_string())
-    joined = joined.append_column("join_method", methods.take(pa.array(a.method[kept])))
-    joined = joined.append_column("snap_distance_m", pa.array(a.snap_m[kept], pa.float64()))
+    units = joiner.unit_columns(a)
+
+    def make() -> pa.Table:
+        joined = c.take(pa.array(kept))
+        src = batch.source.take(pa.array(batch.kept[kept]))
+        for name, col in zip(src.column_names, src.columns, strict=True):
+            joined = joined.append_column(name, col)
+        for name, values in units.items():
+            joined = joined.append_column(name, values)
+        methods = pa.array(list(JOIN_METHODS), pa.large_string())
+        joined = joined.append_column("join_method", methods.take(pa.array(a.method[kept])))
+        return joined.append_column("snap_distance_m", pa.array(a.snap_m[kept], pa.float64()))
 
     out = a.rejected
     join_rej = pa.table(
@@ -218,7 +230,7 @@ def join_batch(batch: EventsBatch, joiner: Joiner) -> tuple[pa.Table, pa.Table, 
             f"a batch of {batch.n_read} rows gave {counts['joined']} joined + "
             f"{counts['rejected']} rejected; please report this bug"
         )
-    return joined, rejected, counts
+    return make, rejected, counts
 
 
 class _bar:

@@ -82,6 +82,7 @@ from geofront.sources import (
     RawBatch,
     Source,
     open_source,
+    prefetch,
     raw_batches,
 )
 
@@ -463,12 +464,14 @@ class EventReader:
         if self._vector_cache is not None:
             yield from (b for b in self._vector_cache if b.part == part)
             return
-        yield from raw_batches(
-            self.source,
-            parts=[part],
-            columns=columns,
-            batch_rows=self.batch_rows,
-            numbered=self.numbered[part],
+        yield from prefetch(
+            raw_batches(
+                self.source,
+                parts=[part],
+                columns=columns,
+                batch_rows=self.batch_rows,
+                numbered=self.numbered[part],
+            )
         )
 
     # -- the first pass: what needs the whole file ------------------------------------
@@ -911,15 +914,14 @@ def _normalise(stream: EventReader, b: RawBatch, seen: DuplicateIds, position: i
     good = reason == ""
     keep = np.flatnonzero(good)
     drop = np.flatnonzero(~good)
-    canonical = _events_frame(raw, f, stream.fmt, keep, ids, day, end, lat, lon, rows, stream)
-    if len(canonical) != len(keep):
+    events = _events_frame(raw, f, stream.fmt, keep, ids, day, end, lat, lon, rows, stream)
+    if events.num_rows != len(keep):
         raise AccountingError(
             f"events from {source.label}: read {n + len(b.malformed)} rows but kept "
-            f"{len(canonical)} + rejected {len(drop) + len(b.malformed)}; please report this bug"
+            f"{events.num_rows} + rejected {len(drop) + len(b.malformed)}; please report this bug"
         )
     src_names = [schema.SOURCE_PREFIX + str(c) for c in b.table.column_names]
     raw_src = b.table.rename_columns(src_names)
-    events = pa.Table.from_pandas(canonical, preserve_index=False)
     if file is not None:
         events = events.append_column(
             "source_file", pa.array([file] * len(keep), pa.large_string())
@@ -1010,12 +1012,17 @@ def _events_frame(
     lon: np.ndarray,
     rows: np.ndarray,
     stream: EventReader,
-) -> pd.DataFrame:
-    """Build the canonical columns for the kept rows."""
+) -> pa.Table:
+    """Build the canonical columns for the kept rows (positions ``keep``), as Arrow.
+
+    Columns are made for every row of the batch and the kept ones selected once at the
+    end: one Arrow filter instead of selecting each source column first.
+    """
     rules = stream.rules
-    needed = list(dict.fromkeys(c for c in f.values() if c is not None))
-    sub = raw[needed].iloc[keep].reset_index(drop=True)
-    m = len(keep)
+    m = len(raw)
+    mask = np.zeros(m, dtype=bool)
+    mask[keep] = True
+    sub = raw
 
     def text(key: str) -> pd.Series:
         col = f.get(key)
@@ -1042,18 +1049,18 @@ def _events_frame(
         )
         event_type = text("event_type")
     actor1, actor2 = text("actor1"), text("actor2")
-    dates = pd.Series(day[keep])
+    dates = pd.Series(day)
     if f.get("fatalities"):
         deaths, unreadable = parse_counts(sub[f["fatalities"]])
         with np.errstate(invalid="ignore"):
             negative = deaths < 0
         fatalities = np.where(np.isfinite(deaths) & ~negative, deaths, 0).astype(np.int64)
-        if unreadable.any() or negative.any():
-            bad = np.flatnonzero(unreadable | negative)
+        bad = np.flatnonzero((unreadable | negative) & mask)  # among the kept rows
+        if len(bad):
             stream._fatalities.append(  # warned about once, for the whole file
                 (
                     len(bad),
-                    str(int(rows[keep][bad[0]])),
+                    str(int(rows[bad[0]])),
                     str(text_column(sub, f["fatalities"], m).iloc[bad[0]]),
                 )
             )
@@ -1061,9 +1068,9 @@ def _events_frame(
         fatalities = np.zeros(m, dtype=np.int64)
     out = pd.DataFrame(
         {
-            "event_id": ids.iloc[keep].reset_index(drop=True),
-            "date": day[keep].astype("datetime64[us]"),
-            "date_end": end[keep].astype("datetime64[us]"),
+            "event_id": ids.reset_index(drop=True),
+            "date": day.astype("datetime64[us]"),
+            "date_end": end.astype("datetime64[us]"),
             "date_precision": date_precision,
             "event_type": event_type,
             "sub_event_type": text("sub_event_type"),
@@ -1073,13 +1080,14 @@ def _events_frame(
             "side2": sides_for(actor2, rules, dates=dates),
             "fatalities": fatalities,
             "location_precision": location_precision,
-            "latitude": lat[keep].astype("float64"),
-            "longitude": lon[keep].astype("float64"),
+            "latitude": lat.astype("float64"),
+            "longitude": lon.astype("float64"),
             "source_dataset": _labels(np.zeros(m, dtype=np.int64), [fmt]),
-            "source_row": rows[keep],
+            "source_row": rows,
         }
     )
-    return out[list(schema.EVENT_COLUMNS)]
+    table = pa.Table.from_pandas(out[list(schema.EVENT_COLUMNS)], preserve_index=False)
+    return table.filter(pa.array(mask)) if not mask.all() else table
 
 
 def _coded(sub: pd.DataFrame, col: str | None, codes: dict[int, str], default: str) -> pd.Series:

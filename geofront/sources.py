@@ -635,6 +635,52 @@ def _vector_batches(source: Source, part: int, batch_rows: int) -> Iterator[RawB
         )
 
 
+def prefetch(items: Iterator[Any], *, depth: int = 1) -> Iterator[Any]:
+    """Yield ``items``, produced ``depth`` ahead in a background thread.
+
+    Reading a batch (Arrow parses with the GIL released) then overlaps with the work
+    done on the previous one. Errors are raised where the item would have been; closing
+    the generator stops the thread.
+    """
+    import queue
+    import threading
+
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        box.put(("item", item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(("end", None))
+        except BaseException as exc:  # handed to the consumer
+            box.put(("error", exc))
+
+    thread = threading.Thread(target=run, name="geofront-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = box.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        while thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                box.get(timeout=0.1)
+        thread.join()
+
+
 # --- counting id hashes in bounded memory ------------------------------------------------
 
 

@@ -25,6 +25,7 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -128,24 +129,29 @@ class BatchWriter:
 
     # -- writing -------------------------------------------------------------------------
 
-    def write(self, table: pa.Table) -> None:
+    def write(self, table: pa.Table | Callable[[], pa.Table]) -> None:
         """Append rows (same columns every time; the first table fixes the types).
 
         The encoding and writing happen in a background thread while the caller
         prepares the next batch (at most one batch waits); an error there is raised by
-        the next call.
+        the next call. ``table`` may be a function making the table: it then runs in
+        that thread too (gathering the rows of a batch is work worth moving off the
+        caller's thread).
         """
+        if self.kind in ("csv", "parquet", "gpkg"):
+            self._submit(table)
+        else:
+            self._held.append(self._typed(table() if callable(table) else table))
+
+    def _typed(self, table: pa.Table) -> pa.Table:
         if self._schema is None:
             self._schema = table.schema.remove_metadata()
         elif table.schema.remove_metadata() != self._schema:
             table = table.cast(self._schema)
         self.rows += table.num_rows
-        if self.kind in ("csv", "parquet", "gpkg"):
-            self._submit(table)
-        else:
-            self._held.append(table)
+        return table
 
-    def _submit(self, table: pa.Table) -> None:
+    def _submit(self, table: pa.Table | Callable[[], pa.Table]) -> None:
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -162,7 +168,8 @@ class BatchWriter:
             self._pool.shutdown(wait=True)
             self._pool = None
 
-    def _write_now(self, table: pa.Table) -> None:
+    def _write_now(self, make: pa.Table | Callable[[], pa.Table]) -> None:
+        table = self._typed(make() if callable(make) else make)
         if self.kind == "csv":
             self._write_csv(table)
         elif self.kind == "parquet":
@@ -237,7 +244,7 @@ class BatchWriter:
             if self._sink is None:  # nothing written: still an empty table with a header
                 if self._schema is None:
                     raise OutputError(f"nothing to write to {self.dest}")
-                self.write(self._schema.empty_table())
+                self._write_now(self._schema.empty_table())
             return
         import geopandas as gpd
 

@@ -152,7 +152,7 @@ def test_csv_to_stdout(capsys, afghanistan):
 def test_a_failure_midway_leaves_no_partial_output(dirty, afghanistan, tmp_path, monkeypatch):
     out, rej = tmp_path / "j.parquet", tmp_path / "r.csv"
     out.write_bytes(b"precious")
-    real = engine_mod.join_batch
+    real = engine_mod._join_batch
     calls = []
 
     def failing(batch, joiner):
@@ -161,7 +161,7 @@ def test_a_failure_midway_leaves_no_partial_output(dirty, afghanistan, tmp_path,
             raise RuntimeError("disk on fire")
         return real(batch, joiner)
 
-    monkeypatch.setattr(engine_mod, "join_batch", failing)
+    monkeypatch.setattr(engine_mod, "_join_batch", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         join_file(dirty, afghanistan, output=out, rejects=rej, batch_rows=200)
     assert out.read_bytes() == b"precious"
@@ -169,14 +169,14 @@ def test_a_failure_midway_leaves_no_partial_output(dirty, afghanistan, tmp_path,
 
 
 def test_lost_rows_are_an_accounting_error(dirty, afghanistan, tmp_path, monkeypatch):
-    real = engine_mod.join_batch
+    real = engine_mod._join_batch
 
     def losing(batch, joiner):
         joined, rejected, counts = real(batch, joiner)
         counts["joined"] -= 1
         return joined, rejected, counts
 
-    monkeypatch.setattr(engine_mod, "join_batch", losing)
+    monkeypatch.setattr(engine_mod, "_join_batch", losing)
     with pytest.raises(AccountingError, match="lost rows"):
         join_file(dirty, afghanistan, output=tmp_path / "j.parquet", batch_rows=1000)
     assert not (tmp_path / "j.parquet").exists()
