@@ -183,8 +183,12 @@ def _join_batch(
     units = joiner.unit_columns(a)
 
     def make() -> pa.Table:
-        joined = c.take(pa.array(kept))
-        src = batch.source.take(pa.array(batch.kept[kept]))
+        # boolean filters, not takes: the columns are chunked as parsed (no copy to
+        # combine them), and a filter copies runs of rows at once
+        joined = c.filter(pa.array(a.keep))
+        rows = np.zeros(batch.source.num_rows, dtype=bool)
+        rows[batch.kept[kept]] = True
+        src = batch.source.filter(pa.array(rows))
         for name, col in zip(src.column_names, src.columns, strict=True):
             joined = joined.append_column(name, col)
         for name, values in units.items():

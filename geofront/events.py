@@ -417,7 +417,9 @@ class EventsBatch:
     @property
     def events(self) -> pa.Table:
         """The good rows: canonical then ``src_*`` columns (as in :attr:`EventsRead.events`)."""
-        return _append(self.canonical, self.source.take(pa.array(self.kept)))
+        rows = np.zeros(self.source.num_rows, dtype=bool)
+        rows[self.kept] = True
+        return _append(self.canonical, self.source.filter(pa.array(rows)))
 
 
 class EventReader:
@@ -938,7 +940,7 @@ def _normalise(stream: EventReader, b: RawBatch, seen: DuplicateIds, position: i
         rejected = rejected.append_column(
             "source_file", pa.array([file] * len(drop), pa.large_string())
         )
-    rejected = _append(rejected, raw_src.take(pa.array(drop)))
+    rejected = _append(rejected, raw_src.filter(pa.array(~good)))
     if b.malformed:
         rejected = _with_malformed(rejected, b, stream, raw_src.schema, file)
     n_read = n + len(b.malformed)

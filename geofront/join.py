@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -278,26 +279,35 @@ class Joiner:
         country: np.ndarray,
         progress: bool = False,
     ) -> Assignment:
-        """Join points (WGS 84, finite) with the given precision flags."""
+        """Join points (WGS 84, finite) with the given precision flags.
+
+        Works chunk by chunk (:data:`CHUNK_SIZE` points): temporaries stay small.
+        """
         n = len(lon)
-        unit = np.full(n, -1, dtype=np.int64)
-        method = np.zeros(n, dtype=np.int8)
+        unit = np.empty(n, dtype=np.int64)
+        method = np.empty(n, dtype=np.int8)
         snap = np.zeros(n)
-        x, y = _to_crs(lon, lat, self.crs)
+        swapped = np.zeros(n, dtype=bool)
+        margin = self._margin() if self.snap_distance_m > 0 else 0.0
         for start, stop in _chunks(n, progress=progress, desc="join"):
-            u, border = self.index.covering(x[start:stop], y[start:stop])
+            lo, la = lon[start:stop], lat[start:stop]
+            x, y = _to_crs(lo, la, self.crs)
+            u, border = self.index.covering(x, y)
+            m = np.where(border, _BORDER, _WITHIN).astype(np.int8)
+            outside = np.flatnonzero(u < 0)
+            if len(outside) and self.snap_distance_m > 0:
+                near = outside[self.index.maybe_near(x[outside], y[outside], margin)]
+                near_unit, nearest_m = _nearest(
+                    self.index, self.crs, lo[near], la[near], self.snap_distance_m
+                )
+                ok = nearest_m <= self.snap_distance_m
+                u[near[ok]] = near_unit[ok]
+                m[near[ok]] = _SNAPPED
+                snap[start + near[ok]] = np.round(nearest_m[ok], 1)
             unit[start:stop] = u
-            method[start:stop] = np.where(border, _BORDER, _WITHIN)
-        outside = np.flatnonzero(unit < 0)
-        if len(outside) and self.snap_distance_m > 0:
-            near = outside[self.index.maybe_near(x[outside], y[outside], self._margin())]
-            near_unit, nearest_m = _nearest(
-                self.index, self.crs, lon[near], lat[near], self.snap_distance_m
-            )
-            ok = nearest_m <= self.snap_distance_m
-            unit[near[ok]] = near_unit[ok]
-            method[near[ok]] = _SNAPPED
-            snap[near[ok]] = np.round(nearest_m[ok], 1)
+            method[start:stop] = m
+            out = np.flatnonzero(u < 0)
+            swapped[start + out] = self._swapped(lo[out], la[out])
         keep = unit >= 0
         no_district = country | (region & (not self.region_districts))
         if not self.region_districts:
@@ -312,8 +322,18 @@ class Joiner:
             no_province=country,
             no_district=no_district,
             rejected=rejected,
-            detail=self._outside_detail(lon[rejected], lat[rejected]),
+            detail=self._outside_detail(swapped[rejected]),
         )
+
+    def _swapped(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Whether swapping latitude and longitude would put each point in a district."""
+        out = np.zeros(len(lon), dtype=bool)
+        can = np.flatnonzero(np.abs(lon) <= 90)
+        if len(can):
+            sx, sy = _to_crs(lat[can], lon[can], self.crs)
+            inside, _ = self.index.covering(sx, sy)
+            out[can[inside >= 0]] = True
+        return out
 
     def unit_columns(self, a: Assignment) -> dict[str, pa.Array]:
         """``province_id``, ``province``, ``district_id``, ``district`` of joined events."""
@@ -329,19 +349,15 @@ class Joiner:
             out[col] = values
         return out
 
-    def _outside_detail(self, lon: np.ndarray, lat: np.ndarray) -> pa.Array:
+    def _outside_detail(self, swapped: np.ndarray) -> pa.Array:
         base = (
             f"outside all boundaries: more than {self.snap_distance_m / 1000:g} km (the snap "
             "distance) from every unit"
         )
-        swapped = np.zeros(len(lon), dtype=np.int64)
-        if len(lon):
-            # would swapping latitude and longitude put the point inside?
-            sx, sy = _to_crs(lat, np.clip(lon, -90, 90), self.crs)
-            inside_swapped, _ = self.index.covering(sx, sy)
-            swapped[(np.abs(lon) <= 90) & (inside_swapped >= 0)] = 1
-        labels = pa.array([base, base + "; looks like latitude and longitude are swapped"])
-        return labels.take(pa.array(swapped))
+        labels = pa.array(
+            [base, base + "; looks like latitude and longitude are swapped"], pa.large_string()
+        )
+        return labels.take(pa.array(swapped.astype(np.int64)))
 
     def _margin(self) -> float:
         """The snap distance in CRS units, rounded up (inf when it cannot be bounded)."""
@@ -450,42 +466,66 @@ def _nearest(
 
 
 class _Rings:
-    """The districts in one UTM zone: prepared polygons and an index of ring segments."""
+    """The districts in one UTM zone: polygons, and the segments of their rings.
+
+    Segments are indexed per polygon, lazily, for the polygons some point comes near:
+    a join usually snaps points near the outer border only.
+    """
 
     def __init__(self, index: CellIndex, crs: CRS, utm: CRS) -> None:
         polys = np.asarray(gpd.GeoSeries(index.geoms, crs=crs).to_crs(utm).array, dtype=object)
-        shapely.prepare(polys)
-        parts, part_poly = shapely.get_parts(shapely.boundary(polys), return_index=True)
-        coords, part = shapely.get_coordinates(parts, return_index=True)
-        same = part[1:] == part[:-1]  # consecutive vertices of one ring: a segment
         self.polys = polys
-        self.segments = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], 1))
-        self.segment_poly = part_poly[part[:-1][same]]
-        self.tree = shapely.STRtree(self.segments)
+        self.boxes = shapely.STRtree(shapely.envelope(polys))
+        self._segments: dict[int, tuple[np.ndarray, shapely.STRtree]] = {}
+        self._lock = threading.Lock()
+
+    def _of(self, p: int) -> tuple[np.ndarray, shapely.STRtree]:
+        with self._lock:
+            found = self._segments.get(p)
+            if found is None:
+                coords, ring = shapely.get_coordinates(
+                    shapely.get_parts(shapely.boundary(self.polys[p])), return_index=True
+                )
+                same = ring[1:] == ring[:-1]  # consecutive vertices of one ring: a segment
+                segs = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], 1))
+                shapely.prepare(self.polys[p])
+                found = self._segments[p] = (segs, shapely.STRtree(segs))
+            return found
 
     def within(
         self, x: np.ndarray, y: np.ndarray, distance: float
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(point, polygon, distance) for every polygon within ``distance`` of a point."""
-        pts = shapely.points(x, y)
-        pt_i, seg_i = self.tree.query(pts, predicate="dwithin", distance=distance)
-        d = shapely.distance(pts[pt_i], self.segments[seg_i])
-        pairs = pd.DataFrame({"pt": pt_i, "poly": self.segment_poly[seg_i], "d": d})
-        best = pairs.groupby(["pt", "poly"], sort=True)["d"].min()
-        pt_u = best.index.get_level_values("pt").to_numpy()
-        poly_u = best.index.get_level_values("poly").to_numpy()
-        dist = best.to_numpy(dtype="float64").copy()
-        # a point inside a polygon (possible after reprojection, right at an edge) is at 0
-        for p in np.unique(poly_u):
-            m = np.flatnonzero(poly_u == p)
-            inside = shapely.intersects_xy(self.polys[p], x[pt_u[m]], y[pt_u[m]])
-            dist[m[inside]] = 0.0
-        return pt_u, poly_u, dist
+        near = shapely.box(x - distance, y - distance, x + distance, y + distance)
+        pt_c, poly_c = self.boxes.query(near)
+        out_pt, out_poly, out_d = [], [], []
+        for p in np.unique(poly_c):
+            pts_i = np.unique(pt_c[poly_c == p])
+            segs, tree = self._of(int(p))
+            pts = shapely.points(x[pts_i], y[pts_i])
+            local, seg_i = tree.query(pts, predicate="dwithin", distance=distance)
+            if len(local) == 0:
+                continue
+            d = shapely.distance(pts[local], segs[seg_i])
+            best = pd.Series(d).groupby(local).min()
+            hit = best.index.to_numpy()
+            dist = best.to_numpy(dtype="float64").copy()
+            # inside the polygon (possible after reprojection, right at an edge): 0
+            inside = shapely.intersects_xy(self.polys[p], x[pts_i[hit]], y[pts_i[hit]])
+            dist[inside] = 0.0
+            out_pt.append(pts_i[hit])
+            out_poly.append(np.full(len(hit), p, dtype=np.int64))
+            out_d.append(dist)
+        if not out_pt:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        return np.concatenate(out_pt), np.concatenate(out_poly), np.concatenate(out_d)
 
 
 def _outside_rejects(events: pd.DataFrame, a: Assignment) -> pd.DataFrame:
-    ev = events.iloc[a.rejected]
     src_cols = [c for c in events.columns if str(c).startswith(SOURCE_PREFIX)]
+    wanted = [c for c in ("source_row", "event_id") if c in events.columns] + src_cols
+    ev = events[wanted].iloc[a.rejected]  # only the columns a reject keeps
     rows = ev["source_row"].to_numpy() if "source_row" in ev.columns else a.rejected + 1
     text = pd.StringDtype("pyarrow")
     out = pd.DataFrame(
