@@ -12,6 +12,10 @@ The public API, in the order data flows through it::
     sieges = gf.siege_status(gf.read_cities(boundaries=b), joined, control, as_of="2021-07-07")
     people = gf.population_by_status(control)
 
+Large files, in bounded memory: ``gf.join_file(path, b, output="joined.parquet")``
+(and ``gf.iter_events``, ``gf.summarize_file``); ``join_events`` and ``summarize`` also
+take a dask DataFrame (:mod:`geofront.scale`, ``pip install 'geofront[dask]'``).
+
 Maps live in :mod:`geofront.maps` (``control_map``, ``siege_map``, ...); bundled data in
 :mod:`geofront.datasets`; the command line is ``geofront --help``.
 """
@@ -26,7 +30,8 @@ from geofront.boundaries import AdminBoundaries, read_boundaries
 from geofront.case import read_case, run_case
 from geofront.control import ControlRules, control_from_events, control_timeline
 from geofront.errors import GeofrontError, GeofrontWarning, InputError
-from geofront.events import EventsRead, read_events
+from geofront.engine import JoinRun, join_file
+from geofront.events import EventsRead, EventStream, iter_events, read_events
 from geofront.exposure import (
     event_exposure,
     population_by_status,
@@ -39,17 +44,19 @@ from geofront.join import JoinResult, join_events, load_joined_events
 from geofront.places import find_city, read_cities
 from geofront.sides import read_side_mapping, sides_for
 from geofront.siege import SiegeThresholds, assess_sieges, outskirt_rings, siege_status
-from geofront.summary import summarize
+from geofront.summary import summarize, summarize_file
 
 __all__ = [
     "AdminBoundaries",
     "AssessmentsRead",
     "ControlRules",
+    "EventStream",
     "EventsRead",
     "GeofrontError",
     "GeofrontWarning",
     "InputError",
     "JoinResult",
+    "JoinRun",
     "SiegeThresholds",
     "__version__",
     "assess_sieges",
@@ -60,7 +67,9 @@ __all__ = [
     "find_city",
     "frontline_lines",
     "frontline_shift",
+    "iter_events",
     "join_events",
+    "join_file",
     "load_joined_events",
     "outskirt_rings",
     "population_by_status",
@@ -77,4 +86,5 @@ __all__ = [
     "sides_for",
     "siege_status",
     "summarize",
+    "summarize_file",
 ]

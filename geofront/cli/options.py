@@ -261,8 +261,8 @@ def engine_options(f: Any) -> Any:
             default=BATCH_ROWS,
             show_default=True,
             metavar="ROWS",
-            help="Rows read and joined at a time (also the dask partition size of a CSV "
-            "file): memory grows with it.",
+            help="Rows read and joined at a time (by each worker with --engine dask, "
+            "whose partitions are the input files): memory grows with it.",
         ),
     )
     for opt in reversed(opts):
