@@ -29,8 +29,8 @@ from geofront.assessments import AssessmentsRead, read_assessments
 from geofront.boundaries import AdminBoundaries, read_boundaries
 from geofront.case import read_case, run_case
 from geofront.control import ControlRules, control_from_events, control_timeline
-from geofront.errors import GeofrontError, GeofrontWarning, InputError
 from geofront.engine import JoinRun, join_file
+from geofront.errors import GeofrontError, GeofrontWarning, InputError
 from geofront.events import EventsRead, EventStream, iter_events, read_events
 from geofront.exposure import (
     event_exposure,

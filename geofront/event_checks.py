@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geofront import schema
+from geofront.idhash import hash_strings
 
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _DECIMAL_COMMA = r"^([+-]?\d+),(\d+)$"
@@ -291,72 +292,6 @@ class DuplicateIds:
         pos = np.minimum(np.searchsorted(self.suspects, h), len(self.suspects) - 1)
         cand = cand[self.suspects[pos] == h]
         return list(zip(cand.tolist(), ids.iloc[cand].to_numpy(dtype=object), strict=True))
-
-
-def hash_strings(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """A 64-bit hash of each string (nulls hash as ""), vectorised over Arrow buffers.
-
-    Not cryptographic: equal strings give equal hashes, different strings rarely the
-    same (:class:`DuplicateIds` then compares the texts, so a collision costs nothing but
-    a comparison). ASCII strings up to 64 bytes (ids) are padded to one width and hashed
-    eight bytes at a time; others byte by byte.
-    """
-    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    arr = pc.fill_null(arr.cast(pa.large_string()), "")
-    n = len(arr)
-    if n == 0:
-        return np.zeros(0, dtype=np.uint64)
-    lengths = np.asarray(pc.binary_length(arr), dtype=np.int64)
-    width = int(lengths.max())
-    with np.errstate(over="ignore"):
-        if width <= 64 and pc.all(pc.string_is_ascii(arr)).as_py():  # one byte a character
-            width = max(8, -(-width // 8) * 8)
-            padded = pc.utf8_rpad(arr, width=width, padding="\0").cast(pa.large_binary())
-            buf = np.frombuffer(padded.buffers()[2], dtype=np.uint8)
-            start = int(
-                np.frombuffer(
-                    padded.buffers()[1], dtype=np.int64, count=1, offset=padded.offset * 8
-                )[0]
-            )
-            words = buf[start : start + n * width].view("<u8").reshape(n, width // 8)
-            h = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-            for k in range(words.shape[1]):
-                h = (h ^ words[:, k]) * _MULT64
-                h ^= h >> np.uint64(29)
-        else:
-            h = _hash_bytes(arr, lengths)
-        # splitmix64 finaliser: spreads the bits
-        h ^= h >> np.uint64(30)
-        h *= np.uint64(0xBF58476D1CE4E5B9)
-        h ^= h >> np.uint64(27)
-        h *= np.uint64(0x94D049BB133111EB)
-        h ^= h >> np.uint64(31)
-    return h
-
-
-def _hash_bytes(arr: pa.Array, lengths: np.ndarray) -> np.ndarray:
-    """Byte-by-byte polynomial hash (for arrays holding long strings)."""
-    n = len(arr)
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64, count=n + 1, offset=arr.offset * 8)
-    data_buf = arr.buffers()[2]
-    start, stop = int(offsets[0]), int(offsets[-1])
-    data = (
-        np.frombuffer(data_buf, dtype=np.uint8)[start:stop].astype(np.uint64)
-        if data_buf is not None
-        else np.zeros(0, dtype=np.uint64)
-    )
-    pos = np.arange(stop - start, dtype=np.int64) - np.repeat(offsets[:-1] - start, lengths)
-    powers = np.cumprod(np.full(max(int(lengths.max()), 1), _MULT, dtype=np.uint64))
-    contrib = data * powers[pos] if len(data) else data
-    sums = np.zeros(n, dtype=np.uint64)
-    nonempty = lengths > 0
-    if nonempty.any():
-        sums[nonempty] = np.add.reduceat(contrib, (offsets[:-1] - start)[nonempty])
-    return sums ^ (lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-
-
-_MULT = np.uint64(0x100000001B3)
-_MULT64 = np.uint64(0xFF51AFD7ED558CCD)
 
 
 def text_column(frame: pd.DataFrame, col: str | None, n: int) -> pd.Series:

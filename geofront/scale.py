@@ -288,8 +288,9 @@ def _prepare(
     """Rounds 1 and 2: scan every part, settle repeated ids; scatter what workers need."""
     from distributed import as_completed
 
-    from geofront.events import EventReader, _reader_for
-    from geofront.sources import HashCounter
+    from geofront.event_batches import EventReader
+    from geofront.events import _reader_for
+    from geofront.idhash import HashCounter
 
     reader: EventReader = _reader_for(events, batch_rows=batch_rows, **read_options)
     joiner = Joiner(boundaries, snap_distance_m=snap_distance_m, region_districts=region_districts)

@@ -30,7 +30,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -682,62 +681,3 @@ def prefetch(items: Iterator[Any], *, depth: int = 1) -> Iterator[Any]:
             with contextlib.suppress(queue.Empty):
                 box.get(timeout=0.1)
         thread.join()
-
-
-# --- counting id hashes in bounded memory ------------------------------------------------
-
-
-class HashCounter:
-    """Counts 64-bit hashes to find those seen more than once, in bounded memory.
-
-    Hashes are kept in memory up to ``spill_at`` of them, then spread over 256 files
-    (by their top byte) in a temporary folder, so that finding the repeated ones needs
-    one file's worth of memory at a time.
-    """
-
-    def __init__(self, *, spill_at: int = 1 << 24) -> None:
-        self.spill_at = spill_at
-        self._buffer: list[np.ndarray] = []
-        self._buffered = 0
-        self._dir: tempfile.TemporaryDirectory[str] | None = None
-
-    def add(self, hashes: np.ndarray) -> None:
-        """Count these hashes."""
-        self._buffer.append(np.asarray(hashes, dtype=np.uint64))
-        self._buffered += len(hashes)
-        if self._buffered >= self.spill_at:
-            self._spill()
-
-    def _spill(self) -> None:
-        if self._dir is None:
-            self._dir = tempfile.TemporaryDirectory(prefix="geofront-ids-")
-        h = np.concatenate(self._buffer)
-        self._buffer, self._buffered = [], 0
-        bucket = (h >> np.uint64(56)).astype(np.int64)
-        order = np.argsort(bucket, kind="stable")
-        h = h[order]
-        edges = np.searchsorted(bucket[order], np.arange(257))
-        for b in range(256):
-            if edges[b] < edges[b + 1]:
-                with open(Path(self._dir.name) / f"{b:03d}.u64", "ab") as fh:
-                    h[edges[b] : edges[b + 1]].tofile(fh)
-
-    def repeated(self) -> np.ndarray:
-        """Sorted hashes counted more than once."""
-        if self._dir is None:
-            h = np.sort(np.concatenate(self._buffer)) if self._buffer else np.zeros(0, np.uint64)
-            return np.unique(h[1:][h[1:] == h[:-1]])
-        self._spill()
-        out = []
-        for b in range(256):
-            f = Path(self._dir.name) / f"{b:03d}.u64"
-            if f.exists():
-                h = np.sort(np.fromfile(f, dtype=np.uint64))
-                out.append(np.unique(h[1:][h[1:] == h[:-1]]))
-        return np.concatenate(out) if out else np.zeros(0, np.uint64)
-
-    def close(self) -> None:
-        """Remove the temporary files."""
-        if self._dir is not None:
-            self._dir.cleanup()
-            self._dir = None

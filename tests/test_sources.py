@@ -12,9 +12,10 @@ import pytest
 
 from geofront import schema
 from geofront.errors import DataFileError
-from geofront.event_checks import _to_float, hash_strings
+from geofront.event_checks import _to_float
 from geofront.events import iter_events, read_events
-from geofront.sources import HashCounter, resolve_parts
+from geofront.idhash import HashCounter, hash_strings
+from geofront.sources import resolve_parts
 
 
 def _csv(path: Path, text: str) -> Path:
