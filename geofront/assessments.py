@@ -10,7 +10,12 @@
 * units by id (matched exactly against ``district_id``), or by name with or without a
   province column, matched to the boundaries with
   :func:`geofront.names.match_names` (case, spaces, hyphens, apostrophes, diacritics
-  and transliteration variants such as "Qala-I- Naw" / "Qala e Naw").
+  and transliteration variants such as "Qala-I- Naw" / "Qala e Naw"), through the
+  districts' other names (:mod:`geofront.aliases`: "Murghab" for Bala Murghab; the
+  bundled Afghan table by default) and, when nothing else matches, a distinctive part of
+  a name ("Archi" for Dasht-e-Archi). How each unit matched is in
+  :attr:`AssessmentsRead.report`; names matched only by such a part or by fuzzy
+  similarity are counted in a logged warning, never silently.
 
 Nothing is dropped silently. A problem with the *file* (missing, unreadable, no unit or
 status column, flags without a meaning) raises a one-line
@@ -55,11 +60,14 @@ import numpy as np
 import pandas as pd
 
 from geofront import datasets
+from geofront.aliases import AliasesArg, aliases_for
 from geofront.boundaries import AdminBoundaries
 from geofront.errors import DataFileError, InputError, SchemaError
 from geofront.io import check_input_file
-from geofront.names import AMBIGUOUS, UNMATCHED, match_names, normalise_name
+from geofront.names import AMBIGUOUS, LOOSE_METHODS, UNMATCHED, normalise_name
 from geofront.schema import CONTESTED, GOVERNMENT, INSURGENT, UNKNOWN
+from geofront.unit_matching import REPORT_COLUMNS as REPORT_COLUMNS  # re-exported
+from geofront.unit_matching import id_text, match_units, warn_loose
 
 log = logging.getLogger(__name__)
 
@@ -73,18 +81,6 @@ ASSESSMENT_COLUMNS = (
     "unit",
     "province",
     "match_method",
-)
-#: Columns of :attr:`AssessmentsRead.report`, one row per distinct unit in the source.
-REPORT_COLUMNS = (
-    "unit",
-    "province",
-    "district_id",
-    "district",
-    "matched_province",
-    "method",
-    "candidates",
-    "rows",
-    "detail",
 )
 #: Columns of :attr:`AssessmentsRead.rejected`, one row per rejected row or cell.
 REJECTED_COLUMNS = ("source_row", "ref", "unit", "date", "status", "reason", "detail")
@@ -221,8 +217,11 @@ class AssessmentsRead:
         district.
     report : DataFrame
         The matching report, one row per distinct unit (and province) in the source:
-        :data:`REPORT_COLUMNS`; ``method`` is ``"id"``, a match tier, ``"ambiguous"`` or
-        ``"unmatched"``; ``rows`` counts the source rows of that unit.
+        :data:`REPORT_COLUMNS`; ``method`` is ``"id"``, a match tier of
+        :func:`geofront.names.match_names` (``exact``, ``normalised``, ``phonetic``,
+        ``skeleton``, ``token``, ``fuzzy``), ``"ambiguous"`` or ``"unmatched"``;
+        ``matched_alias`` the other name through which it matched (``""`` if through
+        the district's own name); ``rows`` counts the source rows of that unit.
     rejected : DataFrame
         Rejected rows or cells: :data:`REJECTED_COLUMNS`, ``reason`` one of
         :data:`ASSESSMENT_REJECT_REASONS`.
@@ -239,17 +238,37 @@ class AssessmentsRead:
     layout: str
 
     def summary(self) -> str:
-        """Return a one-line description of what was read and rejected."""
+        """Return a one-line description of what was read, how names matched, rejects."""
         t = self.table
         dates = t["date"].nunique()
         text = (
             f"{len(t)} assessment(s) of {t['district_id'].nunique()} district(s) on "
             f"{dates} date(s) from {self.source} ({self.layout} table)"
         )
+        how = self.match_counts()
+        if how:
+            text += "; names matched " + ", ".join(f"{n} by {m}" for m, n in how.items())
         if len(self.rejected):
             counts = self.rejected["reason"].value_counts().sort_index()
             text += "; rejected: " + ", ".join(f"{n} {r}" for r, n in counts.items())
         return text
+
+    def match_counts(self) -> dict[str, int]:
+        """Units matched through an alias or by a loose tier (``token``, ``fuzzy``).
+
+        Keys ``alias``, ``token``, ``fuzzy`` (only those that occur), values the number
+        of distinct units of the source; exact spellings and ids are not counted.
+        """
+        r = self.report
+        out = {}
+        n_alias = int((r["matched_alias"] != "").sum())
+        if n_alias:
+            out["alias"] = n_alias
+        for m in LOOSE_METHODS:
+            n = int(((r["method"] == m) & (r["matched_alias"] == "")).sum())
+            if n:
+                out[m] = n
+        return out
 
 
 def read_assessments(
@@ -264,6 +283,7 @@ def read_assessments(
     wide: bool | None = None,
     vocabulary: Mapping[str, str] | None = None,
     dayfirst: bool = False,
+    aliases: AliasesArg = None,
     fuzzy_cutoff: float = 0.85,
     strict: bool = False,
 ) -> AssessmentsRead:
@@ -305,6 +325,11 @@ def read_assessments(
     dayfirst : bool
         Read ambiguous dates such as ``07/08/2021`` as day first (7 August). ISO dates
         are always read as such.
+    aliases : path, str, DataFrame or bool, optional
+        Other names of the districts (see :mod:`geofront.aliases`). Default: the bundled
+        Afghan alias table when ``boundaries`` are the bundled ones, none otherwise; a
+        file or frame adds its aliases (for any country); ``False`` or ``"none"`` uses
+        none.
     fuzzy_cutoff : float
         Similarity threshold of the fuzzy name tier (see
         :func:`geofront.names.match_names`).
@@ -369,7 +394,10 @@ def read_assessments(
 
     status_values, flag_reject = _statuses(cells, src, flag_meaning, vocabulary)
     cells["status"] = status_values
-    matches, report = _match_units(keys, unit_cols, province_col, boundaries, fuzzy_cutoff)
+    alias_table = aliases_for(boundaries, aliases)
+    matches, report = match_units(
+        keys, unit_cols, province_col, boundaries, fuzzy_cutoff, alias_table
+    )
     cells = cells.join(matches, on="_row")
 
     rejected = _reject(cells, flag_reject, layout)
@@ -385,6 +413,7 @@ def read_assessments(
         )
     result = AssessmentsRead(table, report, rejected, name, layout)
     log.info(result.summary())
+    warn_loose(report, name)
     return result
 
 
@@ -447,12 +476,12 @@ def _unit_columns(
     ids = set(boundaries.districts["district_id"].astype(str))
     if unit is not None:
         col = _column(raw, unit, "unit", src)
-        values = _id_text(raw[col])
+        values = id_text(raw[col])
         values = values[values != ""]
         return {"id": col, "name": None} if values.isin(ids).all() else {"id": None, "name": col}
     id_col = _find(headers, _ID_HEADERS)
     name_col = _find(headers, _NAME_HEADERS)
-    if id_col is not None and not _id_text(raw[id_col]).isin(ids).any():
+    if id_col is not None and not id_text(raw[id_col]).isin(ids).any():
         # An "id" column with no district id in it is not ours (another coding scheme).
         if name_col is None:
             return {"id": None, "name": id_col}
@@ -463,11 +492,6 @@ def _unit_columns(
             f"or name column); the file has {', '.join(map(str, raw.columns))}"
         )
     return {"id": id_col, "name": name_col}
-
-
-def _id_text(col: pd.Series) -> pd.Series:
-    s = col.astype(str).str.strip()
-    return s.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
 
 
 def _unit_text(keys: pd.DataFrame, unit_cols: dict[str, Any]) -> pd.Series:
@@ -586,146 +610,6 @@ def _flag_meaning(meaning: str | Mapping[Any, str], src: Path) -> tuple[str, str
             f"'1=insurgent,0=government' with statuses from {', '.join(valid)}"
         )
     return pairs["1"], pairs.get("0")
-
-
-# --- units -----------------------------------------------------------------------------
-
-
-def _match_units(
-    keys: pd.DataFrame,
-    unit_cols: dict[str, Any],
-    province_col: Any,
-    boundaries: AdminBoundaries,
-    cutoff: float,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Match each source row's unit; return per-row matches and the per-unit report."""
-    d = boundaries.districts
-    n = len(keys)
-    units = pd.DataFrame(
-        {
-            "id": _id_text(keys[unit_cols["id"]]).to_numpy(dtype=object)
-            if unit_cols["id"]
-            else np.full(n, "", dtype=object),
-            "name": keys[unit_cols["name"]].astype(str).str.strip().to_numpy(dtype=object)
-            if unit_cols["name"]
-            else np.full(n, "", dtype=object),
-            "province": keys[province_col].astype(str).str.strip().to_numpy(dtype=object)
-            if province_col
-            else np.full(n, "", dtype=object),
-        },
-        index=keys.index,
-    )
-    distinct = units.drop_duplicates().reset_index(drop=True)
-    rows_per = units.groupby(["id", "name", "province"], sort=False).size()
-
-    ids = pd.Index(d["district_id"].astype(str))
-    by_id = distinct["id"].isin(ids).to_numpy()
-    district_id = np.full(len(distinct), None, dtype=object)
-    district_id[by_id] = distinct["id"].to_numpy(dtype=object)[by_id]
-    method = np.where(by_id, "id", UNMATCHED).astype(object)
-    candidates = np.full(len(distinct), "", dtype=object)
-    detail = np.full(len(distinct), "", dtype=object)
-    mprov = np.full(len(distinct), None, dtype=object)
-
-    # Provinces: by id or name, tolerant.
-    prov_group = np.full(len(distinct), None, dtype=object)
-    bad_prov = np.zeros(len(distinct), dtype=bool)
-    if province_col:
-        p = boundaries.provinces
-        ptext = distinct["province"]
-        pm = match_names(
-            ptext.where(~ptext.isin(p["province_id"].astype(str)), None),
-            p["province"].astype(str).set_axis(p["province_id"].astype(str)),
-            cutoff=cutoff,
-        )
-        pid = np.where(
-            ptext.isin(p["province_id"].astype(str)).to_numpy(),
-            ptext.to_numpy(dtype=object),
-            pm["match"].to_numpy(dtype=object),
-        )
-        prov_group = np.array([x if isinstance(x, str) else None for x in pid], dtype=object)
-        bad_prov = (ptext != "").to_numpy() & np.array([g is None for g in prov_group])
-
-    todo = ~by_id & (distinct["name"] != "").to_numpy()
-    if todo.any():
-        dm = match_names(
-            distinct["name"][todo],
-            d["district"].astype(str).set_axis(d["district_id"].astype(str)),
-            query_groups=pd.Series(prov_group[todo]),
-            candidate_groups=d["province_id"].astype(str),
-            cutoff=cutoff,
-        )
-        idx = np.flatnonzero(todo)
-        district_id[idx] = dm["match"].to_numpy(dtype=object)
-        method[idx] = dm["method"].to_numpy(dtype=object)
-        candidates[idx] = dm["candidates"].to_numpy(dtype=object)
-    # Ids that matched nothing and have no name to fall back on.
-    no_id = ~by_id & (distinct["id"] != "").to_numpy() & ~todo
-    detail[no_id] = [f"no district with id {x!r}" for x in distinct["id"][no_id]]
-    has = np.array([isinstance(x, str) for x in district_id])
-    names = d["district"].astype(str)
-    provs = d["province"].astype(str)
-    district_name = np.full(len(distinct), "", dtype=object)
-    district_name[has] = names.loc[list(district_id[has])].to_numpy(dtype=object)
-    mprov[has] = provs.loc[list(district_id[has])].to_numpy(dtype=object)
-    amb = method == AMBIGUOUS
-    if amb.any():
-        lookup = (names + " (" + provs + ")").to_dict()
-        detail[amb] = [
-            "matches "
-            + ", ".join(f"{c} {lookup.get(c, '')}" for c in str(cands).split(";"))
-            + "; add the province or use the district id"
-            for cands in candidates[amb]
-        ]
-    unmatched = (method == UNMATCHED) & (detail == "")
-    if unmatched.any():
-        where = np.where(
-            np.array([g is not None for g in prov_group])[unmatched],
-            " in province " + distinct["province"][unmatched].astype(str),
-            "",
-        )
-        detail[unmatched] = [
-            f"no district named {u!r}{w}; check the spelling or use the district id"
-            for u, w in zip(
-                distinct["name"][unmatched].where(
-                    distinct["name"][unmatched] != "", distinct["id"][unmatched]
-                ),
-                where,
-                strict=True,
-            )
-        ]
-    if bad_prov.any():  # say the province did not match, and what became of the district
-        prov_text = distinct["province"].astype(str).to_numpy(dtype=object)
-        for i in np.flatnonzero(bad_prov):
-            head = f"province {prov_text[i]!r} matches no province"
-            if method[i] == UNMATCHED:
-                detail[i] = f"{head} and {detail[i]}"
-            elif method[i] == AMBIGUOUS:
-                detail[i] = f"{head}; district {detail[i]}"
-            else:
-                detail[i] = f"{head}; district matched on its name alone"
-    unit_shown = distinct["name"].where(distinct["name"] != "", distinct["id"])
-    report = pd.DataFrame(
-        {
-            "unit": unit_shown.to_numpy(dtype=object),
-            "province": distinct["province"].to_numpy(dtype=object),
-            "district_id": pd.Series(district_id, dtype=object).to_numpy(),
-            "district": district_name,
-            "matched_province": mprov,
-            "method": method.astype(str),
-            "candidates": candidates.astype(str),
-            "rows": rows_per.loc[list(distinct.itertuples(index=False, name=None))].to_numpy(),
-            "detail": detail.astype(str),
-        }
-    )
-    per_row = units.merge(
-        distinct.assign(
-            district_id=district_id, match_method=method.astype(str), match_detail=detail
-        ),
-        on=["id", "name", "province"],
-        how="left",
-    ).set_index(units.index)
-    return per_row[["district_id", "match_method", "match_detail"]], report[list(REPORT_COLUMNS)]
 
 
 # --- rejects and duplicates ------------------------------------------------------------

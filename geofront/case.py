@@ -4,17 +4,25 @@ A case file names its inputs (bundled dataset names or paths relative to the fil
 the parameters of every step; ``geofront run --case NAME -o OUTDIR`` reads it and writes
 every table and map, plus ``parameters.toml`` recording exactly what was used. The
 bundled ``afghanistan-2021`` case (``data/cases/afghanistan-2021.toml``) is the example to
-copy. Sections and keys (all optional except ``[case] name`` and ``[data] events``):
+copy. Sections and keys (all optional except ``[case] name`` and ``[data] events`` or
+``[data] assessments``: a case may rest on assessments alone):
 
 ``[case]`` name, title, description · ``[data]`` boundaries (omit for the bundled set),
-events (list), assessments (list), population, cities, neighbours, sides (actor -> side
-rules) · ``[boundaries]`` path, layer, district_name, district_id, province_name ("" for a
+events (list), assessments (list), aliases (other names of the districts, see
+:mod:`geofront.aliases`; ``"none"`` for none), population, cities, neighbours, sides
+(actor -> side rules) · ``[boundaries]`` path, layer, district_name, district_id, province_name ("" for a
 single-level file), province_id, crs (as :func:`geofront.read_boundaries`) · ``[events]``
 format, latitude, longitude, date, event_id (column options of
 :func:`geofront.read_events`, for every events file) · ``[join]``
-snap_distance_m · ``[control]`` as_of, window_days, min_armed_events · ``[timeline]`` start, end, every_days ·
-``[siege]`` window_days, radii_m, sectors, focus (a city name), core_events,
-besieged_index, besieged_arc (the status thresholds) · ``[exposure]``
+snap_distance_m · ``[control]`` as_of, window_days, baseline, baseline_date and every
+threshold of :class:`geofront.control.ControlRules` by its field name (takeover_ratio,
+dominance_share, min_dominance_events, dominance_factor, min_fighting_events,
+fighting_factor, reference_quantile, rate_days, score_half_life_days, plus the lists
+initiative_event_types and fighting_event_types) · ``[timeline]`` start, end, every_days ·
+``[siege]`` window_days, radii_m, sectors, focus (a city name) and the status
+thresholds of :class:`geofront.siege.SiegeThresholds`: core_events, assault_factor,
+sector_events, sector_factor, besieged_index, besieged_arc, threatened_events,
+threatened_factor, held_share, rate_days · ``[exposure]``
 event_radius_m, frontline_distance_m · ``[maps]`` dpi, focus_province, small_multiples
 (list of dates).
 """
@@ -32,13 +40,39 @@ from typing import Any
 import pandas as pd
 
 from geofront import __version__, datasets
+from geofront.control import DEFAULT_WINDOW_DAYS, THRESHOLD_FIELDS, ControlRules
 from geofront.errors import InputError
+from geofront.siege import SiegeThresholds
 
 log = logging.getLogger(__name__)
 
+#: [siege] keys of the status thresholds -> fields of SiegeThresholds (the case file keeps
+#: the CLI's names for the besieged thresholds).
+_SIEGE_KEYS = {
+    "core_events": "core_events",
+    "assault_factor": "assault_factor",
+    "sector_events": "sector_events",
+    "sector_factor": "sector_factor",
+    "besieged_index": "encirclement_index",
+    "besieged_arc": "arc_deg",
+    "threatened_events": "threatened_events",
+    "threatened_factor": "threatened_factor",
+    "held_share": "held_share",
+    "rate_days": "rate_days",
+}
+
 _KNOWN = {
     "case": {"name", "title", "description"},
-    "data": {"boundaries", "events", "assessments", "population", "cities", "neighbours", "sides"},
+    "data": {
+        "boundaries",
+        "events",
+        "assessments",
+        "aliases",
+        "population",
+        "cities",
+        "neighbours",
+        "sides",
+    },
     "boundaries": {
         "path",
         "layer",
@@ -50,17 +84,17 @@ _KNOWN = {
     },
     "events": {"format", "latitude", "longitude", "date", "event_id"},
     "join": {"snap_distance_m"},
-    "control": {"as_of", "window_days", "min_armed_events"},
-    "timeline": {"start", "end", "every_days"},
-    "siege": {
+    "control": {
+        "as_of",
         "window_days",
-        "radii_m",
-        "sectors",
-        "focus",
-        "core_events",
-        "besieged_index",
-        "besieged_arc",
+        "baseline",
+        "baseline_date",
+        "initiative_event_types",
+        "fighting_event_types",
+        *THRESHOLD_FIELDS,
     },
+    "timeline": {"start", "end", "every_days"},
+    "siege": {"window_days", "radii_m", "sectors", "focus", *_SIEGE_KEYS},
     "exposure": {"event_radius_m", "frontline_distance_m"},
     "maps": {"dpi", "focus_province", "small_multiples"},
 }
@@ -80,13 +114,16 @@ class Case:
     event_options: dict[str, str] = field(default_factory=dict)
     sides: Path | None = None
     assessments: tuple[Path, ...] = ()
+    aliases: Path | str | None = None
     population: Path | None = None
     cities: Path | None = None
     neighbours: Path | None = None
     snap_distance_m: float = 2000.0
     as_of: pd.Timestamp = field(default_factory=lambda: pd.Timestamp("today").normalize())
-    window_days: int = 30
-    min_armed_events: int = 1
+    window_days: int = DEFAULT_WINDOW_DAYS
+    baseline: str | None = None
+    baseline_date: pd.Timestamp | None = None
+    control_rules: ControlRules = field(default_factory=ControlRules)
     timeline_start: pd.Timestamp | None = None
     timeline_end: pd.Timestamp | None = None
     timeline_every_days: int = 7
@@ -94,9 +131,7 @@ class Case:
     siege_radii_m: tuple[float, ...] = (5000.0, 20000.0, 50000.0)
     siege_sectors: int = 16
     siege_focus: str | None = None
-    siege_core_events: int = 1
-    siege_besieged_index: float = 0.75
-    siege_besieged_arc: float = 270.0
+    siege_thresholds: SiegeThresholds = field(default_factory=SiegeThresholds)
     event_radius_m: float = 5000.0
     frontline_distance_m: float = 10000.0
     dpi: float = 150.0
@@ -144,19 +179,22 @@ def read_case(name_or_path: str | Path) -> Case:
         description=(get.text("case", "description") or "").strip(),
         boundaries=get.path("data", "boundaries") or get.path("boundaries", "path"),
         boundary_options=_boundary_options(get),
-        events=get.paths("data", "events", required=True),
+        events=get.paths("data", "events"),
         event_options={
             k: v for k in sorted(_KNOWN["events"]) if (v := get.text("events", k)) is not None
         },
         sides=get.path("data", "sides"),
         assessments=get.paths("data", "assessments"),
+        aliases=_aliases(get),
         population=get.path("data", "population"),
         cities=get.path("data", "cities"),
         neighbours=get.path("data", "neighbours"),
         snap_distance_m=get.number("join", "snap_distance_m", 2000.0, minimum=0),
         as_of=get.date("control", "as_of") or pd.Timestamp("today").normalize(),
-        window_days=int(get.number("control", "window_days", 30, minimum=1)),
-        min_armed_events=int(get.number("control", "min_armed_events", 1, minimum=1)),
+        window_days=int(get.number("control", "window_days", DEFAULT_WINDOW_DAYS, minimum=1)),
+        baseline=get.text("control", "baseline"),
+        baseline_date=get.date("control", "baseline_date"),
+        control_rules=_control_rules(get),
         timeline_start=get.date("timeline", "start"),
         timeline_end=get.date("timeline", "end"),
         timeline_every_days=int(get.number("timeline", "every_days", 7, minimum=1)),
@@ -166,25 +204,76 @@ def read_case(name_or_path: str | Path) -> Case:
         ),
         siege_sectors=int(get.number("siege", "sectors", 16, minimum=1)),
         siege_focus=get.text("siege", "focus"),
-        siege_core_events=int(get.number("siege", "core_events", 1, minimum=1)),
-        siege_besieged_index=get.number("siege", "besieged_index", 0.75, minimum=0.01),
-        siege_besieged_arc=get.number("siege", "besieged_arc", 270.0, minimum=1),
+        siege_thresholds=_siege_thresholds(get),
         event_radius_m=get.number("exposure", "event_radius_m", 5000.0, minimum=1),
         frontline_distance_m=get.number("exposure", "frontline_distance_m", 10000.0, minimum=1),
         dpi=get.number("maps", "dpi", 150.0, minimum=30),
         focus_province=get.text("maps", "focus_province"),
         small_multiples=tuple(get.dates("maps", "small_multiples")),
     )
+    if not raw.get("data", {}).get("events") and not raw.get("data", {}).get("assessments"):
+        problems.append("data.events or data.assessments is required")
     if raw.get("data", {}).get("boundaries") and raw.get("boundaries", {}).get("path"):
         problems.append("give boundaries once: data.boundaries or boundaries.path")
     fmt = case.event_options.get("format", "auto")
     if fmt not in ("auto", "acled", "ucdp", "csv"):
         problems.append(f"events.format {fmt!r} is not auto, acled, ucdp or csv")
+    if case.baseline not in (None, "government", "insurgent", "unknown"):
+        problems.append(
+            f"control.baseline {case.baseline!r} is not government, insurgent or unknown"
+        )
+    if case.baseline_date is not None and case.baseline is None:
+        problems.append("control.baseline_date needs control.baseline")
     if case.timeline_start and case.timeline_end and case.timeline_start > case.timeline_end:
         problems.append("timeline.start is after timeline.end")
     if problems:
         raise InputError(f"case file {path}: " + "; ".join(problems) + "; fix the file")
     return case
+
+
+def _aliases(get: _Getter) -> Path | str | None:
+    """``[data] aliases``: a file or dataset name, or ``"none"`` for no aliases."""
+    text = get.text("data", "aliases")
+    if text is not None and text.strip().lower() == "none":
+        return "none"
+    return get.path("data", "aliases")
+
+
+def _control_rules(get: _Getter) -> ControlRules:
+    """The [control] thresholds over the defaults of :class:`ControlRules`."""
+    default = ControlRules()
+    values: dict[str, Any] = {}
+    for name in THRESHOLD_FIELDS:
+        if get.raw.get("control", {}).get(name) is None:
+            continue
+        base = getattr(default, name)
+        v = get.number("control", name, base, minimum=0)
+        values[name] = int(v) if isinstance(base, int) else v
+    for name in ("initiative_event_types", "fighting_event_types"):
+        items = get.items("control", name)
+        if items:
+            if all(isinstance(i, str) for i in items):
+                values[name] = tuple(items)
+            else:
+                get.problems.append(f"control.{name} must be a list of event types (text)")
+    try:
+        return ControlRules(**values)
+    except InputError as exc:
+        get.problems.append(str(exc))
+        return default
+
+
+def _siege_thresholds(get: _Getter) -> SiegeThresholds:
+    """The [siege] thresholds over the defaults of :class:`SiegeThresholds`."""
+    default = SiegeThresholds()
+    values: dict[str, Any] = {}
+    for key, name in _SIEGE_KEYS.items():
+        if get.raw.get("siege", {}).get(key) is None:
+            continue
+        base = getattr(default, name)
+        v = get.number("siege", key, base, minimum=1e-9 if isinstance(base, float) else 1)
+        values[name] = int(v) if isinstance(base, int) else v
+    return SiegeThresholds(**values)
 
 
 def _boundary_options(get: _Getter) -> dict[str, str | None]:

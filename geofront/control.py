@@ -1,42 +1,104 @@
 """Territorial control: who holds each district as of a date, since when, and why.
 
-:func:`control_from_events` applies a small, documented rule set (:class:`ControlRules`)
-modelled on ACLED's territorial-control coding to joined events (and, optionally, analyst
-assessments) and returns one row per district with its status (one of
-:data:`geofront.schema.CONTROL_STATUSES`), the date of the last change, the rule that
-decided and the evidence (event ids and assessment references).
+:func:`control_from_events` decides, for every district and date, one of
+:data:`geofront.schema.CONTROL_STATUSES`, with the rule that decided, the date of the
+last change, the evidence (event ids, assessment references or the baseline), a graded
+score and Kalyvas's five zones. :func:`control_history` gives the same answer for many
+dates at once (one row per district and date) and :func:`control_timeline` counts it.
 
-The rules, in order of precedence, for a district ``d`` as of a date ``T``:
+The rules
+---------
+The rules follow the logic of ACLED's own coding of territorial change (its transfer
+sub-event types, "Non-state actor overtakes territory", "Government regains territory",
+"Non-violent transfer of territory", and its actor order: ``actor1`` initiates) and of the
+territorial-control literature: control is what one side can hold and the other cannot
+contest (Kalyvas 2006, *The Logic of Violence in Civil War*, ch. 7: the five zones);
+insurgents fight conventionally where they hold ground and use remote violence where they
+do not (Anders 2020, "Territorial control in civil wars: theory and measurement using
+machine learning", *Journal of Peace Research* 57(6)). Every threshold is a field of
+:class:`ControlRules`, defined there once, exposed as a CLI option and a case-file key,
+and written to ``parameters.toml``.
 
-1. **State-setting evidence** — territory transfers and assessments dated on or before
-   ``T`` form a sequence of states. A transfer sets the holder: "Non-state actor
-   overtakes territory" and "Non-violent transfer of territory" give the district to
-   the side of ``actor1`` (``side1``); "Government regains territory" gives it to the
-   government. A transfer whose new holder is not ``government`` or ``insurgent``
-   (e.g. an ``other`` or ``unknown`` side) sets nothing. An assessment sets its status
-   at its date. On the same date an assessment overrides transfers (it is read as the
-   analyst's synthesis of that day, events included); several transfers on one date
-   naming different holders make the district ``contested`` (rule
-   ``conflicting_transfers``). The *last* state is the base state (rules
-   ``territory_transfer`` / ``assessment``).
-2. **Armed activity by both sides** — armed events (:attr:`ControlRules.armed_event_types`
-   other than transfers) in the window ``(T - window_days, T]`` that involve the
-   government side (as ``side1`` or ``side2``) and armed events that involve the
-   insurgent side, both dated after the base state (on the same day as a transfer too,
-   when :attr:`ControlRules.same_day_activity_contests`; strictly after an assessment's
-   date), make the district ``contested`` (rule ``armed_activity``), provided there are
-   at least :attr:`ControlRules.min_armed_events` such events (default 1). When the window
-   passes without such activity the base state applies again: the last known state
-   persists.
-3. **No evidence** — ``unknown`` (rule ``no_evidence``).
+For a district ``d`` on a day ``t``, with the window ``(t - window_days, t]`` (cut at the
+last baseline or assessment of ``d``: evidence before it is what it summarised):
 
-Events whose ``district_id`` is missing (region-precision events) never decide a
-district. Only events and assessments dated on or before ``T`` count.
+0. **Baseline and assessments.** The state starts from the ``baseline`` (every district
+   not assessed at or before ``baseline_date``; rule ``baseline``) and from analyst
+   assessments, each of which sets its district's state on its date (rule ``assessment``;
+   several disagreeing assessments of one day make it contested).
+1. **Takeover.** A side with at least :attr:`~ControlRules.takeover_ratio` (2) times as
+   many territory-transfer events in the window as all others together takes the district
+   (rule ``territory_transfer``). Transfers that do not reach the ratio make it contested
+   while they are in the window (rule ``conflicting_transfers``), over the side of the
+   latest transfer.
+2. **Dominance.** A side that initiates at least :attr:`~ControlRules.dominance_share`
+   (two thirds) of the armed events of the window holds the district (rule
+   ``dominance``), provided the window has at least the day's dominance minimum of such
+   events (below): initiative decides only in fighting of some weight, never in sporadic
+   attacks (in a government-held district the insurgents start most of the few clashes
+   there are). Only ground fighting (:attr:`~ControlRules.initiative_event_types`: ACLED
+   ``Battles``) counts as initiative: air strikes, shelling and bombs are delivered into
+   ground the attacker does *not* hold (Anders 2020), so counting them as the attacker's
+   control would hand every bombed district to the air force. Events with no initiator
+   on record (UCDP: ``side_a`` is only the dyad's first party) count in the total for
+   neither side.
+3. **Sole presence and collapse.** A side that takes part in at least
+   :attr:`~ControlRules.min_sole_events` armed events of the window (fighting and remote
+   violence) while the other takes part in none holds the district (rule
+   ``sole_presence``). And when a side's share of the whole country's armed events in the
+   window falls below :attr:`~ControlRules.collapse_ratio` of its share over the trailing
+   rate window (with at least :attr:`~ControlRules.collapse_events` events nationally), it
+   has collapsed: it holds no district where it took part in no armed event of the window
+   (rule ``sole_presence``). This is how a state that vanishes (Kabul, 15 August 2021)
+   loses the districts that fell without a reported fight.
+4. **Persistence.** Otherwise the last holder persists (historical control). As evidence
+   leaves the window the state follows the most recent evidence; once none is left, the
+   last state holds.
+5. **Contested.** A district is contested while fighting is *sustained* and no rule above
+   decides: at least the day's fighting threshold of ground-fighting events
+   (:attr:`~ControlRules.fighting_event_types`) in the window, with both sides in them
+   (rule ``sustained_fighting``). When the fighting stops without a decision, the holder
+   underneath is back.
+6. **No evidence.** No baseline, assessment or deciding event yet: ``unknown``.
 
-``since`` is the date the current status began: the first date of the last run of equal
-base states, or the day both sides had been active for an activity-contested district.
-It is NaT when the current status has been the same since the first evidence and that
-evidence is an assessment (a first assessment records a state, not a change).
+*Density-aware thresholds.* One clash in a month proves nothing on a dense export where
+every district sees fighting. The fighting threshold of a day is
+``max(min_fighting_events, ceil(fighting_factor x expected))`` and the dominance minimum
+``max(min_dominance_events, ceil(dominance_factor x expected))``, where ``expected`` is
+the number of ground-fighting events in a window at the larger of two rates: the typical
+district's over the trailing :attr:`~ControlRules.rate_days` (the
+:attr:`~ControlRules.reference_quantile` over districts, the median by default) and the
+district's own over the ``rate_days`` before the window (none without history). Only
+events up to that day count, so the answer for a date never depends
+on later events. On sparse data the floors apply; on a dense export the bar rises with
+the data, and in a district that always sees fighting (a capital) only a surge above its
+own normal decides anything: the chance balance of its everyday attacks never hands it
+over. Both figures are written per district (``fighting_threshold``,
+``dominance_minimum``).
+
+*Defaults and how they were chosen.* A 14-day window (``window_days``), a fighting
+threshold of 4 and a dominance minimum of 3.5 times the expected fighting (at least 3
+events), two thirds for dominance, twice the transfers for a takeover, 3 events for sole
+presence, a collapse below 0.3 of a side's usual share. They were chosen on the seeded
+synthetic war of ``benchmarks/make_acled_like.py``, whose ground truth is known, with
+``benchmarks/validate_control.py`` (figures in the README), and they follow the logic
+above, not the generator: the generator's own parameters were set before the rules.
+
+*Score and zones.* ``score`` in [-1, 1] (-1 government ... +1 insurgent) is
+``(I - G) / (I + G)``, where ``G`` and ``I`` add, for each side, its initiated fighting
+and its transfers since the last reset, weighted by recency (half-life
+:attr:`~ControlRules.score_half_life_days`; a transfer weighs as much as the fighting
+threshold), plus the fighting threshold for the holder (half to each for an assessed
+contest). ``zone`` (:data:`geofront.schema.CONTROL_ZONES`, after Kalyvas) is ``full
+government`` / ``government dominant`` for a government holder (score at most
+``-full_zone_score`` or not), ``parity`` when contested, and the insurgent pair
+symmetrically; ``unknown`` without evidence.
+
+``since`` is the first day of the current status's run; NaT when the status has been the
+same since the district's first state and that state came from the baseline or an
+assessment (a first state is recorded, not a change). Events whose ``district_id`` is
+missing (region precision) never decide a district. Only evidence dated on or before the
+day counts.
 """
 
 from __future__ import annotations
@@ -44,13 +106,14 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geofront import control_model as M
 from geofront.assessments import AssessmentsRead
 from geofront.boundaries import AdminBoundaries
 from geofront.crs import equal_area_km2
@@ -59,39 +122,48 @@ from geofront.schema import (
     CONTESTED,
     CONTROL_COLUMNS,
     CONTROL_STATUSES,
+    CONTROL_ZONES,
     DISTRICT_COLUMNS,
     GOVERNMENT,
     INSURGENT,
     UNKNOWN,
 )
+from geofront.sides import SOURCES_WITHOUT_INITIATOR
 
 log = logging.getLogger(__name__)
 
 #: Rule names written to the ``rule`` column.
-RULE_TRANSFER = "territory_transfer"
-RULE_CONFLICTING = "conflicting_transfers"
-RULE_ASSESSMENT = "assessment"
-RULE_ACTIVITY = "armed_activity"
-RULE_NONE = "no_evidence"
-RULES = (RULE_TRANSFER, RULE_CONFLICTING, RULE_ASSESSMENT, RULE_ACTIVITY, RULE_NONE)
+RULE_NONE, RULE_BASELINE, RULE_ASSESSMENT, RULE_TRANSFER = M.RULE_NAMES[:4]
+RULE_CONFLICTING, RULE_DOMINANCE, RULE_FIGHTING, RULE_SOLE = M.RULE_NAMES[4:]
+RULES: tuple[str, ...] = tuple(M.RULE_NAMES)
 
 #: Event columns :func:`control_from_events` needs.
-REQUIRED_EVENT_COLUMNS = (
-    "event_id",
+REQUIRED_EVENT_COLUMNS = M.REQUIRED_EVENT_COLUMNS
+#: Columns of :func:`control_timeline`; ``last_evidence`` is the last day with evidence
+#: (an event the rules count, or an assessment) anywhere, on or before the date.
+TIMELINE_COLUMNS = ("date", "status", "districts", "area_km2", "people", "last_evidence")
+#: Columns of :func:`control_history`.
+HISTORY_COLUMNS = (
     "date",
-    "event_type",
-    "sub_event_type",
-    "side1",
-    "side2",
     "district_id",
+    "district",
+    "province_id",
+    "province",
+    "status",
+    "rule",
+    "since",
+    "last_evidence",
 )
-#: Columns of :func:`control_timeline`.
-TIMELINE_COLUMNS = ("date", "status", "districts", "area_km2", "people")
+#: Days of the window the control rules look at, up to the date judged (the default of
+#: every function, command and case file; see "Defaults" above).
+DEFAULT_WINDOW_DAYS = 14
+#: Values of ``baseline``.
+BASELINES = (GOVERNMENT, INSURGENT, UNKNOWN)
 
 
 @dataclass(frozen=True)
 class ControlRules:
-    """The configurable rule set of :func:`control_from_events` (defaults follow ACLED).
+    """The rule set of :func:`control_from_events`; every default is defined here, once.
 
     Attributes
     ----------
@@ -99,21 +171,52 @@ class ControlRules:
         ``sub_event_type`` values that give the district to the side of ``actor1``.
     transfer_to_government : tuple of str
         ``sub_event_type`` values that give the district to the government.
+    fighting_event_types : tuple of str
+        ``event_type`` values counted as ground fighting (sustained fighting and the
+        density reference): ACLED ``Battles``, UCDP ``State-based conflict``.
+    initiative_event_types : tuple of str
+        ``event_type`` values whose initiator (``actor1``) counts for dominance. Add
+        ``Explosions/Remote violence`` for ACLED's literal reading ("clashes, attacks,
+        remote violence"); see the module docstring for why the default leaves it out.
+    sources_without_initiator : tuple of str
+        ``source_dataset`` values whose ``actor1`` is not an initiator (UCDP's ``side_a``).
+    takeover_ratio : float
+        A side takes a district with at least this many times the transfer events of all
+        others in the window (2: ACLED's "twice as many").
+    dominance_share : float
+        Share of the initiated armed events a side must initiate to dominate (2/3).
+    min_dominance_events : int
+        Floor of the dominance minimum: armed events in the window needed before any side
+        can dominate.
+    dominance_factor : float
+        Dominance minimum relative to the typical district's events per window.
+    min_fighting_events : int
+        Floor of the sustained-fighting threshold (ground-fighting events in the window).
+    fighting_factor : float
+        Sustained-fighting threshold relative to the typical district's events per window.
     armed_event_types : tuple of str
-        ``event_type`` values counted as armed activity (ACLED ``Battles`` and
-        ``Explosions/Remote violence``; UCDP ``State-based conflict``).
-    min_armed_events : int
-        A district is contested by activity only with at least this many armed events
-        in the window after its base state (default 1: any fighting between the sides).
-        Raise it for dense event data, where one clash in a month would otherwise
-        contest most districts.
-    same_day_activity_contests : bool
-        Whether armed activity by both sides on the day of a transfer (other than the
-        transfer itself) makes the district contested; the order of events within a
-        day is unknown, so the default is yes.
+        ``event_type`` values counted as armed events for sole presence and collapse
+        (ground fighting and remote violence).
+    min_sole_events : int
+        Armed events of one side in a window in which the other side takes part in none
+        that hand the district to the first (sole presence).
+    collapse_ratio : float
+        A side has collapsed when its share of the country's armed events in the window
+        falls below this fraction of its share over the trailing rate window.
+    collapse_events : int
+        Armed events the country's window needs before a collapse can be judged (a gap in
+        the data is not a collapse).
+    reference_quantile : float
+        Which district is "typical": the quantile over districts of their fighting rate.
+    rate_days : int
+        Days over which the reference rate is measured (trailing, up to the day judged).
+    score_half_life_days : float
+        Half-life of the recency weights of the score.
+    full_zone_score : float
+        ``|score|`` from which a holder's zone is "full" rather than "dominant".
     max_evidence : int
-        At most this many references per district in ``evidence`` (the rest are
-        counted as ``+N more``).
+        At most this many references per district in ``evidence`` (the rest counted as
+        ``+N more``).
     """
 
     transfer_to_actor1: tuple[str, ...] = (
@@ -121,50 +224,120 @@ class ControlRules:
         "Non-violent transfer of territory",
     )
     transfer_to_government: tuple[str, ...] = ("Government regains territory",)
+    fighting_event_types: tuple[str, ...] = ("Battles", "State-based conflict")
     armed_event_types: tuple[str, ...] = (
         "Battles",
         "Explosions/Remote violence",
         "State-based conflict",
     )
-    same_day_activity_contests: bool = True
+    initiative_event_types: tuple[str, ...] = ("Battles",)
+    sources_without_initiator: tuple[str, ...] = SOURCES_WITHOUT_INITIATOR
+    takeover_ratio: float = 2.0
+    dominance_share: float = 2 / 3
+    min_dominance_events: int = 3
+    dominance_factor: float = 3.5
+    min_fighting_events: int = 3
+    fighting_factor: float = 4.0
+    reference_quantile: float = 0.5
+    rate_days: int = 365
+    score_half_life_days: float = 15.0
+    full_zone_score: float = 0.6
+    min_sole_events: int = 3
+    collapse_ratio: float = 0.3
+    collapse_events: int = 10
     max_evidence: int = 20
-    min_armed_events: int = 1
 
     def __post_init__(self) -> None:
-        if int(self.min_armed_events) != self.min_armed_events or self.min_armed_events < 1:
-            raise InputError(
-                f"min_armed_events={self.min_armed_events!r}: give a whole number >= 1"
-            )
+        problems = []
+        for name in (
+            "min_dominance_events",
+            "min_fighting_events",
+            "min_sole_events",
+            "collapse_events",
+            "rate_days",
+            "max_evidence",
+        ):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
+                problems.append(f"{name}={v!r}: give a whole number >= 1")
+        for name, lo, hi in (
+            ("takeover_ratio", 1.0, 1e6),
+            ("dominance_share", 0.5, 1.0),
+            ("dominance_factor", 0.0, 1e6),
+            ("fighting_factor", 0.0, 1e6),
+            ("reference_quantile", 0.0, 1.0),
+            ("score_half_life_days", 1e-6, 1e6),
+            ("collapse_ratio", 0.0, 1.0),
+            ("full_zone_score", 0.0, 1.0),
+        ):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v <= hi:
+                problems.append(f"{name}={v!r}: give a number in [{lo:g}, {hi:g}]")
+        if problems:
+            raise InputError("control rules: " + "; ".join(problems))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The rules as plain values (tuples as lists), in field order: for parameters.toml."""
+        return {
+            f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
+            for f in fields(self)
+        }
+
+
+#: The numeric thresholds of :class:`ControlRules` (exposed as CLI options and case keys).
+THRESHOLD_FIELDS = (
+    "takeover_ratio",
+    "dominance_share",
+    "min_dominance_events",
+    "dominance_factor",
+    "min_fighting_events",
+    "fighting_factor",
+    "reference_quantile",
+    "rate_days",
+    "min_sole_events",
+    "collapse_ratio",
+    "collapse_events",
+    "score_half_life_days",
+)
 
 
 def control_from_events(
-    joined: pd.DataFrame,
+    joined: pd.DataFrame | None,
     boundaries: AdminBoundaries | gpd.GeoDataFrame,
     *,
     as_of: str | pd.Timestamp,
-    window_days: int = 30,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     assessments: AssessmentsRead | pd.DataFrame | None = None,
     rules: ControlRules | None = None,
+    baseline: str | None = None,
+    baseline_date: str | pd.Timestamp | None = None,
 ) -> gpd.GeoDataFrame:
     """Return who holds each district as of ``as_of`` (see the module docstring for rules).
 
     Parameters
     ----------
-    joined : DataFrame or GeoDataFrame
+    joined : DataFrame or GeoDataFrame or None
         Joined events (canonical events plus :data:`geofront.schema.JOIN_COLUMNS`);
-        needs :data:`REQUIRED_EVENT_COLUMNS`. Not modified.
+        needs :data:`REQUIRED_EVENT_COLUMNS`. Not modified. ``None``: no events
+        (assessments and the baseline alone).
     boundaries : AdminBoundaries or GeoDataFrame
         The districts the events were joined to (a GeoDataFrame with
         :data:`geofront.schema.DISTRICT_COLUMNS`).
     as_of : str or Timestamp
         The day to decide for; events and assessments after it are ignored.
     window_days : int
-        Length of the armed-activity window ending on ``as_of`` (inclusive).
+        Length of the window ending on ``as_of`` (inclusive) that the rules look at.
     assessments : AssessmentsRead or DataFrame, optional
         Analyst assessments (:func:`geofront.assessments.read_assessments`), or a frame
         with ``district_id``, ``date``, ``status`` and ``ref``.
     rules : ControlRules, optional
         The rule set; default :class:`ControlRules`.
+    baseline : {"government", "insurgent", "unknown"}, optional
+        The state of every district not assessed at or before ``baseline_date``.
+        ``None``: no baseline (districts start ``unknown`` and the evidence before the
+        first deciding event is all there is).
+    baseline_date : str or Timestamp, optional
+        The day the baseline describes; default the day before the first evidence.
 
     Returns
     -------
@@ -173,32 +346,83 @@ def control_from_events(
         ``district_id``: :data:`geofront.schema.CONTROL_COLUMNS` and geometry.
         ``status`` is one of :data:`geofront.schema.CONTROL_STATUSES`; ``since``
         datetime64 or NaT; ``rule`` one of :data:`RULES`; ``evidence`` the
-        ``;``-separated event ids / assessment references, oldest first.
+        ``;``-separated event ids / assessment references (oldest first) or
+        ``baseline:YYYY-MM-DD``; ``score`` float in [-1, 1] (NaN without evidence);
+        ``zone`` one of :data:`geofront.schema.CONTROL_ZONES`; the window's
+        ``fighting_events``, ``gov_initiated``, ``ins_initiated`` and ``transfers``, and
+        the day's ``fighting_threshold`` and ``dominance_minimum``.
     """
     districts = _districts(boundaries)
-    prepared = _prepare(joined, districts, assessments, rules or ControlRules())
-    return _control_at(prepared, districts, _day(as_of, "as_of"), _window(window_days))
+    day = _day(as_of, "as_of")
+    rules = rules or ControlRules()
+    ev = _evidence(joined, districts, assessments, rules)
+    states = _run(ev, day, day, window_days, baseline, baseline_date)
+    out = _table_at(ev, states, districts, day)
+    return gpd.GeoDataFrame(out, geometry=districts.geometry.array, crs=districts.crs)
 
 
-def control_timeline(
-    joined: pd.DataFrame,
+def control_history(
+    joined: pd.DataFrame | None,
     boundaries: AdminBoundaries | gpd.GeoDataFrame,
     *,
     dates: Iterable[str | pd.Timestamp],
-    window_days: int = 30,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     assessments: AssessmentsRead | pd.DataFrame | None = None,
     rules: ControlRules | None = None,
+    baseline: str | None = None,
+    baseline_date: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Return the status of every district on every date: one row per date and district.
+
+    The answer for each date is the one :func:`control_from_events` gives for it (the
+    rules run once, day by day, up to the last date).
+
+    Parameters
+    ----------
+    joined, boundaries, window_days, assessments, rules, baseline, baseline_date
+        As for :func:`control_from_events`.
+    dates : iterable of str or Timestamp
+        The days to decide for (sorted and de-duplicated in the output).
+
+    Returns
+    -------
+    DataFrame
+        :data:`HISTORY_COLUMNS`, sorted by date then in the boundaries' district order.
+    """
+    districts = _districts(boundaries)
+    days = _dates(dates)
+    rules = rules or ControlRules()
+    ev = _evidence(joined, districts, assessments, rules)
+    states = _run(ev, days[0], days[-1], window_days, baseline, baseline_date)
+    last = M.last_evidence_days(ev, M.to_days(days))
+    parts = []
+    for j, day in enumerate(days):
+        t = _table_at(ev, states, districts, day, detail=False)
+        t.insert(0, "date", day)
+        t["last_evidence"] = _as_dates(last[:, j])
+        parts.append(t)
+    out = pd.concat(parts, ignore_index=True)
+    return out[list(HISTORY_COLUMNS)]
+
+
+def control_timeline(
+    joined: pd.DataFrame | None,
+    boundaries: AdminBoundaries | gpd.GeoDataFrame,
+    *,
+    dates: Iterable[str | pd.Timestamp],
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    assessments: AssessmentsRead | pd.DataFrame | None = None,
+    rules: ControlRules | None = None,
+    baseline: str | None = None,
+    baseline_date: str | pd.Timestamp | None = None,
     population: Any = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Return, for each date and status, the number of districts, their area and people.
 
-    The events are prepared once (sorted by date); each date then costs only its
-    window, so long timelines over many events stay fast.
-
     Parameters
     ----------
-    joined, boundaries, window_days, assessments, rules
+    joined, boundaries, window_days, assessments, rules, baseline, baseline_date
         As for :func:`control_from_events`.
     dates : iterable of str or Timestamp
         The days to decide for (sorted and de-duplicated in the output).
@@ -208,7 +432,7 @@ def control_timeline(
         :func:`geofront.exposure.population_by_zone` (each district summed once, partial
         cells counted by covered fraction); ``None`` leaves ``people`` empty (NaN).
     progress : bool
-        Show a progress bar over the dates.
+        Accepted for symmetry with other long steps; the rules run once for all dates.
 
     Returns
     -------
@@ -219,50 +443,261 @@ def control_timeline(
         ``people`` float.
     """
     districts = _districts(boundaries)
-    days = sorted({_day(d, "dates") for d in dates})
-    if not days:
-        raise InputError("no dates given: pass at least one date (YYYY-MM-DD)")
-    prepared = _prepare(joined, districts, assessments, rules or ControlRules())
-    window = _window(window_days)
-    area = pd.Series(equal_area_km2(districts.geometry), index=districts.index)
-    people = _people(districts, population)
-    rows = []
-    iterator: Iterable[pd.Timestamp] = days
-    if progress:
-        from tqdm.auto import tqdm
+    history = control_history(
+        joined,
+        districts,
+        dates=dates,
+        window_days=window_days,
+        assessments=assessments,
+        rules=rules,
+        baseline=baseline,
+        baseline_date=baseline_date,
+    )
+    return timeline_from_history(history, districts, population=population)
 
-        iterator = tqdm(days, desc="control timeline", unit="date", delay=0.5)
-    for day in iterator:
-        status = _control_at(prepared, districts, day, window, geometry=False)["status"]
+
+def timeline_from_history(
+    history: pd.DataFrame, boundaries: AdminBoundaries | gpd.GeoDataFrame, *, population: Any
+) -> pd.DataFrame:
+    """Count a :func:`control_history` table per date and status (see :func:`control_timeline`)."""
+    districts = _districts(boundaries)
+    n = len(districts)
+    area = np.asarray(equal_area_km2(districts.geometry), dtype=float)
+    people = _people(districts, population)
+    days = pd.Index(pd.unique(history["date"]))
+    status = history["status"].to_numpy().reshape(len(days), n)
+    if "last_evidence" in history.columns:
+        last = pd.to_datetime(history["last_evidence"]).groupby(history["date"]).max()
+    else:
+        last = pd.Series(pd.NaT, index=days)
+    rows = []
+    for i, day in enumerate(days):
         for st in CONTROL_STATUSES:
-            mask = (status == st).to_numpy()
+            mask = status[i] == st
             rows.append(
                 (
                     day,
                     st,
                     int(mask.sum()),
-                    float(area.to_numpy()[mask].sum()),
-                    float(people.to_numpy()[mask].sum()) if people is not None else np.nan,
+                    float(area[mask].sum()),
+                    float(people[mask].sum()) if people is not None else np.nan,
+                    last.get(day, pd.NaT),
                 )
             )
     return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
 
 
-# --- preparation -----------------------------------------------------------------------
+# --- running the machine -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    # state-setting evidence, aggregated per (district, date, kind), sorted
-    base: pd.DataFrame
-    # armed activity, sorted by day: day (int64), code, gov, ins, ref
-    act_day: np.ndarray
-    act_code: np.ndarray
-    act_gov: np.ndarray
-    act_ins: np.ndarray
-    act_pos: np.ndarray  # row positions in the events, for the evidence ids
-    event_ids: pd.Series
-    rules: ControlRules
+def _evidence(
+    joined: pd.DataFrame | None,
+    districts: gpd.GeoDataFrame,
+    assessments: AssessmentsRead | pd.DataFrame | None,
+    rules: ControlRules,
+) -> M.Evidence:
+    ids = pd.Index(districts["district_id"].astype(str))
+    table = assessments.table if isinstance(assessments, AssessmentsRead) else assessments
+    if joined is None:
+        joined = _no_events()
+    groups = pd.factorize(districts["province_id"].astype(str))[0]
+    return M.prepare(joined, ids, groups, table, rules)
+
+
+def _no_events() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in REQUIRED_EVENT_COLUMNS}).assign(
+        date=pd.Series(dtype="datetime64[s]")
+    )
+
+
+def _run(
+    ev: M.Evidence,
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    window_days: int,
+    baseline: str | None,
+    baseline_date: str | pd.Timestamp | None,
+) -> M.States:
+    window = _window(window_days)
+    if baseline is not None and baseline not in BASELINES:
+        raise InputError(f"baseline {baseline!r}: use one of {', '.join(BASELINES)}")
+    if baseline_date is not None and baseline is None:
+        raise InputError("baseline_date without baseline: give the baseline status too")
+    last_day = int(M.to_days([last])[0])
+    baseline_day: int | None = None
+    if baseline is not None:
+        if baseline_date is not None:
+            baseline_day = int(M.to_days([_day(baseline_date, "baseline_date")])[0])
+        elif ev.first_day is not None:
+            baseline_day = min(ev.first_day, last_day + 1) - 1
+        else:
+            baseline_day = last_day
+        if baseline_day > last_day:
+            log.info("the baseline date is after %s: no baseline applies yet", last.date())
+    return M.run(
+        ev,
+        first_day=int(M.to_days([first])[0]),
+        last_day=last_day,
+        window_days=window,
+        baseline=baseline,
+        baseline_day=baseline_day,
+    )
+
+
+def _table_at(
+    ev: M.Evidence,
+    s: M.States,
+    districts: gpd.GeoDataFrame,
+    day: pd.Timestamp,
+    *,
+    detail: bool = True,
+) -> pd.DataFrame:
+    """The control table of one day from the machine's states."""
+    c = s.column(int(M.to_days([day])[0]))
+    status_code = s.status[:, c]
+    rule_code = s.rule[:, c]
+    out = pd.DataFrame(
+        {
+            "district_id": districts["district_id"].astype(str).to_numpy(),
+            "district": districts["district"].to_numpy(),
+            "province_id": districts["province_id"].astype(str).to_numpy(),
+            "province": districts["province"].to_numpy(),
+            "status": M.STATUS_OF_CODE[status_code].astype(str),
+            "since": _since(s, c),
+            "rule": M.RULE_NAMES[rule_code].astype(str),
+        },
+        index=pd.Index(districts["district_id"].astype(str).to_numpy()),
+    )
+    if not detail:
+        return out
+    out["evidence"] = _evidence_text(ev, s, c, rule_code)
+    out["as_of"] = day
+    score = _score(ev, s, c)
+    out["score"] = score
+    out["zone"] = zones(out["status"], score, full=ev.rules.full_zone_score)
+    win = s.window
+    out["fighting_events"] = win[M.K_FIGHT][:, c].astype(np.int64)
+    out["gov_initiated"] = win[M.K_INIT_GOV][:, c].astype(np.int64)
+    out["ins_initiated"] = win[M.K_INIT_INS][:, c].astype(np.int64)
+    out["transfers"] = (win[M.K_T_GOV] + win[M.K_T_INS] + win[M.K_T_OTHER])[:, c].astype(np.int64)
+    out["last_evidence"] = _as_dates(M.last_evidence_days(ev, np.array([s.day0 + c]))[:, 0])
+    out["fighting_threshold"] = s.threshold[:, c].astype(np.int64)
+    out["dominance_minimum"] = s.dom_min[:, c].astype(np.int64)
+    return out[list(CONTROL_COLUMNS)]
+
+
+def _since(s: M.States, c: int) -> np.ndarray:
+    """First day of each district's current run of equal status (NaT: a first state)."""
+    st = s.status[:, : c + 1]
+    now = st[:, -1:]
+    differs = st != now
+    any_diff = differs.any(axis=1)
+    last_diff = c - np.argmax(differs[:, ::-1], axis=1)  # index of the last differing day
+    start = np.where(any_diff, last_diff + 1, 0)
+    nd = st.shape[0]
+    prev_unknown = np.where(
+        start > 0, s.status[np.arange(nd), np.clip(start - 1, 0, None)] == M.S_UNKNOWN, True
+    )
+    first_rule = s.rule[np.arange(nd), start]
+    recorded = prev_unknown & np.isin(first_rule, (M.R_BASELINE, M.R_ASSESSMENT))
+    nat = (now[:, 0] == M.S_UNKNOWN) | recorded
+    days = (start + s.day0).astype("datetime64[D]")
+    return np.where(nat, np.datetime64("NaT"), days).astype("datetime64[s]")
+
+
+def _as_dates(days: np.ndarray) -> np.ndarray:
+    """Day numbers (``_NAT`` for none) as datetime64[s]."""
+    nat = days == np.iinfo(np.int64).min
+    out = np.where(nat, 0, days).astype("datetime64[D]").astype("datetime64[s]")
+    out[nat] = np.datetime64("NaT")
+    return out
+
+
+def _evidence_text(ev: M.Evidence, s: M.States, c: int, rule_code: np.ndarray) -> np.ndarray:
+    """The references behind each district's rule (oldest first, capped)."""
+    limit = ev.rules.max_evidence
+    text = np.full(len(rule_code), "", dtype=object)
+    as_index = {
+        (int(a), int(d)): i for i, (a, d) in enumerate(zip(ev.as_code, ev.as_day, strict=True))
+    }
+    transfer_kinds = (M.K_T_GOV, M.K_T_INS, M.K_T_OTHER)
+    for d in (int(i) for i in np.flatnonzero(rule_code != M.R_NONE)):
+        rc = int(rule_code[d])
+        t = c if rc in (M.R_FIGHTING, M.R_CONFLICT) else int(s.decided[d, c])
+        day = s.day0 + t
+        lo = s.day0 + max(t - s.window_days, int(s.reset[d, t]))
+        if rc == M.R_BASELINE:
+            text[d] = f"baseline:{np.datetime64(day, 'D')}"
+            continue
+        if rc == M.R_ASSESSMENT:
+            text[d] = _cap(ev.as_refs[as_index[(d, day)]], limit)
+            continue
+        if rc in (M.R_TAKEOVER, M.R_CONFLICT):
+            kinds: tuple[int, ...] = transfer_kinds
+        elif rc == M.R_DOMINANCE:
+            kinds = (M.K_INIT_GOV if s.status[d, t] == M.S_GOV else M.K_INIT_INS,)
+        elif rc == M.R_SOLE:
+            kinds = (M.K_GOV_ANY if s.status[d, t] == M.S_GOV else M.K_INS_ANY,)
+        else:
+            kinds = (M.K_FIGHT,)
+        pos = np.sort(np.concatenate([ev.slice(k, d, lo, day) for k in kinds]))
+        text[d] = _cap(ev.event_ids.iloc[pos].astype(str).tolist(), limit)
+    return text
+
+
+def _score(ev: M.Evidence, s: M.States, c: int) -> np.ndarray:
+    """Recency-weighted balance of initiative and transfers plus the holder (see module)."""
+    nd = s.status.shape[0]
+    t_day = s.day0 + c
+    reset_day = s.day0 + s.reset[:, c]  # reset index -1 -> before day0: no cut
+    mass = s.threshold[:, c].astype(float)
+    half = float(ev.rules.score_half_life_days)
+    side = {M.K_INIT_GOV: 0, M.K_T_GOV: 0, M.K_INIT_INS: 1, M.K_T_INS: 1}
+    sums = np.zeros((2, nd))
+    for k, sd in side.items():
+        m = (ev.ev_kind == k) & (ev.ev_day <= t_day)
+        code = ev.ev_code[m]
+        dday = ev.ev_day[m]
+        keep = dday > reset_day[code]
+        w = np.power(0.5, (t_day - dday[keep]) / half)
+        if k in (M.K_T_GOV, M.K_T_INS):  # a transfer weighs as much as the fighting bar
+            w = w * mass[code[keep]]
+        sums[sd] += np.bincount(code[keep], weights=w, minlength=nd)
+    held = s.status[:, c]
+    holder = np.take_along_axis(s.status, np.clip(s.decided[:, c : c + 1], 0, None), axis=1)[:, 0]
+    holder = np.where(s.decided[:, c] >= 0, holder, M.S_UNKNOWN)
+    sums[0] += np.where(holder == M.S_GOV, mass, 0.0) + np.where(
+        holder == M.S_CONTESTED, mass / 2, 0
+    )
+    sums[1] += np.where(holder == M.S_INS, mass, 0.0) + np.where(
+        holder == M.S_CONTESTED, mass / 2, 0
+    )
+    total = sums.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(total > 0, (sums[1] - sums[0]) / total, np.nan)
+    score[held == M.S_UNKNOWN] = np.nan
+    return np.round(score, 6)
+
+
+def zones(status: pd.Series, score: np.ndarray | pd.Series, *, full: float = 0.6) -> np.ndarray:
+    """Kalyvas's five zones from status and score (see the module docstring).
+
+    Returns an array of :data:`geofront.schema.CONTROL_ZONES` values (``unknown`` for
+    districts without evidence).
+    """
+    st = np.asarray(status, dtype=object)
+    sc = np.asarray(score, dtype=float)
+    full_gov, gov_dom, parity, ins_dom, full_ins, unknown = CONTROL_ZONES
+    out = np.full(st.shape, unknown, dtype=object)
+    gov = st == GOVERNMENT
+    ins = st == INSURGENT
+    out[gov] = np.where(sc[gov] <= -full, full_gov, gov_dom)
+    out[ins] = np.where(sc[ins] >= full, full_ins, ins_dom)
+    out[st == CONTESTED] = parity
+    return out
+
+
+# --- small helpers --------------------------------------------------------------------------
 
 
 def _districts(boundaries: AdminBoundaries | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -289,279 +724,21 @@ def _day(value: Any, what: str) -> pd.Timestamp:
     return day.normalize()
 
 
+def _dates(dates: Iterable[str | pd.Timestamp]) -> list[pd.Timestamp]:
+    days = sorted({_day(d, "dates") for d in dates})
+    if not days:
+        raise InputError("no dates given: pass at least one date (YYYY-MM-DD)")
+    return days
+
+
 def _window(window_days: int) -> int:
-    if int(window_days) != window_days or window_days < 1:
-        raise InputError(f"window_days={window_days!r}: give a whole number of days >= 1")
+    if (
+        isinstance(window_days, bool)
+        or int(window_days) != window_days
+        or not 1 <= window_days <= 3650
+    ):
+        raise InputError(f"window_days={window_days!r}: give a whole number of days in [1, 3650]")
     return int(window_days)
-
-
-def _days(values: Any) -> np.ndarray:
-    return np.asarray(pd.to_datetime(values).to_numpy().astype("datetime64[D]").astype(np.int64))
-
-
-def _prepare(
-    joined: pd.DataFrame,
-    districts: gpd.GeoDataFrame,
-    assessments: AssessmentsRead | pd.DataFrame | None,
-    rules: ControlRules,
-) -> _Prepared:
-    missing = [c for c in REQUIRED_EVENT_COLUMNS if c not in joined.columns]
-    if missing:
-        raise SchemaError(
-            f"events lack column(s) {', '.join(missing)}: join them to the boundaries first "
-            "(geofront.join.join_events or load_joined_events)"
-        )
-    ids = pd.Index(districts["district_id"].astype(str))
-    # Masks and codes straight from the columns: no per-event Python strings, so that
-    # 10^7 events fit in memory and time (see benchmarks/bench_control.py).
-    has_district = joined["district_id"].notna().to_numpy()
-    n_region = int((~has_district).sum())
-    if n_region:
-        log.debug("%d event(s) without a district (region precision) ignored", n_region)
-    pos = np.flatnonzero(has_district)
-    undated = joined["date"].isna().to_numpy() & has_district
-    if undated.any():
-        bad = joined["event_id"].iloc[int(np.flatnonzero(undated)[0])]
-        raise InputError(
-            f"event {bad!r} has no date: read events with geofront.events.read_events, "
-            "which rejects undated rows"
-        )
-    codes, uniques = pd.factorize(joined["district_id"].iloc[pos])
-    lookup = ids.get_indexer(pd.Index(pd.Series(uniques).astype(str)))
-    if (lookup < 0).any():
-        bad = str(pd.Series(uniques).astype(str).to_numpy()[lookup < 0][0])
-        raise InputError(
-            f"event district_id {bad!r} is not in the boundaries: join the events to the same "
-            "boundaries you pass here"
-        )
-    code = lookup[codes].astype(np.int32)
-    day = _days(joined["date"].iloc[pos])
-
-    def col_isin(name: str, values: Sequence[str]) -> np.ndarray:
-        return np.asarray(joined[name].iloc[pos].isin(list(values)).to_numpy(), dtype=bool)
-
-    def col_eq(name: str, value: str) -> np.ndarray:
-        return np.asarray((joined[name].iloc[pos] == value).to_numpy(), dtype=bool)
-
-    to_actor1 = col_isin("sub_event_type", rules.transfer_to_actor1)
-    to_gov = col_isin("sub_event_type", rules.transfer_to_government)
-    gov1, ins1 = col_eq("side1", GOVERNMENT), col_eq("side1", INSURGENT)
-    gov = gov1 | col_eq("side2", GOVERNMENT)
-    ins = ins1 | col_eq("side2", INSURGENT)
-    transfer = to_actor1 | to_gov
-    holder = np.full(len(pos), None, dtype=object)
-    holder[to_actor1 & gov1] = GOVERNMENT
-    holder[to_actor1 & ins1] = INSURGENT
-    holder[to_gov] = GOVERNMENT
-    valid = to_gov | (to_actor1 & (gov1 | ins1))
-    if (transfer & ~valid).any():
-        log.info(
-            "%d transfer event(s) ignored: the new holder's side is neither %s nor %s",
-            int((transfer & ~valid).sum()),
-            GOVERNMENT,
-            INSURGENT,
-        )
-    base_parts = [
-        pd.DataFrame(
-            {
-                "code": code[valid],
-                "day": day[valid],
-                "kind": 0,
-                "status": holder[valid],
-                "ref": joined["event_id"].iloc[pos[valid]].astype(str).to_numpy(dtype=object),
-            }
-        )
-    ]
-    if assessments is not None:
-        base_parts.append(_assessment_base(assessments, ids))
-    base = _aggregate_base(pd.concat(base_parts, ignore_index=True))
-
-    act = col_isin("event_type", rules.armed_event_types) & ~transfer & (gov | ins)
-    # Oldest first; events of one day in input order (deterministic, no string sort).
-    order = np.argsort(day[act], kind="stable")
-    return _Prepared(
-        base=base,
-        act_day=day[act][order],
-        act_code=code[act][order],
-        act_gov=gov[act][order],
-        act_ins=ins[act][order],
-        act_pos=pos[act][order],
-        event_ids=joined["event_id"],
-        rules=rules,
-    )
-
-
-def _assessment_base(assessments: AssessmentsRead | pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
-    table = assessments.table if isinstance(assessments, AssessmentsRead) else assessments
-    need = [c for c in ("district_id", "date", "status", "ref") if c not in table.columns]
-    if need:
-        raise SchemaError(
-            f"assessments lack column(s) {', '.join(need)}: read them with "
-            "geofront.assessments.read_assessments"
-        )
-    bad_status = ~table["status"].isin(CONTROL_STATUSES)
-    if bad_status.any():
-        raise InputError(
-            f"assessment {table['ref'][bad_status].iloc[0]} has status "
-            f"{table['status'][bad_status].iloc[0]!r}: use one of {', '.join(CONTROL_STATUSES)}"
-        )
-    code = ids.get_indexer(pd.Index(table["district_id"].astype(str)))
-    if (code < 0).any():
-        bad = table["district_id"].astype(str).to_numpy()[code < 0][0]
-        raise InputError(
-            f"assessment district_id {bad!r} is not in the boundaries: read the assessments "
-            "with the same boundaries"
-        )
-    return pd.DataFrame(
-        {
-            "code": code,
-            "day": _days(table["date"]),
-            "kind": 1,
-            "status": table["status"].astype(str).to_numpy(dtype=object),
-            "ref": table["ref"].astype(str).to_numpy(dtype=object),
-        }
-    )
-
-
-def _aggregate_base(base: pd.DataFrame) -> pd.DataFrame:
-    """One row per (district, day, kind): agreed status, or contested if they disagree."""
-    base = base.sort_values(["code", "day", "kind", "ref"], kind="stable")
-    g = base.groupby(["code", "day", "kind"], sort=True)
-    agg = g.agg(
-        status=("status", "first"),
-        nstatus=("status", "nunique"),
-        refs=("ref", list),
-    ).reset_index()
-    conflict = agg["nstatus"].to_numpy() > 1
-    agg.loc[conflict, "status"] = CONTESTED
-    agg["rule"] = np.where(
-        agg["kind"].to_numpy() == 1,
-        RULE_ASSESSMENT,
-        np.where(conflict, RULE_CONFLICTING, RULE_TRANSFER),
-    )
-    return agg.drop(columns="nstatus")
-
-
-# --- decision at one date ---------------------------------------------------------------
-
-
-def _control_at(
-    p: _Prepared,
-    districts: gpd.GeoDataFrame,
-    as_of: pd.Timestamp,
-    window_days: int,
-    *,
-    geometry: bool = True,
-) -> gpd.GeoDataFrame:
-    n = len(districts)
-    t = int(np.datetime64(as_of.date(), "D").astype(np.int64))
-    status = np.full(n, UNKNOWN, dtype=object)
-    rule = np.full(n, RULE_NONE, dtype=object)
-    since = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # NaT
-    ev_text = np.full(n, "", dtype=object)
-    base_day = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-    base_kind = np.full(n, -1, dtype=np.int64)
-
-    # 1. base state: last run of equal statuses among evidence dated <= as_of.
-    b = p.base[p.base["day"].to_numpy() <= t]
-    if len(b):
-        codes = b["code"].to_numpy()
-        st = b["status"].to_numpy(dtype=object)
-        first_of_district = np.r_[True, codes[1:] != codes[:-1]]
-        new_run = first_of_district | np.r_[True, st[1:] != st[:-1]]
-        run_id = np.cumsum(new_run)
-        last_run = run_id == pd.Series(run_id).groupby(codes).transform("max").to_numpy()
-        lr = b[last_run]
-        lr_first = lr.groupby("code", sort=True).head(1)
-        lr_last = lr.groupby("code", sort=True).tail(1)
-        c = lr_last["code"].to_numpy()
-        status[c] = lr_last["status"].to_numpy(dtype=object)
-        rule[c] = lr_last["rule"].to_numpy(dtype=object)
-        base_day[c] = lr_last["day"].to_numpy()
-        base_kind[c] = lr_last["kind"].to_numpy()
-        # A run that starts with the district's first evidence, an assessment, is no change.
-        run_starts_first = first_of_district[last_run][
-            np.r_[True, lr["code"].to_numpy()[1:] != lr["code"].to_numpy()[:-1]]
-        ]
-        is_change = ~(run_starts_first & (lr_first["kind"].to_numpy() == 1))
-        cf = lr_first["code"].to_numpy()
-        since[cf[is_change]] = lr_first["day"].to_numpy()[is_change]
-        refs = lr.groupby("code", sort=True)["refs"].agg(lambda s: [r for x in s for r in x])
-        ev_text[refs.index.to_numpy()] = [_cap(r, p.rules.max_evidence) for r in refs]
-
-    # 2. armed activity by both sides in the window, after the base state.
-    lo = np.searchsorted(p.act_day, t - window_days + 1, side="left")
-    hi = np.searchsorted(p.act_day, t, side="right")
-    if hi > lo:
-        day = p.act_day[lo:hi]
-        code = p.act_code[lo:hi]
-        bd = base_day[code]
-        bk = base_kind[code]
-        after = (bk < 0) | (day > bd)
-        if p.rules.same_day_activity_contests:
-            after |= (bk == 0) & (day == bd)
-        if after.any():
-            a = pd.DataFrame(
-                {
-                    "code": code[after],
-                    "gov_day": np.where(p.act_gov[lo:hi][after], day[after], np.nan),
-                    "ins_day": np.where(p.act_ins[lo:hi][after], day[after], np.nan),
-                    "pos": p.act_pos[lo:hi][after],
-                }
-            )
-            grouped = a.groupby("code", sort=True)
-            first = grouped[["gov_day", "ins_day"]].min()
-            enough = grouped.size() >= p.rules.min_armed_events
-            both = first.notna().all(axis=1) & enough
-            contested_codes = first.index.to_numpy()[both.to_numpy()]
-            if len(contested_codes):
-                became = first.loc[both].max(axis=1).to_numpy().astype(np.int64)
-                already = status[contested_codes] == CONTESTED
-                acts = _activity_evidence(
-                    a[a["code"].isin(contested_codes)], p.event_ids, p.rules.max_evidence
-                )
-                prior = ev_text[contested_codes]
-                ev_text[contested_codes] = np.where(
-                    already & (prior != ""), prior + ";" + acts, acts
-                )
-                new = contested_codes[~already]
-                status[new] = CONTESTED
-                rule[new] = RULE_ACTIVITY
-                since[new] = became[~already]
-    since_dt = pd.to_datetime(
-        np.where(
-            since == np.iinfo(np.int64).min, np.datetime64("NaT"), since.astype("datetime64[D]")
-        )
-    ).astype("datetime64[s]")
-    out = pd.DataFrame(
-        {
-            "district_id": districts["district_id"].astype(str).to_numpy(),
-            "district": districts["district"].to_numpy(),
-            "province_id": districts["province_id"].astype(str).to_numpy(),
-            "province": districts["province"].to_numpy(),
-            "status": status.astype(str),
-            "since": since_dt,
-            "rule": rule.astype(str),
-            "evidence": ev_text.astype(str),
-        },
-        index=pd.Index(districts["district_id"].astype(str).to_numpy()),
-    )
-    out = out[list(CONTROL_COLUMNS)]
-    if not geometry:
-        return out
-    return gpd.GeoDataFrame(out, geometry=districts.geometry.array, crs=districts.crs)
-
-
-def _activity_evidence(sub: pd.DataFrame, event_ids: pd.Series, limit: int) -> np.ndarray:
-    """``;``-joined ids of the first ``limit`` events per district (sorted by code)."""
-    g = sub.groupby("code", sort=True)
-    n = g.size()
-    head = g.head(limit)
-    ref = event_ids.iloc[head["pos"].to_numpy()].astype(str).to_numpy(dtype=object)
-    text = pd.Series(ref, index=head["code"].to_numpy()).groupby(level=0, sort=True).agg(";".join)
-    more = (n - limit).clip(lower=0)
-    extra = np.where(more.to_numpy() > 0, ";+" + more.astype(str) + " more", "")
-    return (text.to_numpy(dtype=object) + extra).astype(object)
 
 
 def _cap(refs: Sequence[str], limit: int) -> str:
@@ -570,15 +747,15 @@ def _cap(refs: Sequence[str], limit: int) -> str:
     return ";".join(refs[:limit]) + f";+{len(refs) - limit} more"
 
 
-def _people(districts: gpd.GeoDataFrame, population: Any) -> pd.Series | None:
+def _people(districts: gpd.GeoDataFrame, population: Any) -> np.ndarray | None:
     if population is None or population is False:
         return None
     from geofront.exposure import population_by_zone
 
     raster = None if population is True else population
-    zones = gpd.GeoDataFrame(geometry=districts.geometry.array, crs=districts.crs)
-    counts = population_by_zone(zones, raster)
-    return pd.Series(counts["population"].to_numpy(dtype=float), index=districts.index)
+    zones_ = gpd.GeoDataFrame(geometry=districts.geometry.array, crs=districts.crs)
+    counts = population_by_zone(zones_, raster)
+    return np.asarray(counts["population"].to_numpy(dtype=float))
 
 
 def read_control(

@@ -64,6 +64,12 @@ _DATASETS: tuple[Dataset, ...] = (
         "Public Domain",
     ),
     Dataset(
+        "afg-district-aliases",
+        "names/afg_district_aliases.csv",
+        "Other names of the 398 districts (IEC/AGCHO/OCHA spellings, news names)",
+        "facts, CC BY 4.0 compilation",
+    ),
+    Dataset(
         "afg-neighbours",
         "boundaries/ne_10m_countries_afg_region.geojson",
         "Natural Earth 1:10m countries around Afghanistan",

@@ -334,7 +334,9 @@ def population_by_status(
         One row per (``by`` value,) status, every status present (0 if none), in the
         order of ``CONTROL_STATUSES``. Columns: [``by``], ``status``, ``n_districts``,
         ``population`` (sum of the districts' people, so statuses add up exactly to the
-        districts' total) and ``share`` (of the group's total).
+        districts' total), ``share`` (of the group's total), and ``n_assumed`` and
+        ``population_assumed``: the part of them whose status only the baseline assumes
+        (rule ``baseline`` in the control table; 0 without a ``rule`` column).
     """
     _require_frame(control, "control table")
     require_crs(control, "control table")
@@ -366,19 +368,33 @@ def population_by_status(
             what="control districts",
         )
     people = pd.Series(pop, index=units["district_id"].to_numpy())
+    population = control["district_id"].map(people).to_numpy(dtype="float64")
+    assumed = (
+        control["rule"].astype("string").fillna("").eq("baseline").to_numpy(dtype=bool)
+        if "rule" in control.columns
+        else np.zeros(len(control), dtype=bool)
+    )
     table = pd.DataFrame(
         {
             "status": pd.Categorical(status.to_numpy(), categories=list(CONTROL_STATUSES)),
-            "population": control["district_id"].map(people).to_numpy(dtype="float64"),
+            "population": population,
+            "assumed": assumed.astype("int64"),
+            "population_assumed": np.where(assumed, population, 0.0),
         }
     )
     keys = ["status"]
     if by:
         table.insert(0, by, control[by].to_numpy())
         keys = [by, "status"]
-    grouped = table.groupby(keys, observed=False, sort=True, dropna=False)["population"]
-    out = grouped.agg(n_districts="size", population="sum").reset_index()
+    grouped = table.groupby(keys, observed=False, sort=True, dropna=False)
+    out = grouped.agg(
+        n_districts=("population", "size"),
+        population=("population", "sum"),
+        n_assumed=("assumed", "sum"),
+        population_assumed=("population_assumed", "sum"),
+    ).reset_index()
     out["n_districts"] = out["n_districts"].astype("int64")
+    out["n_assumed"] = out["n_assumed"].astype("int64")
     totals = (
         out.groupby(by, sort=False, dropna=False)["population"].transform("sum")
         if by
@@ -387,7 +403,7 @@ def population_by_status(
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share"] = (out["population"] / totals).astype("float64")
     out["status"] = out["status"].astype(str)
-    return out[[*keys, "n_districts", "population", "share"]]
+    return out[[*keys, "n_districts", "population", "share", "n_assumed", "population_assumed"]]
 
 
 # --------------------------------------------------------------------------------------

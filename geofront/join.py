@@ -47,6 +47,7 @@ from geofront.cellindex import CellIndex, cell_index
 from geofront.crs import WGS84
 from geofront.errors import AccountingError, SchemaError
 from geofront.schema import (
+    EVENT_COLUMNS,
     JOIN_COLUMNS,
     JOIN_METHODS,
     OUTSIDE_BOUNDARIES,
@@ -674,6 +675,42 @@ def combine_rejects(*frames: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     keys = [c for c in ("source_file", "source_row") if c in out.columns]
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+#: dtype of each canonical column of a joined table (text columns are pandas "string").
+_JOINED_DTYPES: dict[str, object] = {
+    **dict.fromkeys((*EVENT_COLUMNS, *JOIN_COLUMNS), "string"),
+    "date": "datetime64[us]",
+    "date_end": "datetime64[us]",
+    "fatalities": "int64",
+    "latitude": "float64",
+    "longitude": "float64",
+    "source_row": "int64",
+    "join_method": pd.CategoricalDtype(list(JOIN_METHODS)),
+    "snap_distance_m": "float64",
+}
+
+
+def empty_joined() -> gpd.GeoDataFrame:
+    """Return a joined-events table without rows, typed as :func:`join_events` types it.
+
+    It has every column of :data:`~geofront.schema.EVENT_COLUMNS` and
+    :data:`~geofront.schema.JOIN_COLUMNS`, with the same dtypes as a real joined table,
+    and EPSG:4326 point geometry. Pass it where there are no events, only assessments:
+    :func:`geofront.control.control_from_events`, :func:`geofront.control.control_timeline`
+    and :func:`geofront.siege.assess_sieges` then decide from the assessments alone.
+
+    Examples
+    --------
+    >>> empty_joined().shape
+    (0, 23)
+    """
+    frame = pd.DataFrame(
+        {c: pd.Series(dtype=t) for c, t in _JOINED_DTYPES.items()}  # type: ignore[call-overload]
+    )
+    cols = [*EVENT_COLUMNS, "geometry", *JOIN_COLUMNS]
+    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=WGS84).array, crs=WGS84)
+    return out[cols]
 
 
 def is_joined(frame: pd.DataFrame) -> bool:

@@ -20,7 +20,12 @@ Keys, from strict to loose (each one is applied to the previous):
    ``"kalanau"``; ``"Taluqan"`` and ``"Taloqan"`` -> ``"talukan"``.
 3. :func:`skeleton_key` — the phonetic key without vowels (``a``, ``i``, ``u``):
    ``"Sar-e Pol"`` and ``"Sari Pul"`` -> ``"srpl"``.
-4. fuzzy — :class:`difflib.SequenceMatcher` ratio of phonetic keys at least ``cutoff``
+4. token — the query is a distinctive part of one candidate: its phonetic key equals the
+   key of a contiguous run of the candidate's words (connectors and generic words left
+   out), e.g. "Archi" -> "Dasht-e-Archi", "Khwaja Sabz" -> "Khwaja Sabz Posh". A run
+   counts only if its key has at least :data:`MIN_TOKEN_KEY` letters and it is not made of
+   qualifiers alone (:data:`QUALIFIERS`: "Bala", "Payin", "Sufla", ...).
+5. fuzzy — :class:`difflib.SequenceMatcher` ratio of phonetic keys at least ``cutoff``
    with a unique best candidate (ahead of the second by at least ``margin``).
 
 :func:`match_names` tries the tiers in that order. A query that has exactly one
@@ -28,6 +33,12 @@ candidate at a tier is matched there; a query with several candidates at a tier 
 *ambiguous* (and is not resolved by a looser tier); a query with none goes on to the
 next tier; after the last tier it is *unmatched*. Matching can be restricted to groups
 (e.g. districts within the named province).
+
+**Aliases** (other official names and news spellings of a candidate, see
+:mod:`geofront.aliases`) take part in every tier alongside the candidates' own names:
+"Murghab" finds "Bala Murghab" through its alias at the exact tier, and a name that is
+both one district's name and another's alias ("Jaghatu") is ambiguous, as it is in the
+news. The output says which alias made a match.
 
 All key functions work on a single string or, vectorised, on a pandas Series (or any
 array-like), computing each distinct value once. Only the fuzzy tier loops in Python,
@@ -38,13 +49,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, overload
 
 import numpy as np
 import pandas as pd
 
 #: Tiers of :func:`match_names`, strict to loose.
-MATCH_METHODS = ("exact", "normalised", "phonetic", "skeleton", "fuzzy")
+MATCH_METHODS = ("exact", "normalised", "phonetic", "skeleton", "token", "fuzzy")
+#: Tiers that are not exact spellings: loose matches worth a second look.
+LOOSE_METHODS = ("token", "fuzzy")
 #: Outcomes that are not a match.
 UNMATCHED = "unmatched"
 AMBIGUOUS = "ambiguous"
@@ -66,6 +80,31 @@ GENERIC_WORDS = (
     "centre",
     "markaz",
 )
+
+#: Words that qualify a name ("upper", "lower", "old", "new", "centre of") and so cannot
+#: identify a district by themselves in the token tier.
+QUALIFIERS = (
+    "bala",
+    "ulya",
+    "olya",
+    "payin",
+    "payan",
+    "pain",
+    "sufla",
+    "kohna",
+    "kuhna",
+    "jadid",
+    "naw",
+    "now",
+    "markazi",
+    "shahr",
+    "shahri",
+    "kalan",
+    "khurd",
+    "khas",
+)
+#: A token-tier run must have a phonetic key at least this long ("Pech" has 4 letters).
+MIN_TOKEN_KEY = 4
 
 _QUOTES = r"['\u2018\u2019\u02bb\u02bc\u02be\u02bf`\u00b4\"\u201c\u201d]"
 _SEPARATORS = r"[\-\u2010\u2011\u2012\u2013\u2014_./,;:()\[\]{}\\|+&]"
@@ -138,6 +177,7 @@ def match_names(
     *,
     query_groups: pd.Series | Iterable[Any] | None = None,
     candidate_groups: pd.Series | Iterable[Any] | None = None,
+    aliases: pd.Series | None = None,
     cutoff: float = 0.85,
     margin: float = 0.05,
     methods: Iterable[str] = MATCH_METHODS,
@@ -157,6 +197,10 @@ def match_names(
         Restrict matching to candidates of the same group (e.g. the province id of
         each query and of each candidate). Both or neither. A query whose group is
         missing is matched against all candidates.
+    aliases : Series of str, optional
+        Other names of the candidates, indexed by the candidate's label (several per
+        label allowed); each takes part in every tier like the candidate's own name,
+        in the candidate's group. Labels that are not among the candidates raise.
     cutoff : float
         Minimum :class:`difflib.SequenceMatcher` ratio of the phonetic keys for a
         fuzzy match.
@@ -181,10 +225,20 @@ def match_names(
             the tier that matched (:data:`MATCH_METHODS`), or ``"ambiguous"``,
             ``"unmatched"``
         ``score``
-            1.0 for the exact tiers, the ratio for fuzzy, NaN otherwise
+            1.0 for the exact and token tiers, the ratio for fuzzy, NaN otherwise
         ``candidates``
             for ambiguous queries, the ``;``-joined labels of the tied candidates
             (sorted); ``""`` otherwise
+        ``matched_alias``
+            the alias through which the query matched (``""`` when it matched the
+            candidate's own name, or nothing)
+
+    Examples
+    --------
+    >>> cands = pd.Series(["Dashte Archi", "Bala Murghab"], index=["1407", "1906"])
+    >>> m = match_names(["Archi", "Murghab"], cands, aliases=pd.Series(["Murghab"], index=["1906"]))
+    >>> m[["match", "method", "matched_alias"]].values.tolist()
+    [['1407', 'token', ''], ['1906', 'exact', 'Murghab']]
     """
     q = query if isinstance(query, pd.Series) else pd.Series(list(query), dtype=object)
     c = (
@@ -198,41 +252,40 @@ def match_names(
     if (query_groups is None) != (candidate_groups is None):
         raise ValueError("give both query_groups and candidate_groups, or neither")
     qg = _groups(query_groups, len(q))
-    cg = _groups(candidate_groups, len(c))
+    pool = _pool(c, _groups(candidate_groups, len(c)), aliases)
 
     qtext = pd.Series(q.to_numpy(dtype=object), dtype=object)
-    ctext = pd.Series(c.to_numpy(dtype=object), dtype=object)
-    clabels = np.asarray(c.index, dtype=object)
-    cnames = ctext.astype(str).to_numpy(dtype=object)
-
     n = len(q)
-    match = np.full(n, None, dtype=object)
-    matched_name = np.full(n, None, dtype=object)
-    method = np.full(n, UNMATCHED, dtype=object)
-    score = np.full(n, np.nan)
-    tied = np.full(n, "", dtype=object)
-    blank = qtext.isna().to_numpy() | (qtext.astype(str).str.strip() == "").to_numpy()
-    open_ = ~blank
-
+    st = _State(
+        match=np.full(n, None, dtype=object),
+        method=np.full(n, UNMATCHED, dtype=object),
+        score=np.full(n, np.nan),
+        tied=np.full(n, "", dtype=object),
+        via=np.full(n, "", dtype=object),
+        open_=~(qtext.isna().to_numpy() | (qtext.astype(str).str.strip() == "").to_numpy()),
+    )
     keyers = {
         "exact": lambda s: s.astype(str).str.strip(),
         "normalised": normalise_name,
         "phonetic": phonetic_key,
         "skeleton": skeleton_key,
     }
-    wanted = [m for m in MATCH_METHODS if m in set(methods)]
-    for tier in wanted:
-        if not open_.any():
+    for tier in [m for m in MATCH_METHODS if m in set(methods)]:
+        if not st.open_.any():
             break
+        rows = np.flatnonzero(st.open_)
         if tier == "fuzzy":
-            _fuzzy(qtext, ctext, qg, cg, open_, cutoff, margin, match, method, score, tied, clabels)
+            _fuzzy(qtext, qg, pool, cutoff, margin, st)
             continue
-        keyer = keyers[tier]
-        ckey = keyer(ctext.fillna("")).to_numpy(dtype=object)
-        qkey = keyer(qtext[open_].fillna("")).to_numpy(dtype=object)
-        cands = pd.DataFrame({"g": cg, "k": ckey, "pos": np.arange(len(c))})
+        if tier == "token":
+            ckey, cpos = _token_runs(pool)
+            qkey = phonetic_key(qtext.iloc[rows].fillna("")).to_numpy(dtype=object)
+        else:
+            ckey = keyers[tier](pool["text"]).to_numpy(dtype=object)
+            cpos = np.arange(len(pool))
+            qkey = keyers[tier](qtext.iloc[rows].fillna("")).to_numpy(dtype=object)
+        cands = pd.DataFrame({"g": pool["group"].to_numpy()[cpos], "k": ckey, "pos": cpos})
         cands = cands[cands["k"] != ""]
-        rows = np.flatnonzero(open_)
         qdf = pd.DataFrame({"g": qg[rows], "k": qkey, "row": rows})
         qdf = qdf[qdf["k"] != ""]
         # Queries with a group look in their group; queries without a group look everywhere.
@@ -244,42 +297,127 @@ def match_names(
             ],
             ignore_index=True,
         )
-        if hits.empty:
-            continue
-        hits = hits.drop_duplicates(["row", "pos"])
-        nhit = hits.groupby("row")["pos"].transform("size").to_numpy()
-        single = hits[nhit == 1]
-        r = single["row"].to_numpy(dtype=np.int64)
-        p = single["pos"].to_numpy(dtype=np.int64)
-        match[r] = clabels[p]
-        method[r] = tier
-        score[r] = 1.0
-        open_[r] = False
-        multi = hits[nhit > 1]
-        if len(multi):
-            labels = multi.assign(lab=clabels[multi["pos"].to_numpy(dtype=np.int64)].astype(str))
-            joined = labels.groupby("row")["lab"].agg(lambda s: ";".join(sorted(set(s))))
-            r = joined.index.to_numpy(dtype=np.int64)
-            method[r] = AMBIGUOUS
-            tied[r] = joined.to_numpy(dtype=object)
-            open_[r] = False
-    has = np.array([m is not None for m in match], dtype=bool)
+        if len(hits):
+            _settle(hits, pool, tier, st)
+    labels = pool.loc[~pool["is_alias"], ["label", "text"]].drop_duplicates("label")
+    names = pd.Series(labels["text"].to_numpy(), index=pd.Index(labels["label"], dtype=object))
+    has = np.array([m is not None for m in st.match], dtype=bool)
+    matched_name = np.full(n, None, dtype=object)
     if has.any():
-        pos_of = pd.Series(np.arange(len(c)), index=pd.Index(clabels, dtype=object))
-        pos_of = pos_of[~pos_of.index.duplicated()]
-        matched_name[has] = cnames[pos_of.loc[list(match[has])].to_numpy()]
-    out = pd.DataFrame(
+        matched_name[has] = names.loc[list(st.match[has])].to_numpy(dtype=object)
+    return pd.DataFrame(
         {
             "query": qtext.to_numpy(dtype=object),
-            "match": pd.Series(match, index=q.index, dtype=object),
+            "match": pd.Series(st.match, index=q.index, dtype=object),
             "matched_name": pd.Series(matched_name, index=q.index, dtype=object),
-            "method": method.astype(str),
-            "score": score,
-            "candidates": tied.astype(str),
+            "method": st.method.astype(str),
+            "score": st.score,
+            "candidates": st.tied.astype(str),
+            "matched_alias": st.via.astype(str),
         },
         index=q.index,
     )
-    return out
+
+
+@dataclass
+class _State:
+    """Per-query outcome arrays, filled tier by tier."""
+
+    match: np.ndarray
+    method: np.ndarray
+    score: np.ndarray
+    tied: np.ndarray
+    via: np.ndarray
+    open_: np.ndarray
+
+
+def _pool(candidates: pd.Series, groups: np.ndarray, aliases: pd.Series | None) -> pd.DataFrame:
+    """Candidates' own names, then their aliases: text, label, group, is_alias."""
+    own = pd.DataFrame(
+        {
+            "text": candidates.astype(object).where(candidates.notna(), "").astype(str).to_numpy(),
+            "label": np.asarray(candidates.index, dtype=object),
+            "group": groups,
+            "is_alias": False,
+        }
+    )
+    if aliases is None or len(aliases) == 0:
+        return own
+    labels = pd.Index(np.asarray(aliases.index, dtype=object))
+    group_of = pd.Series(groups, index=pd.Index(own["label"], dtype=object))
+    group_of = group_of[~group_of.index.duplicated()]
+    missing = ~labels.isin(group_of.index)
+    if missing.any():
+        raise ValueError(
+            f"alias {aliases.iloc[int(np.flatnonzero(missing)[0])]!r} names label "
+            f"{labels[missing][0]!r}, which is not among the candidates"
+        )
+    extra = pd.DataFrame(
+        {
+            "text": aliases.astype(str).to_numpy(),
+            "label": np.asarray(labels, dtype=object),
+            "group": group_of.loc[labels].to_numpy(dtype=object),
+            "is_alias": True,
+        }
+    )
+    return pd.concat([own, extra], ignore_index=True)
+
+
+def _settle(hits: pd.DataFrame, pool: pd.DataFrame, tier: str, st: _State) -> None:
+    """Record the queries with one candidate label (matched) or several (ambiguous)."""
+    hits = hits.assign(
+        label=pool["label"]
+        .to_numpy(dtype=object)[hits["pos"].to_numpy(dtype=np.int64)]
+        .astype(str),
+        alias=pool["is_alias"].to_numpy()[hits["pos"].to_numpy(dtype=np.int64)],
+    )
+    # Own names first, then aliases in table order: a match through the candidate's own
+    # name is reported as such; otherwise the first alias that matched is named.
+    hits = hits.sort_values(["row", "alias", "pos"], kind="stable")
+    nlab = hits.groupby("row")["label"].transform("nunique").to_numpy()
+    first = hits[(nlab == 1)].drop_duplicates("row")
+    r = first["row"].to_numpy(dtype=np.int64)
+    p = first["pos"].to_numpy(dtype=np.int64)
+    st.match[r] = pool["label"].to_numpy(dtype=object)[p]
+    st.method[r] = tier
+    st.score[r] = 1.0
+    st.via[r] = np.where(first["alias"].to_numpy(), pool["text"].to_numpy(dtype=object)[p], "")
+    st.open_[r] = False
+    multi = hits[nlab > 1]
+    if len(multi):
+        joined = multi.groupby("row")["label"].agg(lambda s: ";".join(sorted(set(s))))
+        r = joined.index.to_numpy(dtype=np.int64)
+        st.method[r] = AMBIGUOUS
+        st.tied[r] = joined.to_numpy(dtype=object)
+        st.open_[r] = False
+
+
+def _token_runs(pool: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Phonetic keys of every proper contiguous run of words of each pool name.
+
+    Connectors and generic words are left out of the words; runs made only of
+    :data:`QUALIFIERS`, or with a key shorter than :data:`MIN_TOKEN_KEY`, are dropped.
+    Returns the keys and the pool position of each run.
+    """
+    drop = set(CONNECTORS) | set(GENERIC_WORDS)
+    qualifiers = set(QUALIFIERS)
+    words = normalise_name(pool["text"]).fillna("").str.split(" ")
+    texts: list[str] = []
+    positions: list[int] = []
+    for pos, ws in enumerate(words):
+        ws = [w for w in ws if w and w not in drop]
+        n = len(ws)
+        for i in range(n):
+            for j in range(i + 1, n + 1):
+                if j - i == n or set(ws[i:j]) <= qualifiers:
+                    continue
+                texts.append(" ".join(ws[i:j]))
+                positions.append(pos)
+    if not texts:
+        return np.array([], dtype=object), np.array([], dtype=np.int64)
+    keys = phonetic_key(pd.Series(texts, dtype=object)).to_numpy(dtype=object)
+    keep = np.array([len(k) >= MIN_TOKEN_KEY for k in keys], dtype=bool)
+    return keys[keep], np.asarray(positions, dtype=np.int64)[keep]
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -340,20 +478,18 @@ def _groups(groups: Any, n: int) -> np.ndarray:
 
 def _fuzzy(
     qtext: pd.Series,
-    ctext: pd.Series,
     qg: np.ndarray,
-    cg: np.ndarray,
-    open_: np.ndarray,
+    pool: pd.DataFrame,
     cutoff: float,
     margin: float,
-    match: np.ndarray,
-    method: np.ndarray,
-    score: np.ndarray,
-    tied: np.ndarray,
-    clabels: np.ndarray,
+    st: _State,
 ) -> None:
-    ckey = phonetic_key(ctext.fillna("")).to_numpy(dtype=object)
-    rows = np.flatnonzero(open_)
+    ckey = phonetic_key(pool["text"]).to_numpy(dtype=object)
+    cg = pool["group"].to_numpy(dtype=object)
+    clabels = pool["label"].to_numpy(dtype=object)
+    is_alias = pool["is_alias"].to_numpy(dtype=bool)
+    ctext = pool["text"].to_numpy(dtype=object)
+    rows = np.flatnonzero(st.open_)
     qkey = phonetic_key(qtext.iloc[rows].fillna("")).to_numpy(dtype=object)
     done: dict[tuple[Any, str], tuple[str, float, list[int]]] = {}
     for row, key in zip(rows, qkey, strict=True):
@@ -362,28 +498,31 @@ def _fuzzy(
         group = qg[row]
         memo = (group, key)
         if memo not in done:
-            pool = np.arange(len(ckey)) if group is None else np.flatnonzero(cg == group)
+            where = np.arange(len(ckey)) if group is None else np.flatnonzero(cg == group)
             sm = difflib.SequenceMatcher(autojunk=False)
             sm.set_seq2(key)
-            ratios = np.zeros(len(pool))
-            for i, pos in enumerate(pool):
+            ratios = np.zeros(len(where))
+            for i, pos in enumerate(where):
                 sm.set_seq1(ckey[pos])
                 ratios[i] = sm.ratio() if sm.real_quick_ratio() >= cutoff else 0.0
-            if len(pool) == 0 or ratios.max() < cutoff:
+            if len(where) == 0 or ratios.max() < cutoff:
                 done[memo] = (UNMATCHED, np.nan, [])
             else:
                 best = ratios.max()
-                near = pool[ratios >= best - margin]
+                # best first; own names before aliases at equal ratio
+                order = np.lexsort((is_alias[where], -ratios))
+                near = [int(where[i]) for i in order if ratios[i] >= best - margin]
                 # Candidates that share a name are one candidate only if they share a label.
                 labels = sorted({str(clabels[p]) for p in near})
                 kind = "fuzzy" if len(labels) == 1 else AMBIGUOUS
-                done[memo] = (kind, float(best), [int(p) for p in near])
+                done[memo] = (kind, float(best), near)
         kind, best, near = done[memo]
         if kind == "fuzzy":
-            match[row] = clabels[near[0]]
-            method[row] = "fuzzy"
-            score[row] = best
+            st.match[row] = clabels[near[0]]
+            st.method[row] = "fuzzy"
+            st.score[row] = best
+            st.via[row] = ctext[near[0]] if is_alias[near[0]] else ""
         elif kind == AMBIGUOUS:
-            method[row] = AMBIGUOUS
-            tied[row] = ";".join(sorted({str(clabels[p]) for p in near}))
-        open_[row] = False
+            st.method[row] = AMBIGUOUS
+            st.tied[row] = ";".join(sorted({str(clabels[p]) for p in near}))
+        st.open_[row] = False

@@ -70,6 +70,15 @@ def _step_events(state: dict[str, Any]) -> None:
     from geofront.join import combine_rejects, join_events
 
     case, b = state["case"], state["boundaries"]
+    if not case.events:  # assessments alone: an empty, correctly typed events table
+        from geofront.join import empty_joined
+
+        joined = empty_joined()
+        state["joined"], state["n_read"] = joined, 0
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (*REJECT_COLUMNS, "source_file")})
+        _write(state, joined.drop(columns=[joined.geometry.name]), "tables/events_joined.csv")
+        _write(state, empty, "tables/events_rejected.csv")
+        return
     frames, rejects, n_read = [], [], 0
     for path in case.events:
         read = read_events(path, sides=case.sides, **case.event_options)
@@ -131,7 +140,7 @@ def _step_control(state: dict[str, Any]) -> None:
     from geofront.control import control_from_events
 
     case, b = state["case"], state["boundaries"]
-    tables = [read_assessments(p, b).table for p in case.assessments]
+    tables = [read_assessments(p, b, aliases=case.aliases).table for p in case.assessments]
     assessments = pd.concat(tables, ignore_index=True) if tables else None
     state["assessments"] = assessments
     controls = {}
@@ -142,7 +151,7 @@ def _step_control(state: dict[str, Any]) -> None:
             as_of=day,
             window_days=case.window_days,
             assessments=assessments,
-            rules=_rules(case),
+            **_rules(case),
         )
     state["controls"], state["control"] = controls, controls[case.as_of]
     control = state["control"]
@@ -175,32 +184,28 @@ def _step_frontlines(state: dict[str, Any]) -> None:
 
 
 def _step_timeline(state: dict[str, Any]) -> None:
-    from geofront.control import control_from_events, control_timeline
+    from geofront.control import control_history, timeline_from_history
     from geofront.frontline import frontline_lines
 
-    case = state["case"]
-    timeline = control_timeline(
+    case, b = state["case"], state["boundaries"]
+    days = case.timeline_dates()
+    history = control_history(
         state["joined"],
-        state["boundaries"],
-        dates=case.timeline_dates(),
+        b,
+        dates=days,
         window_days=case.window_days,
         assessments=state["assessments"],
-        rules=_rules(case),
-        population=case.population,
-        progress=state["progress"],
+        **_rules(case),
     )
+    timeline = timeline_from_history(history, b, population=case.population)
     state["timeline"] = timeline
     _write(state, timeline, "tables/timeline.csv")
-    days = case.timeline_dates()
+    _write(state, history, "tables/control_history.csv")
+    districts = b.districts
     lengths = []
-    for day in days:
-        control = control_from_events(
-            state["joined"],
-            state["boundaries"],
-            as_of=day,
-            window_days=case.window_days,
-            assessments=state["assessments"],
-            rules=_rules(case),
+    for part in (g for _, g in history.groupby("date", sort=True)):
+        control = gpd.GeoDataFrame(
+            part.reset_index(drop=True), geometry=districts.geometry.array, crs=districts.crs
         )
         lines = frontline_lines(control, by="class")
         lengths.append(float(lines["length_km"].sum()) if len(lines) else 0.0)
@@ -210,7 +215,7 @@ def _step_timeline(state: dict[str, Any]) -> None:
 
 def _step_sieges(state: dict[str, Any]) -> None:
     from geofront.places import read_cities
-    from geofront.siege import SiegeThresholds, assess_sieges
+    from geofront.siege import assess_sieges
 
     case = state["case"]
     cities = read_cities(case.cities, boundaries=state["boundaries"])
@@ -222,11 +227,7 @@ def _step_sieges(state: dict[str, Any]) -> None:
         window_days=case.siege_window_days,
         radii_m=case.siege_radii_m,
         sectors=case.siege_sectors,
-        thresholds=SiegeThresholds(
-            core_events=case.siege_core_events,
-            encirclement_index=case.siege_besieged_index,
-            arc_deg=case.siege_besieged_arc,
-        ),
+        thresholds=case.siege_thresholds,
     )
     state["cities"], state["sieges"] = cities, result
     tag = _day(case.as_of)
@@ -392,10 +393,13 @@ def _step_maps(state: dict[str, Any]) -> None:
         save(fig, "control_small_multiples.png")
 
 
-def _rules(case: Case) -> Any:
-    from geofront.control import ControlRules
-
-    return ControlRules(min_armed_events=case.min_armed_events)
+def _rules(case: Case) -> dict[str, Any]:
+    """Keywords of the control functions: the rules, the baseline and its date."""
+    return {
+        "rules": case.control_rules,
+        "baseline": case.baseline,
+        "baseline_date": case.baseline_date,
+    }
 
 
 def _assessment_credit(path: Path) -> str:

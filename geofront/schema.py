@@ -52,6 +52,16 @@ SIDES: Final = (GOVERNMENT, INSURGENT, OTHER, CIVILIANS, UNKNOWN)
 CONTESTED: Final = "contested"
 #: Control statuses of a district, in legend order.
 CONTROL_STATUSES: Final = (GOVERNMENT, CONTESTED, INSURGENT, UNKNOWN)
+#: Graded control after Kalyvas (2006): the five zones from full government to full
+#: insurgent control, in legend order, and ``unknown`` for districts without evidence.
+CONTROL_ZONES: Final = (
+    "full government",
+    "government dominant",
+    "parity",
+    "insurgent dominant",
+    "full insurgent",
+    UNKNOWN,
+)
 
 # --- sieges -----------------------------------------------------------------------
 FALLEN: Final = "fallen"
@@ -59,8 +69,10 @@ UNDER_ASSAULT: Final = "under assault"
 BESIEGED: Final = "besieged"
 THREATENED: Final = "threatened"
 SECURE: Final = "secure"
-#: Siege statuses of a city (:func:`geofront.siege.assess_sieges`), most severe first.
-SIEGE_STATUSES: Final = (FALLEN, UNDER_ASSAULT, BESIEGED, THREATENED, SECURE)
+NO_EVIDENCE: Final = "no evidence"
+#: Siege statuses of a city (:func:`geofront.siege.assess_sieges`), most severe first;
+#: ``no evidence`` (nothing known) last, as it is not a degree of safety.
+SIEGE_STATUSES: Final = (FALLEN, UNDER_ASSAULT, BESIEGED, THREATENED, SECURE, NO_EVIDENCE)
 
 # --- precision scales -------------------------------------------------------------
 #: Location precision on one scale: the exact place, near it, only the region (a
@@ -139,7 +151,13 @@ REJECT_COLUMNS: Final = ("source_row", "event_id", "reason", "detail")
 # --- control ----------------------------------------------------------------------
 #: ``status`` is one of :data:`CONTROL_STATUSES`; ``since`` the date of the last change
 #: (NaT if never changed in the evidence); ``rule`` the name of the rule that decided;
-#: ``evidence`` the ids of the events or assessment rows behind it, ``;``-separated.
+#: ``evidence`` the ids of the events or assessment rows behind it, ``;``-separated (or
+#: ``baseline:YYYY-MM-DD``); ``as_of`` the day decided; ``score`` graded control in
+#: [-1, 1] (government ... insurgent) and ``zone`` one of :data:`CONTROL_ZONES`; the
+#: window's ground-fighting events, armed events initiated by each side and territory
+#: transfers; ``last_evidence`` the district's last day with evidence (an event the rules
+#: count, or an assessment); the day's sustained-fighting threshold and dominance minimum (see
+#: :mod:`geofront.control`).
 CONTROL_COLUMNS: Final = (
     "district_id",
     "district",
@@ -149,4 +167,14 @@ CONTROL_COLUMNS: Final = (
     "since",
     "rule",
     "evidence",
+    "as_of",
+    "score",
+    "zone",
+    "fighting_events",
+    "gov_initiated",
+    "ins_initiated",
+    "transfers",
+    "last_evidence",
+    "fighting_threshold",
+    "dominance_minimum",
 )

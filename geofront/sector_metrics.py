@@ -104,6 +104,7 @@ class EventWindow:
     lon: np.ndarray
     lat: np.ndarray
     involves: dict[str, np.ndarray]  # side -> events with an actor on that side
+    fighting: np.ndarray  # bool: ground fighting (battles, takeovers, UCDP state-based)
 
 
 @dataclass
@@ -115,6 +116,7 @@ class CityEvents:
     cell: np.ndarray  # ring * sectors + sector
     hostile: np.ndarray  # bool, per binned event
     friendly: np.ndarray
+    fighting: np.ndarray  # bool: ground fighting, per binned event
     nearest_m: float
     nearest_id: str
 
@@ -157,6 +159,7 @@ def bin_events(
         ring * n_sec + sector,
         is_hostile[pos],
         is_friendly[pos],
+        win.fighting[pos],
         nearest_m,
         nearest_id,
     )

@@ -54,6 +54,27 @@ MATCH_KINDS = ("exact", "prefix", "regex")
 _REQUIRED = ("pattern", "match", "side")
 
 
+#: ``source_dataset`` values whose first actor is not the initiator of the event: UCDP's
+#: ``side_a`` is only the first party of the dyad (ACLED's ``actor1`` initiates).
+SOURCES_WITHOUT_INITIATOR: tuple[str, ...] = ("ucdp",)
+#: Initiator class of events from such sources.
+NO_INITIATOR = "no initiator on record"
+
+
+def initiator_side(
+    events: pd.DataFrame, *, sources_without_initiator: tuple[str, ...] = SOURCES_WITHOUT_INITIATOR
+) -> pd.Series:
+    """The side that initiated each event: ``side1``, or :data:`NO_INITIATOR` (UCDP rows).
+
+    Returns a string Series with the index of ``events``.
+    """
+    side = events["side1"].astype("string").fillna("unknown")
+    if "source_dataset" in events.columns:
+        none = events["source_dataset"].isin(list(sources_without_initiator)).to_numpy()
+        side = side.mask(none, NO_INITIATOR)
+    return side.rename("initiator")
+
+
 def default_mapping_path() -> Path:
     """Return the path of the bundled default mapping (``data/sides/default_sides.csv``)."""
     return datasets.data_dir() / "sides" / "default_sides.csv"

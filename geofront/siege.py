@@ -19,14 +19,25 @@ from joined events and a control table (:data:`geofront.schema.CONTROL_COLUMNS`)
   the window ``(as_of - window_days, as_of]`` and its ``location_precision`` is one of
   ``location_precisions`` (region-precision events are placed at a provincial centre and
   would fake fighting in the core, so they are left out by default). An event is
-  *hostile* if ``side1`` or ``side2`` is the hostile side (a battle, an attack by, or an
-  air strike on the hostile side all show the hostile side is there); it is *friendly* if
-  it involves the defender and not the hostile side. Bearing and geodesic distance from
-  the city come from :class:`pyproj.Geod` (WGS 84), binned with numpy.
+  *hostile* if ``side1`` or ``side2`` is the hostile side; it is *friendly* if it involves
+  the defender and not the hostile side. *Fighting* is ground fighting
+  (:attr:`SiegeThresholds.fighting_event_types`: ACLED ``Battles``, takeovers included,
+  and UCDP ``State-based conflict``): bombs, air strikes and attacks on civilians show
+  the hostile side is around, not that it is at the gates. Bearing and geodesic distance
+  from the city come from :class:`pyproj.Geod` (WGS 84), binned with numpy.
+* **density-aware thresholds.** A city's *background* is its hostile fighting per ring
+  and sector over the ``rate_days`` before the window (only days with data count; the
+  window itself is not background). A count is *significant* when it reaches
+  ``max(floor, ceil(factor x background per window))``: ``core_events`` /
+  ``assault_factor`` in the core, ``sector_events`` / ``sector_factor`` per sector,
+  ``threatened_events`` / ``threatened_factor`` beyond the core. On sparse data the floors
+  apply; in a city that always sees fighting (Kabul) only a surge counts, so a high
+  national event rate never puts every capital under assault. The thresholds are written
+  per city (``core_threshold``, ``sector_threshold``, ``threatened_threshold``).
 * **sectors.** For each ring x sector: hostile and friendly event counts, and the share of
   its area held by the hostile side, contested, and held by the defender (sectors
   intersected with the control polygons in the city's local AEQD). A sector is *hostile*
-  if it has at least one hostile event or its hostile-held share is at least
+  if its hostile fighting is significant or its hostile-held share is at least
   ``thresholds.held_share``.
 * **metrics** on the encirclement ring (``thresholds.encirclement_ring``, default 1, the
   outskirts): ``encirclement_index`` = share of its sectors that are hostile;
@@ -39,13 +50,17 @@ from joined events and a control table (:data:`geofront.schema.CONTROL_COLUMNS`)
   severe first):
 
   1. ``fallen``: the city's district is held by the hostile side;
-  2. ``under assault``: at least ``thresholds.core_events`` hostile events in the core
-     (ring 0);
+  2. ``under assault``: significant hostile fighting in the core (ring 0);
   3. ``besieged``: ``encirclement_index >= thresholds.encirclement_index`` or
      ``max_hostile_arc_deg >= thresholds.arc_deg``;
-  4. ``threatened``: at least ``thresholds.threatened_events`` hostile events beyond the
-     core, or a hostile sector beyond the core;
-  5. ``secure``: none of the above.
+  4. ``threatened``: significant hostile fighting beyond the core, or a hostile-held
+     sector beyond the core;
+  5. ``secure``: none of the above, and evidence that the defender is there: events
+     involving it up to the encirclement ring, or its hold on the city's district decided
+     by evidence (not by the baseline);
+  6. ``no evidence``: none of that: nothing hostile, no sign of the defender near the
+     city and a holder that is unknown or only the baseline's assumption. Not the same
+     as safe.
 
   ``evidence_events`` and ``evidence_districts`` list the event ids and district ids that
   triggered the status (``;``-separated, sorted) and ``reason`` says it in one sentence.
@@ -84,6 +99,7 @@ from geofront.schema import (
     FALLEN,
     GOVERNMENT,
     INSURGENT,
+    NO_EVIDENCE,
     SECURE,
     SIEGE_STATUSES,
     THREATENED,
@@ -104,6 +120,7 @@ __all__ = [
     "BESIEGED",
     "DEFAULT_RADII_M",
     "FALLEN",
+    "NO_EVIDENCE",
     "RING_COLUMNS",
     "RING_NAMES",
     "SECTOR_METRIC_COLUMNS",
@@ -121,13 +138,16 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: ``severity`` of each of :data:`SIEGE_STATUSES`: 4 for ``fallen`` down to 0 for ``secure``.
-_SEVERITY = {s: len(SIEGE_STATUSES) - 1 - i for i, s in enumerate(SIEGE_STATUSES)}
+#: ``severity`` of each of :data:`SIEGE_STATUSES`: 4 for ``fallen`` down to 0 for
+#: ``secure``, and -1 for ``no evidence`` (unknown, which is not safe: sorted last).
+_SEVERITY = {s: len(SIEGE_STATUSES) - 2 - i for i, s in enumerate(SIEGE_STATUSES)}
 _OPPOSITE = {GOVERNMENT: INSURGENT, INSURGENT: GOVERNMENT}
 
 #: Columns added to the ring/sector table by :func:`assess_sieges`.
 SECTOR_METRIC_COLUMNS = (
     "hostile_events",
+    "hostile_fighting",
+    "sector_threshold",
     "friendly_events",
     "hostile_held_share",
     "contested_share",
@@ -140,29 +160,48 @@ SECTOR_METRIC_COLUMNS = (
 
 @dataclass(frozen=True)
 class SiegeThresholds:
-    """Parameters of the siege status ladder (see :mod:`geofront.siege`).
+    """Parameters of the siege status ladder (see :mod:`geofront.siege`); defaults once, here.
 
     Attributes
     ----------
     held_share : float
         A sector is hostile if at least this share of its area is held by the hostile side.
     core_events : int
-        Hostile events in the core (ring 0) that make a city ``under assault``.
+        Floor of the hostile fighting events in the core that make a city ``under assault``.
+    assault_factor : float
+        Core threshold relative to the city's background hostile fighting per window.
+    sector_events : int
+        Floor of the hostile fighting events that make a sector hostile.
+    sector_factor : float
+        Sector threshold relative to the sector's background per window.
     encirclement_index : float
         Encirclement index at or above which a city is ``besieged``.
     arc_deg : float
         Longest contiguous hostile arc (degrees) at or above which a city is ``besieged``.
     threatened_events : int
-        Hostile events beyond the core that make a city ``threatened``.
+        Floor of the hostile fighting events beyond the core that make a city
+        ``threatened``.
+    threatened_factor : float
+        Threatened threshold relative to the background beyond the core per window.
+    rate_days : int
+        Days before the window whose events make the background.
+    fighting_event_types : tuple of str
+        ``event_type`` values that count as ground fighting.
     encirclement_ring : int
         Index of the ring the encirclement metrics are measured on (1: outskirts).
     """
 
     held_share: float = 0.5
-    core_events: int = 1
+    core_events: int = 3
+    assault_factor: float = 4.0
+    sector_events: int = 1
+    sector_factor: float = 3.0
     encirclement_index: float = 0.75
     arc_deg: float = 270.0
-    threatened_events: int = 1
+    threatened_events: int = 3
+    threatened_factor: float = 3.0
+    rate_days: int = 365
+    fighting_event_types: tuple[str, ...] = ("Battles", "State-based conflict")
     encirclement_ring: int = 1
 
 
@@ -184,14 +223,7 @@ class SiegeAssessment:
 
 
 # --------------------------------------------------------------------------- events
-def _event_arrays(
-    events: pd.DataFrame,
-    *,
-    as_of: pd.Timestamp,
-    window_days: int,
-    location_precisions: Sequence[str] | None,
-) -> pd.DataFrame:
-    """The events of the window: id, sides, lon, lat (validated)."""
+def _event_dates(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     need = ["event_id", "date", "side1", "side2"]
     missing = [c for c in need if c not in events.columns]
     if missing:
@@ -199,24 +231,25 @@ def _event_arrays(
             f"events lack column(s) {', '.join(missing)}: give canonical events "
             "(read_events / join_events output)"
         )
-    if len(events) == 0:
-        raise InputError(
-            "events table is empty: give at least one event (a file whose rows were all "
-            "rejected gives none: check its rejected rows)"
-        )
     date = pd.to_datetime(events["date"], errors="coerce").to_numpy(dtype="datetime64[ns]")
     if "date_end" in events.columns:
         end = pd.to_datetime(events["date_end"], errors="coerce").to_numpy(dtype="datetime64[ns]")
         end = np.where(np.isnat(end), date, end)
     else:
         end = date
+    return date, end
+
+
+def _check_as_of(date: np.ndarray, end: np.ndarray, as_of: pd.Timestamp, window_days: int) -> None:
+    """The window (as_of - window_days, as_of] must overlap the events' dates."""
+    if len(date) == 0:
+        return  # no events (assessments alone): every city is judged on control only
     first, last = np.nanmin(date), np.nanmax(end)
     if np.isnat(first):
         raise InputError("events have no usable date: check the date column")
     day = as_of.normalize().to_datetime64().astype("datetime64[ns]")
-    # the window (as_of - window_days, as_of] must overlap the events' dates: an as-of
-    # day a little after the last event is a fair question, one whose window holds no
-    # event at all, or that comes before the first, is a mistake
+    # an as-of day a little after the last event is a fair question, one whose window holds
+    # no event at all, or that comes before the first, is a mistake
     latest = last + np.timedelta64(int(window_days) - 1, "D")
     if day < first or day > latest:
         raise InputError(
@@ -225,8 +258,26 @@ def _event_arrays(
             f"{int(window_days)}-day window: up to {pd.Timestamp(latest).date()}): "
             "choose a date in that range"
         )
-    start = day - np.timedelta64(int(window_days), "D")
-    keep = (date <= day) & (end > start)
+
+
+def _event_window(
+    events: pd.DataFrame,
+    date: np.ndarray,
+    end: np.ndarray,
+    *,
+    start: np.datetime64,
+    stop: np.datetime64,
+    location_precisions: Sequence[str] | None,
+    fighting_types: Sequence[str],
+    background: bool = False,
+) -> EventWindow:
+    """The events overlapping (start, stop] as arrays (validated coordinates).
+
+    ``background``: only events wholly inside the period (an event that reaches into the
+    window belongs to the window), and no warning about missing coordinates.
+    """
+    keep = (end <= stop) & (date > start) if background else (date <= stop) & (end > start)
+    warn = not background
     if location_precisions is not None and "location_precision" in events.columns:
         keep &= events["location_precision"].isin(list(location_precisions)).to_numpy()
     sub = events.loc[keep]
@@ -240,19 +291,36 @@ def _event_arrays(
     else:
         raise SchemaError("events have neither latitude/longitude columns nor point geometry")
     ok = np.isfinite(lon) & np.isfinite(lat)
-    if not ok.all():
+    if warn and not ok.all():
         log.warning(
             "%d events of the window have no coordinates and are left out", int((~ok).sum())
         )
-    return pd.DataFrame(
-        {
-            "event_id": sub["event_id"].astype(str).to_numpy()[ok],
-            "side1": sub["side1"].astype(str).to_numpy()[ok],
-            "side2": sub["side2"].astype(str).to_numpy()[ok],
-            "lon": lon[ok],
-            "lat": lat[ok],
-        }
+    side1 = sub["side1"].astype(str).to_numpy()[ok]
+    side2 = sub["side2"].astype(str).to_numpy()[ok]
+    if "event_type" in sub.columns:
+        fighting = sub["event_type"].isin(list(fighting_types)).to_numpy()[ok]
+    else:
+        fighting = np.ones(int(ok.sum()), dtype=bool)
+    return EventWindow(
+        sub["event_id"].astype(str).to_numpy()[ok],
+        lon[ok],
+        lat[ok],
+        {side: (side1 == side) | (side2 == side) for side in _OPPOSITE},
+        np.asarray(fighting, dtype=bool),
     )
+
+
+def _background_days(
+    date: np.ndarray, window_start: np.datetime64, rate_days: int
+) -> tuple[np.datetime64, float]:
+    """Start of the background period before the window and its length in days with data."""
+    bg_start = window_start - np.timedelta64(int(rate_days), "D")
+    if len(date) == 0 or np.isnat(np.nanmin(date)):
+        return bg_start, 0.0
+    first = np.nanmin(date)
+    begin = max(bg_start, first - np.timedelta64(1, "D"))
+    span = (window_start - begin) / np.timedelta64(1, "D")
+    return bg_start, float(max(span, 0.0))
 
 
 # --------------------------------------------------------------------------- control
@@ -266,7 +334,11 @@ def _control_wgs(control: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         raise SchemaError("control table has no geometry: give control_from_events output")
     require_crs(control, "control table")
     out = control.to_crs(WGS84)
-    cols = ["district_id", "status", *(["evidence"] if "evidence" in out.columns else [])]
+    cols = [
+        "district_id",
+        "status",
+        *(c for c in ("evidence", "rule") if c in out.columns),
+    ]
     out = out[[*cols, out.geometry.name]].reset_index(drop=True)
     out["district_id"] = out["district_id"].astype(str)
     return out
@@ -274,8 +346,8 @@ def _control_wgs(control: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _holders(
     cities: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, control: gpd.GeoDataFrame
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """District id, control status and control evidence of each city's own district."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """District id, control status, evidence and rule of each city's own district."""
     n = len(cities)
     ids = np.full(n, None, dtype=object)
     if "district_id" in cities.columns:
@@ -297,7 +369,7 @@ def _holders(
         more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
         warnings.warn(
             f"{len(outside)} city(ies) lie in no district of the control table ({names}{more}): "
-            "their holder is unknown and 'secure' there means no evidence, not safety",
+            "their holder is unknown",
             GeofrontWarning,
             stacklevel=3,
         )
@@ -317,7 +389,14 @@ def _holders(
         )
     else:
         evid = np.full(n, "", dtype=object)
-    return ids, status, evid
+    rule = np.array(
+        [
+            str(lookup.at[d, "rule"]) if d is not None and "rule" in lookup.columns else ""
+            for d in ids
+        ],
+        dtype=object,
+    )
+    return ids, status, evid, rule
 
 
 # --------------------------------------------------------------------------- assessment
@@ -327,9 +406,37 @@ def _ids(values: np.ndarray | list[str]) -> str:
     return ";".join(sorted(set(map(str, values))))
 
 
+@dataclass(frozen=True)
+class _CityThresholds:
+    """One city's significant counts (see the module docstring)."""
+
+    core: int
+    sector: np.ndarray  # per template cell
+    threatened: int
+
+
+def _thresholds_for(
+    t: SiegeThresholds, fr: RingFrame, background: np.ndarray, span_days: float, window: int
+) -> _CityThresholds:
+    """Thresholds of a city from its background hostile fighting per template cell."""
+    per_window = background * (window / span_days) if span_days > 0 else background * 0.0
+
+    def bar(floor: int, factor: float, expected: float | np.ndarray) -> np.ndarray:
+        return np.maximum(floor, np.ceil(factor * np.asarray(expected) - 1e-9)).astype(np.int64)
+
+    core = per_window[fr.ring_of == 0].sum()
+    outer = per_window[fr.ring_of >= 1].sum()
+    return _CityThresholds(
+        core=int(bar(t.core_events, t.assault_factor, core)),
+        sector=bar(t.sector_events, t.sector_factor, per_window),
+        threatened=int(bar(t.threatened_events, t.threatened_factor, outer)),
+    )
+
+
 def _ladder(
     *,
     thresholds: SiegeThresholds,
+    bars: _CityThresholds,
     fr: RingFrame,
     names: tuple[str, ...],
     ev: CityEvents,
@@ -338,7 +445,9 @@ def _ladder(
     held_share: np.ndarray,
     hostile_districts: list[list[str]],
     holder: str,
+    holder_rule: str,
     hostile_side: str,
+    defender: str,
     district_id: str | None,
     control_evidence: str,
     window_days: int,
@@ -351,8 +460,9 @@ def _ladder(
     flags = sector_hostile[ring_mask]
     index = float(flags.mean())
     arc = float(max((n for _, n in circular_runs(flags)), default=0) * fr.width)
-    core = ev.hostile & (ev.ring == 0)
-    outer = ev.hostile & (ev.ring >= 1)
+    fight = ev.hostile & ev.fighting
+    core = fight & (ev.ring == 0)
+    outer = fight & (ev.ring >= 1)
     held_outer = (fr.ring_of >= 1) & (held_share >= t.held_share)
     e_ids: list[str] | np.ndarray
     d_ids: list[str]
@@ -365,17 +475,18 @@ def _ladder(
             _ids(e_ids),
             _ids(d_ids),
         )
-    if core.sum() >= t.core_events:
+    if core.sum() >= bars.core:
         return (
             UNDER_ASSAULT,
-            f"{int(core.sum())} hostile event(s) within {fr.radii[0]:g} m of the city "
-            f"in the {window_days} days to {day.date()}",
+            f"{int(core.sum())} hostile ground-fighting event(s) within {fr.radii[0]:g} m of "
+            f"the city in the {window_days} days to {day.date()} (significant from "
+            f"{bars.core})",
             _ids(win.ids[ev.pos[core]]),
             "",
         )
     if index >= t.encirclement_index or arc >= t.arc_deg:
         hot = np.flatnonzero(ring_mask & sector_hostile)
-        e_ids = win.ids[ev.pos[ev.hostile & np.isin(ev.cell, hot)]]
+        e_ids = win.ids[ev.pos[fight & np.isin(ev.cell, hot)]]
         d_ids = [d for k in hot for d in hostile_districts[k]]
         return (
             BESIEGED,
@@ -384,16 +495,40 @@ def _ladder(
             _ids(e_ids),
             _ids(d_ids),
         )
-    if outer.sum() >= t.threatened_events or held_outer.any():
+    if outer.sum() >= bars.threatened or held_outer.any():
         d_ids = [d for k in np.flatnonzero(held_outer) for d in hostile_districts[k]]
         return (
             THREATENED,
-            f"{int(outer.sum())} hostile event(s) and {int(held_outer.sum())} hostile-held "
-            f"sector(s) between {fr.radii[0]:g} and {fr.radii[-1]:g} m",
+            f"{int(outer.sum())} hostile ground-fighting event(s) (significant from "
+            f"{bars.threatened}) and {int(held_outer.sum())} hostile-held sector(s) between "
+            f"{fr.radii[0]:g} and {fr.radii[-1]:g} m",
             _ids(win.ids[ev.pos[outer]]),
             _ids(d_ids),
         )
-    return SECURE, f"no hostile event or hostile-held sector within {fr.radii[-1]:g} m", "", ""
+    # evidence the defender is there: its events near the city (up to the encirclement
+    # ring), or its hold on the city's district decided by evidence, not assumed
+    near = ev.friendly & (ev.ring <= er)
+    held_by_evidence = holder == defender and holder_rule not in ("baseline", "no_evidence", "")
+    if not near.any() and not held_by_evidence:
+        return (
+            NO_EVIDENCE,
+            f"no sign of the {defender} side within {fr.radii[er]:g} m in the {window_days} "
+            f"days to {day.date()} and the city's district is {holder}"
+            + (" by the baseline assumption" if holder_rule == "baseline" else ""),
+            "",
+            "",
+        )
+    return (
+        SECURE,
+        f"no significant hostile fighting or hostile-held sector within {fr.radii[-1]:g} m; "
+        + (
+            f"{int(near.sum())} event(s) involving the {defender} side within {fr.radii[er]:g} m"
+            if near.any()
+            else f"the city's district held by the {defender} side ({holder_rule})"
+        ),
+        _ids(win.ids[ev.pos[near]]),
+        "",
+    )
 
 
 def _defenders(cities: gpd.GeoDataFrame, defender: str) -> np.ndarray:
@@ -467,20 +602,23 @@ def assess_sieges(
         (descending), then ``city``, with columns ``city``, ``province``, ``district_id``,
         ``as_of``, ``window_days``, ``defender``, ``hostile_side``, ``holder`` (control
         status of the city's district), ``status`` (one of :data:`SIEGE_STATUSES`),
-        ``severity`` (4 fallen ... 0 secure), ``hostile_<ring>`` and ``friendly_<ring>``
-        (event counts per ring), ``hostile_held_share_<ring>`` (share of the ring's area
-        held by the hostile side), ``hostile_sectors``, ``encirclement_index``,
-        ``max_hostile_arc_deg``, ``open_corridors``, ``nearest_hostile_m`` (NaN if no
-        hostile event in the window), ``nearest_hostile_event``, ``reason``,
-        ``evidence_events``, ``evidence_districts``.
+        ``severity`` (4 fallen ... 0 secure, -1 no evidence), ``hostile_<ring>``,
+        ``hostile_fighting_<ring>`` and ``friendly_<ring>`` (event counts per ring),
+        ``hostile_held_share_<ring>`` (share of the ring's area held by the hostile
+        side), ``hostile_sectors``, ``encirclement_index``, ``max_hostile_arc_deg``,
+        ``open_corridors``, ``nearest_hostile_m`` (NaN if no hostile event in the
+        window), ``nearest_hostile_event``, ``core_threshold``, ``sector_threshold`` (the
+        highest of the encirclement ring), ``threatened_threshold`` (the city's
+        significant counts), ``reason``, ``evidence_events``, ``evidence_districts``.
         ``sectors``: the :func:`outskirt_rings` table with :data:`SECTOR_METRIC_COLUMNS`,
         geometry in the cities' CRS.
 
     Raises
     ------
     InputError
-        Empty events, ``as_of`` outside the events' dates, bad radii or sectors, fewer
-        than two rings, unknown defender side, missing columns.
+        ``as_of`` outside the events' dates, bad radii or sectors, fewer than two rings,
+        unknown defender side, missing columns. An empty events table is allowed
+        (assessments alone): cities are then judged on control.
     """
     radii, names = check_ring_options(
         radii_m, ring_names=ring_names, sectors=sectors, thresholds=thresholds
@@ -490,20 +628,33 @@ def assess_sieges(
     defenders = _defenders(cities, defender)
     day = pd.Timestamp(as_of).normalize()
     lon, lat = city_lonlat(cities)
-    w = _event_arrays(
-        events, as_of=day, window_days=int(window_days), location_precisions=location_precisions
+    date, end = _event_dates(events)
+    _check_as_of(date, end, day, int(window_days))
+    stop = day.to_datetime64().astype("datetime64[ns]")
+    start = stop - np.timedelta64(int(window_days), "D")
+    fighting = thresholds.fighting_event_types
+    win = _event_window(
+        events,
+        date,
+        end,
+        start=start,
+        stop=stop,
+        location_precisions=location_precisions,
+        fighting_types=fighting,
     )
-    win = EventWindow(
-        w["event_id"].to_numpy(dtype=object),
-        w["lon"].to_numpy(dtype=float),
-        w["lat"].to_numpy(dtype=float),
-        {
-            side: ((w["side1"] == side) | (w["side2"] == side)).to_numpy(dtype=bool)
-            for side in _OPPOSITE
-        },
+    bg_start, span_days = _background_days(date, start, thresholds.rate_days)
+    background = _event_window(
+        events,
+        date,
+        end,
+        start=bg_start,
+        stop=start,
+        location_precisions=location_precisions,
+        fighting_types=fighting,
+        background=True,
     )
     ctrl = _control_wgs(control)
-    district_ids, holders, control_evidence = _holders(cities, lon, lat, ctrl)
+    district_ids, holders, control_evidence, holder_rules = _holders(cities, lon, lat, ctrl)
     frame_key = (tuple(float(r) for r in radii), int(sectors), int(segments))
     fr = ring_frame(*frame_key)
     n_tpl, n_ring = len(fr.template), radii.size
@@ -525,13 +676,18 @@ def assess_sieges(
         hostile_side = _OPPOSITE[defend]
         ev = bin_events(x0, y0, win, fr, hostile_side, defend)
         hostile_n = np.bincount(ev.cell[ev.hostile], minlength=n_tpl)
+        fight_n = np.bincount(ev.cell[ev.hostile & ev.fighting], minlength=n_tpl)
         friendly_n = np.bincount(ev.cell[ev.friendly], minlength=n_tpl)
+        bg = bin_events(x0, y0, background, fr, hostile_side, defend)
+        bg_n = np.bincount(bg.cell[bg.hostile & bg.fighting], minlength=n_tpl)
+        bars = _thresholds_for(thresholds, fr, bg_n.astype(float), span_days, int(window_days))
         shares, hostile_districts = control_shares(
             x0, y0, fr, frame_key, ctrl, tree, (hostile_side, CONTESTED, defend)
         )
-        sector_hostile = (hostile_n > 0) | (shares[:, 0] >= thresholds.held_share)
+        sector_hostile = (fight_n >= bars.sector) | (shares[:, 0] >= thresholds.held_share)
         status, reason, evidence_e, evidence_d = _ladder(
             thresholds=thresholds,
+            bars=bars,
             fr=fr,
             names=names,
             ev=ev,
@@ -540,7 +696,9 @@ def assess_sieges(
             held_share=shares[:, 0],
             hostile_districts=hostile_districts,
             holder=str(holders[c]),
+            holder_rule=str(holder_rules[c]),
             hostile_side=hostile_side,
+            defender=defend,
             district_id=district_ids[c],
             control_evidence=str(control_evidence[c]),
             window_days=int(window_days),
@@ -562,7 +720,9 @@ def assess_sieges(
             "status": status,
             "severity": _SEVERITY[status],
         }
+        per_ring_fight = np.bincount(ev.ring[ev.hostile & ev.fighting], minlength=n_ring)
         row.update({f"hostile_{nm}": int(per_ring_h[i]) for i, nm in enumerate(names)})
+        row.update({f"hostile_fighting_{nm}": int(per_ring_fight[i]) for i, nm in enumerate(names)})
         row.update({f"friendly_{nm}": int(per_ring_f[i]) for i, nm in enumerate(names)})
         row.update(
             {
@@ -580,6 +740,11 @@ def assess_sieges(
                 "open_corridors": corridor_text(~flags, fr.width),
                 "nearest_hostile_m": ev.nearest_m,
                 "nearest_hostile_event": ev.nearest_id,
+                "core_threshold": bars.core,
+                "sector_threshold": int(
+                    bars.sector[fr.ring_of == thresholds.encirclement_ring].max()
+                ),
+                "threatened_threshold": bars.threatened,
                 "reason": f"{status}: {reason}",
                 "evidence_events": evidence_e,
                 "evidence_districts": evidence_d,
@@ -591,6 +756,8 @@ def assess_sieges(
             pd.DataFrame(
                 {
                     "hostile_events": hostile_n,
+                    "hostile_fighting": fight_n,
+                    "sector_threshold": bars.sector,
                     "friendly_events": friendly_n,
                     "hostile_held_share": shares[:, 0],
                     "contested_share": shares[:, 1],

@@ -240,3 +240,82 @@ def test_names_in_dari_script_are_reported_not_lost(tmp_path, afghanistan):
     assert report.loc["Jawand", "detail"] == (
         "province 'بادغیس' matches no province; district matched on its name alone"
     )
+
+
+# --- names as the news writes them ---------------------------------------------------------
+
+NEWS_SHEET = """district,date,status
+Archi,2021-06-22,insurgent
+Murghab,2021-07-06,insurgent
+Dara-I-Suf,2021-07-10,insurgent
+Marja,2021-07-10,insurgent
+Qaisar,2021-06-05,insurgent
+Khwaja Sabz,2021-06-21,insurgent
+"""
+
+
+def test_news_names_without_province(tmp_path, afghanistan, caplog):
+    caplog.set_level("WARNING", logger="geofront.unit_matching")
+    r = read_assessments(write(tmp_path, NEWS_SHEET, "news.csv"), afghanistan)
+    rep = r.report.set_index("unit")
+    assert rep.loc["Archi", ["district_id", "method", "matched_alias"]].tolist() == [
+        "1407",
+        "token",
+        "",
+    ]
+    assert rep.loc["Murghab", ["district_id", "method", "matched_alias"]].tolist() == [
+        "1906",
+        "exact",
+        "Murghab",
+    ]
+    assert rep.loc["Qaisar", "method"] == "phonetic" and rep.loc["Qaisar", "district"] == "Qaysar"
+    # the split district is not guessed: ambiguous with both halves
+    assert rep.loc["Dara-I-Suf", "method"] == "ambiguous"
+    assert rep.loc["Dara-I-Suf", "candidates"] == "1503;1504"
+    assert "Dara-I-Sufi Bala (Samangan)" in rep.loc["Dara-I-Suf", "detail"]
+    # a district newer than the 398 set: unmatched, with the district it was carved from
+    assert rep.loc["Marja", "method"] == "unmatched"
+    assert "created from part of Nad Ali (Hilmand)" in rep.loc["Marja", "detail"]
+    assert sorted(r.rejected["reason"]) == ["ambiguous_unit", "unmatched_unit"]
+    assert set(r.table["district_id"]) == {"1407", "1906", "1804", "1813"}
+    # loose matches are never silent: counted in the summary and a logged warning
+    assert "names matched 1 by alias, 2 by token" in r.summary()
+    warned = [rec.getMessage() for rec in caplog.records if rec.levelname == "WARNING"]
+    assert len(warned) == 1
+    assert "2 unit name(s) matched only by a distinctive part" in warned[0]
+    assert "'Archi' -> Dashte Archi (token)" in warned[0]
+
+
+def test_aliases_none_and_user_aliases(tmp_path, afghanistan, world):
+    path = write(tmp_path, NEWS_SHEET, "news.csv")
+    r = read_assessments(path, afghanistan, aliases=False)
+    rep = r.report.set_index("unit")
+    assert rep.loc["Murghab", "method"] == "token"  # still found, by its distinctive part
+    assert rep.loc["Dara-I-Suf", "method"] == "unmatched"
+    # any country: a user's alias file for the synthetic world
+    aliases = write(tmp_path, "alias,district_id\nAlfa,101\nSouth Kohistan,201\n", "al.csv")
+    sheet = write(
+        tmp_path,
+        "unit,date,status\nAlfa,2021-07-01,insurgent\nSouth Kohistan,2021-07-01,government\n",
+    )
+    r = read_assessments(sheet, world, aliases=aliases)
+    assert r.table[["district_id", "status"]].values.tolist() == [
+        ["101", "insurgent"],
+        ["201", "government"],
+    ]
+    assert r.report["matched_alias"].tolist() == ["Alfa", "South Kohistan"]
+
+
+def test_ten_thousand_rows_match_once_per_distinct_name(tmp_path, afghanistan):
+    """10^4 rows of news names (a long daily sheet): matching works on distinct names."""
+    from news_names import NEWS_TAKEOVERS
+
+    names = [n for n, want in NEWS_TAKEOVERS if ";" not in want]
+    days = pd.date_range("2021-05-01", periods=100).strftime("%Y-%m-%d")
+    rows = [(n, d) for d in days for n in names][:10_000]
+    sheet = pd.DataFrame(rows, columns=["district", "date"]).assign(status="insurgent")
+    path = tmp_path / "big.csv"
+    sheet.to_csv(path, index=False)
+    r = read_assessments(path, afghanistan)
+    assert len(r.table) + len(r.rejected) == 10_000 and len(r.rejected) == 0
+    assert len(r.report) == len(names) and r.report["rows"].sum() == 10_000

@@ -145,6 +145,9 @@ def test_any_country_case_runs(tmp_path):
             "2021-07-02",
         ),
         (30, 10, "Battles", "Armed clash", "Army of Testland", "Rebels", "2021-07-03"),
+        (31, 10, "Battles", "Armed clash", "Rebels", "Army of Testland", "2021-07-04"),
+        (30, 11, "Battles", "Armed clash", "Army of Testland", "Rebels", "2021-07-05"),
+        (31, 11, "Battles", "Armed clash", "Rebels", "Army of Testland", "2021-07-06"),
     ]
     for i, (x, y, etype, sub, a1, a2, day) in enumerate(spec):
         lon, lat = w.lonlat(x, y)
@@ -176,18 +179,71 @@ def test_any_country_case_runs(tmp_path):
         '[boundaries]\npath = "units.gpkg"\ndistrict_name = "NAME_2"\ndistrict_id = "ID_2"\n'
         'province_id = "province_id"\n'
         '[events]\nlatitude = "Y"\nlongitude = "X"\ndate = "when"\nevent_id = "uid"\n'
-        '[control]\nas_of = "2021-07-07"\n[siege]\nfocus = "Capital"\n'
+        '[control]\nas_of = "2021-07-07"\nfighting_factor = 0\n[siege]\nfocus = "Capital"\n'
         '[maps]\nfocus_province = "North"\n'
     )
     case = read_case(tmp_path / "case.toml")
     assert case.sides == tmp_path / "sides.csv"
-    assert read_events(tmp_path / "events.csv", sides=case.sides, **case.event_options).n_read == 3
+    assert read_events(tmp_path / "events.csv", sides=case.sides, **case.event_options).n_read == 6
     out = tmp_path / "out"
     written = run_case(case, out)
     control = pd.read_csv(out / "tables/control_2021-07-07.csv", dtype=str).set_index("district_id")
-    # 101: taken on 2 July; 202: fighting between both sides within 30 days -> contested
+    # 101: taken on 2 July; 202: four clashes within 30 days, two started by each side
+    # (nobody dominates): contested. In a 4-district world where two districts fight, the
+    # "typical" district fights too, so the case sets fighting_factor = 0 (the floor, 3)
+    assert case.control_rules.fighting_factor == 0
     assert control.loc["101", "status"] == "insurgent"
     assert control.loc["202", "status"] == "contested"
     assert control.loc["102", "status"] == "unknown"
     assert (out / "maps/control_north_2021-07-07.png").exists()
     assert any(p.name.startswith("siege_capital") for p in written)
+
+
+def test_case_needs_events_or_assessments(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[case]\nname = "x"\n[data]\ncities = "afg-capitals"\n')
+    with pytest.raises(InputError, match="data.events or data.assessments is required"):
+        read_case(bad)
+
+
+def test_assessments_only_case_with_aliases_runs(tmp_path):
+    """A control spreadsheet alone, naming districts by the user's own aliases."""
+    import world as w
+
+    units = w.districts_frame().rename(columns={"district": "NAME_2", "district_id": "ID_2"})
+    units.to_file(tmp_path / "units.gpkg")
+    cities = w.cities().to_crs(4326)
+    pd.DataFrame(
+        {"name": cities["name"], "lat": cities.geometry.y, "lon": cities.geometry.x}
+    ).to_csv(tmp_path / "cities.csv", index=False)
+    (tmp_path / "aliases.csv").write_text("alias,district_id\nAlfa,101\nDeltaville,202\n")
+    (tmp_path / "sheet.csv").write_text(
+        "district,province,date,status\nAlfa,,2021-07-01,insurgent\n"
+        "Deltaville,,2021-07-05,government\nKohistan,South,2021-07-05,contested\n"
+    )
+    (tmp_path / "case.toml").write_text(
+        '[case]\nname = "sheet"\ntitle = "Testland from a sheet"\n'
+        '[data]\nassessments = ["sheet.csv"]\naliases = "aliases.csv"\ncities = "cities.csv"\n'
+        'population = "afg-population"\n'
+        '[boundaries]\npath = "units.gpkg"\ndistrict_name = "NAME_2"\ndistrict_id = "ID_2"\n'
+        'province_id = "province_id"\n'
+        '[control]\nas_of = "2021-07-07"\n[timeline]\nstart = "2021-06-30"\nend = "2021-07-07"\n'
+    )
+    case = read_case(tmp_path / "case.toml")
+    assert case.events == () and case.aliases == tmp_path / "aliases.csv"
+    out = tmp_path / "out"
+    written = run_case(case, out)
+    control = pd.read_csv(out / "tables/control_2021-07-07.csv", dtype=str).set_index("district_id")
+    assert control["status"].to_dict() == {
+        "101": "insurgent",
+        "102": "unknown",
+        "201": "contested",
+        "202": "government",
+    }
+    joined = pd.read_csv(out / "tables/events_joined.csv")
+    assert len(joined) == 0 and "district_id" in joined.columns
+    sieges = pd.read_csv(out / "tables/sieges_2021-07-07.csv").set_index("city")
+    assert sieges.loc["Capital", "holder"] == "contested"
+    assert (out / "maps/control_2021-07-07.png") in written
+    params = (out / "parameters.toml").read_text()
+    assert "events = []" in params and 'aliases = "' in params

@@ -31,7 +31,9 @@ def test_control_badghis_csv(runner, tmp_path):
     bg = c[c["province"] == "Badghis"].set_index("district_id")
     assert bg["status"].value_counts().to_dict() == {"insurgent": 6, "contested": 1}
     assert bg.loc["1901", "evidence"] == "seed_district_assessments_2021-07.csv:7"
-    assert bg.loc["1901", "since"] == "2021-07-07"
+    # the assessment is the district's first state: recorded, not a change
+    assert bg.loc["1901", "since"] == ""
+    assert bg.loc["1901", "as_of"] == "2021-07-07"
     assert "control as of 2021-07-07: government 1, contested 1, insurgent 6, unknown 390" in (
         res.stderr
     )
@@ -57,11 +59,22 @@ def test_control_deterministic(runner, tmp_path):
 
 def test_control_window_option(runner, tmp_path):
     out = tmp_path / "c.csv"
-    # events only: the clashes of 6 July contest Qala-I- Naw on the 6th...
-    res = runner.invoke(cli, ["control", "seed-events", "--as-of", "2021-07-06", "-o", str(out)])
+    # events only: the two clashes of 6 July are below the 3 events of sustained fighting
+    args = ["control", "seed-events", "--as-of", "2021-07-06", "-o", str(out)]
+    res = runner.invoke(cli, args)
     assert res.exit_code == 0, res.output
     c = pd.read_csv(out, dtype=str).set_index("district_id")
-    assert c.loc["1901", "status"] == "contested"
+    assert c.loc["1901", ["status", "fighting_events", "fighting_threshold"]].tolist() == [
+        "unknown",
+        "2",
+        "3",
+    ]
+    # ...with a floor of 2 they contest Qala-I- Naw on the 6th (both sides fought, and 2
+    # initiated clashes are below the 3 dominance needs)
+    res = runner.invoke(cli, [*args, "--min-events", "2"])
+    assert res.exit_code == 0, res.output
+    c = pd.read_csv(out, dtype=str).set_index("district_id")
+    assert c.loc["1901", ["status", "rule"]].tolist() == ["contested", "sustained_fighting"]
     # a month later, with a two-week window, the fighting is out of the window
     res = runner.invoke(
         cli,

@@ -98,7 +98,8 @@ def test_empty_bbox_selection(tmp_path):
 
 def test_control_needs_one_input(tmp_path):
     result = run("map", "control", *SMALL, "-o", str(tmp_path / "m.png"))
-    assert result.exit_code == 2 and "--control FILE or --events" in result.output
+    assert result.exit_code == 2
+    assert "--control FILE, or --events EVENTS and/or --assessments FILE" in result.output
 
 
 def test_siege_map(tmp_path):

@@ -31,7 +31,22 @@ def test_timeline_dates(runner, tmp_path):
     )
     assert res.exit_code == 0, res.output
     t = pd.read_csv(out)
-    assert list(t.columns) == ["date", "status", "districts", "area_km2", "people"]
+    assert list(t.columns) == [
+        "date",
+        "status",
+        "districts",
+        "area_km2",
+        "people",
+        "last_evidence",
+    ]
+    # the last evidence on or before each date: none before the Bagram handover of 2 July,
+    # the clashes of 6 July, the assessments and takeover of 7 July
+    last = t.groupby("date")["last_evidence"].first().fillna("")
+    assert last.to_dict() == {
+        "2021-07-01": "",
+        "2021-07-06": "2021-07-06",
+        "2021-07-07": "2021-07-07",
+    }
     assert t["date"].unique().tolist() == ["2021-07-01", "2021-07-06", "2021-07-07"]
     assert (t.groupby("date")["districts"].sum() == 398).all()
     last = t[t["date"] == "2021-07-07"].set_index("status")["districts"].to_dict()

@@ -1,4 +1,10 @@
-"""geofront.control: the rules on the synthetic world, worked out by hand; Badghis 2021."""
+"""geofront.control: each rule on the synthetic world, worked out by hand; Badghis 2021.
+
+Unless a test is about density, the rules run with ``fighting_factor=0`` and
+``dominance_factor=0`` (``FLOORS``): the thresholds are then their floors (3 events),
+whatever the other districts do, so every count below can be checked by eye; and with a
+30-day window (the windows below are worked out for it).
+"""
 
 from __future__ import annotations
 
@@ -9,21 +15,27 @@ import pytest
 import world as W
 from geofront.assessments import read_assessments
 from geofront.control import (
-    RULE_ACTIVITY,
     RULE_ASSESSMENT,
+    RULE_BASELINE,
     RULE_CONFLICTING,
+    RULE_DOMINANCE,
+    RULE_FIGHTING,
     RULE_NONE,
+    RULE_SOLE,
     RULE_TRANSFER,
     ControlRules,
     control_from_events,
+    control_history,
     control_timeline,
+    zones,
 )
 from geofront.errors import InputError, SchemaError
-from geofront.schema import CONTROL_COLUMNS, CONTROL_STATUSES
+from geofront.schema import CONTROL_COLUMNS, CONTROL_STATUSES, CONTROL_ZONES
 
 # Centres of the four 20 km districts (km from the origin).
 CENTRE = {"101": (10, 30), "102": (30, 30), "201": (10, 10), "202": (30, 10)}
 GOV_ACTOR = "Military Forces of Afghanistan (2004-2021)"
+FLOORS = ControlRules(fighting_factor=0, dominance_factor=0)
 
 
 def joined(rows: list[dict]) -> pd.DataFrame:
@@ -48,202 +60,411 @@ REGAIN = {
     "actor2": "Taliban",
     "side2": "insurgent",
 }
-CLASH = {"event_type": "Battles", "sub_event_type": "Armed clash"}
-IED = {
+# a clash the insurgents start (actor1 Taliban) and one the government starts
+INS_CLASH = {"event_type": "Battles", "sub_event_type": "Armed clash"}
+GOV_CLASH = {
+    **INS_CLASH,
+    "actor1": GOV_ACTOR,
+    "side1": "government",
+    "actor2": "Taliban",
+    "side2": "insurgent",
+}
+AIR_STRIKE = {
     "event_type": "Explosions/Remote violence",
-    "sub_event_type": "Remote explosive/landmine/IED",
-    "actor2": "",
-    "side2": "unknown",
+    "sub_event_type": "Air/drone strike",
+    "actor1": GOV_ACTOR,
+    "side1": "government",
+    "actor2": "Taliban",
+    "side2": "insurgent",
 }
 
 
-@pytest.fixture()
-def events() -> pd.DataFrame:
-    return joined(
+def day(k: int) -> str:
+    return f"2021-06-{k:02d}"
+
+
+def test_takeover_needs_twice_the_transfers_of_all_others(world):
+    ev = joined(
         [
-            {"d": "101", "date": "2021-06-01", **OVERTAKE},  # e1: 101 -> insurgent
-            {"d": "102", "date": "2021-06-20", **CLASH},  # e2: 102 both sides -> contested
-            {"d": "201", "date": "2021-06-05", **REGAIN},  # e3: 201 -> government
-            {"d": "201", "date": "2021-06-25", **IED},  # e4: insurgent only: no contest
-            {"d": None, "date": "2021-06-10", **OVERTAKE},  # e5: region precision: ignored
-            {"d": "202", "date": "2021-08-01", **OVERTAKE},  # e6: after as_of
+            {"d": "101", "date": day(1), **OVERTAKE},  # e1
+            {"d": "101", "date": day(3), **OVERTAKE},  # e2
+            {"d": "101", "date": day(5), **REGAIN},  # e3: 2 vs 1 -> still the insurgents'
+            {"d": "102", "date": day(1), **OVERTAKE},  # e4
+            {"d": "102", "date": day(5), **REGAIN},  # e5: 1 vs 1 -> conflicting
+            {"d": "201", "date": day(2), **OVERTAKE, "side1": "other"},  # e6: 0 vs 1 other
         ]
     )
-
-
-def test_rules_by_hand(world, events):
-    c = control_from_events(events, world, as_of="2021-07-01")
+    c = control_from_events(ev, world, as_of=day(10), rules=FLOORS, window_days=30)
     assert list(c.columns) == [*CONTROL_COLUMNS, "geometry"]
-    assert list(c.index) == ["101", "102", "201", "202"]
     got = c[["status", "rule", "evidence"]].to_dict("index")
-    assert got["101"] == {"status": "insurgent", "rule": RULE_TRANSFER, "evidence": "e1"}
-    assert got["102"] == {"status": "contested", "rule": RULE_ACTIVITY, "evidence": "e2"}
-    assert got["201"] == {"status": "government", "rule": RULE_TRANSFER, "evidence": "e3"}
-    # e5 is region precision (no district) and e6 is after as_of: 202 has no evidence
-    assert got["202"] == {"status": "unknown", "rule": RULE_NONE, "evidence": ""}
-    assert c.loc["101", "since"] == pd.Timestamp("2021-06-01")
-    assert c.loc["102", "since"] == pd.Timestamp("2021-06-20")
-    assert pd.isna(c.loc["202", "since"])
-    assert c.crs == world.districts.crs
-    assert c.geometry.geom_equals(world.districts.geometry).all()
-
-
-def test_input_not_mutated(world, events):
-    before = events.copy()
-    control_from_events(events, world, as_of="2021-07-01")
-    pd.testing.assert_frame_equal(events, before)
-
-
-def test_contest_lasts_while_activity_is_in_window(world, events):
-    # e2 on 20 June: inside a 30-day window until 19 July, gone on 20 July
-    assert (
-        control_from_events(events, world, as_of="2021-07-19").loc["102", "status"] == "contested"
-    )
-    late = control_from_events(events, world, as_of="2021-07-20")
-    assert late.loc["102", "status"] == "unknown"  # no holder was ever known
-    short = control_from_events(events, world, as_of="2021-07-01", window_days=7)
-    assert short.loc["102", "status"] == "unknown"
-    # e6 counts once as_of reaches it
-    assert control_from_events(events, world, as_of="2021-08-01").loc["202", "status"] == (
-        "insurgent"
-    )
-
-
-def test_activity_before_a_transfer_does_not_contest(world):
-    ev = joined(
-        [
-            {"d": "101", "date": "2021-06-01", **CLASH},
-            {"d": "101", "date": "2021-06-02", **OVERTAKE},
-            {"d": "102", "date": "2021-06-02", **OVERTAKE},
-            {"d": "102", "date": "2021-06-04", **CLASH},
-        ]
-    )
-    c = control_from_events(ev, world, as_of="2021-06-10")
-    assert c.loc["101", ["status", "rule"]].tolist() == ["insurgent", RULE_TRANSFER]
-    # fighting after the takeover: contested, since the clash, with the clash as evidence
-    assert c.loc["102", ["status", "rule", "evidence"]].tolist() == [
-        "contested",
-        RULE_ACTIVITY,
-        "e4",
+    assert got["101"] == {"status": "insurgent", "rule": RULE_TRANSFER, "evidence": "e1;e2;e3"}
+    assert got["102"] == {"status": "contested", "rule": RULE_CONFLICTING, "evidence": "e4;e5"}
+    # a transfer to a third party takes nothing
+    assert got["201"] == {"status": "unknown", "rule": RULE_NONE, "evidence": ""}
+    assert c.loc["101", "since"] == pd.Timestamp(day(1))
+    assert c.loc["102", "since"] == pd.Timestamp(day(5))
+    assert c.loc["101", "transfers"] == 3 and c.loc["102", "transfers"] == 2
+    # 1 July: the window (1 Jun, 1 Jul] has lost e4 but keeps the regain e5 -> government;
+    # the contest lasted while both transfers were in the window
+    july = control_from_events(ev, world, as_of="2021-07-01", rules=FLOORS, window_days=30)
+    assert july.loc["102", ["status", "rule", "evidence"]].tolist() == [
+        "government",
+        RULE_TRANSFER,
+        "e5",
     ]
-    assert c.loc["102", "since"] == pd.Timestamp("2021-06-04")
-    # the window passes: the last known holder is back, since its transfer
-    later = control_from_events(ev, world, as_of="2021-07-10")
-    assert later.loc["102", ["status", "rule"]].tolist() == ["insurgent", RULE_TRANSFER]
-    assert later.loc["102", "since"] == pd.Timestamp("2021-06-02")
-
-
-def test_same_day_activity_rule_is_configurable(world):
-    ev = joined(
-        [
-            {"d": "101", "date": "2021-06-02", **OVERTAKE},
-            {"d": "101", "date": "2021-06-02", **CLASH},
-        ]
-    )
-    assert control_from_events(ev, world, as_of="2021-06-03").loc["101", "status"] == "contested"
-    rules = ControlRules(same_day_activity_contests=False)
-    c = control_from_events(ev, world, as_of="2021-06-03", rules=rules)
-    assert c.loc["101", "status"] == "insurgent"
-
-
-def test_since_is_the_last_change_and_conflicts_contest(world):
-    ev = joined(
-        [
-            {"d": "101", "date": "2021-06-01", **OVERTAKE},
-            {"d": "101", "date": "2021-06-05", **OVERTAKE},  # same holder again
-            {"d": "102", "date": "2021-06-01", **OVERTAKE},
-            {"d": "102", "date": "2021-06-01", **REGAIN},  # same day, other holder
-            {"d": "201", "date": "2021-06-01", **OVERTAKE, "side1": "other"},  # not a side
-        ]
-    )
-    c = control_from_events(ev, world, as_of="2021-06-10")
-    assert c.loc["101", "since"] == pd.Timestamp("2021-06-01")
-    assert c.loc["101", "evidence"] == "e1;e2"
-    assert c.loc["102", ["status", "rule", "evidence"]].tolist() == [
-        "contested",
-        RULE_CONFLICTING,
-        "e3;e4",
+    assert july.loc["102", "since"] == pd.Timestamp("2021-07-01")
+    # the window slides: on 1 July 101 keeps e2 and e3, one each (contested, the latest
+    # transfer's side underneath); from 3 July only the regain e3: the most recent evidence
+    # is the last to leave the window, and once every window has passed the last state
+    # persists (historical control)
+    assert july.loc["101", ["status", "rule"]].tolist() == ["contested", RULE_CONFLICTING]
+    aug = control_from_events(ev, world, as_of="2021-08-20", rules=FLOORS, window_days=30)
+    assert aug.loc[["101", "102"], "status"].tolist() == ["government", "government"]
+    assert aug.loc["101", ["rule", "evidence", "since"]].tolist() == [
+        RULE_TRANSFER,
+        "e3",
+        pd.Timestamp("2021-07-03"),
     ]
-    assert c.loc["201", "status"] == "unknown"
+    # the ratio is a rule: at 1.0 a tie is enough (the government's test comes first)
+    loose = control_from_events(ev, world, as_of=day(10), rules=ControlRules(takeover_ratio=1))
+    assert loose.loc[["101", "102"], "status"].tolist() == ["insurgent", "government"]
 
 
-def test_assessments_set_state_and_events_after_update(tmp_path, world):
+def test_dominance_two_thirds_of_initiated_fighting(world):
+    ev = joined(
+        [
+            # 201: the government starts 2 of 3 clashes -> government (dominance)
+            {"d": "201", "date": day(1), **GOV_CLASH},  # e1
+            {"d": "201", "date": day(2), **GOV_CLASH},  # e2
+            {"d": "201", "date": day(3), **INS_CLASH},  # e3
+            # 202: 2 and 2 -> nobody dominates; 4 clashes >= 3 with both sides: contested
+            {"d": "202", "date": day(1), **GOV_CLASH},  # e4
+            {"d": "202", "date": day(2), **GOV_CLASH},  # e5
+            {"d": "202", "date": day(3), **INS_CLASH},  # e6
+            {"d": "202", "date": day(4), **INS_CLASH},  # e7
+            # 101: the insurgents start 2 clashes: fewer than the 3 events dominance needs
+            {"d": "101", "date": day(1), **INS_CLASH},  # e8
+            {"d": "101", "date": day(2), **INS_CLASH},  # e9
+        ]
+    )
+    c = control_from_events(ev, world, as_of=day(5), rules=FLOORS, window_days=30)
+    assert c.loc["201", ["status", "rule", "evidence"]].tolist() == [
+        "government",
+        RULE_DOMINANCE,
+        "e1;e2",
+    ]
+    assert c.loc["201", ["gov_initiated", "ins_initiated", "fighting_events"]].tolist() == [2, 1, 3]
+    assert c.loc["202", ["status", "rule", "evidence"]].tolist() == [
+        "contested",
+        RULE_FIGHTING,
+        "e4;e5;e6;e7",
+    ]
+    # on 3 June the government had started 2 of the 3 clashes (dominance); from 4 June, 2 of 4
+    assert c.loc["202", "since"] == pd.Timestamp(day(4))
+    assert c.loc["101", ["status", "rule"]].tolist() == ["unknown", RULE_NONE]
+    assert (c["fighting_threshold"] == 3).all() and (c["dominance_minimum"] == 3).all()
+    # a stricter share: 2 of 3 is no longer dominance, and 3 clashes is sustained fighting
+    rules = ControlRules(fighting_factor=0, dominance_factor=0, dominance_share=0.75)
+    strict = control_from_events(ev, world, as_of=day(5), rules=rules)
+    assert strict.loc["201", ["status", "rule"]].tolist() == ["contested", RULE_FIGHTING]
+
+
+def test_persistence_and_contest_ends_with_the_fighting(world):
+    ev = joined(
+        [
+            *({"d": "201", "date": day(k), **GOV_CLASH} for k in (1, 2, 3)),  # e1-e3
+            *({"d": "201", "date": day(k), **INS_CLASH} for k in (10, 11, 12)),  # e4-e6
+        ]
+    )
+    # 5 June: government by dominance (3 of 3)
+    assert control_from_events(ev, world, as_of=day(5), rules=FLOORS, window_days=30).loc[
+        "201", "status"
+    ] == ("government")
+    # 12 June: 3 and 3 in the window: nobody dominates, fighting is sustained: contested
+    mid = control_from_events(ev, world, as_of=day(12), rules=FLOORS, window_days=30).loc["201"]
+    assert mid[["status", "rule"]].tolist() == ["contested", RULE_FIGHTING]
+    # 1 July: the window (1 Jun, 1 Jul] holds e2-e6, 2 vs 3 < 2/3: still contested;
+    # 2 July: e3-e6, 1 vs 3: the insurgents dominate
+    later = control_from_events(ev, world, as_of="2021-07-05", rules=FLOORS, window_days=30).loc[
+        "201"
+    ]
+    assert later[["status", "rule", "evidence"]].tolist() == [
+        "insurgent",
+        RULE_DOMINANCE,
+        "e4;e5;e6",
+    ]
+    assert later["since"] == pd.Timestamp("2021-07-02")
+    # September: no event for months, the insurgents' hold persists, with the evidence of
+    # the last day it was confirmed (9 July, the last window holding e4-e6)
+    sep = control_from_events(ev, world, as_of="2021-09-01", rules=FLOORS, window_days=30).loc[
+        "201"
+    ]
+    assert sep[["status", "rule", "evidence"]].tolist() == [
+        "insurgent",
+        RULE_DOMINANCE,
+        "e4;e5;e6",
+    ]
+    assert sep["fighting_events"] == 0
+
+
+def test_sustained_fighting_threshold_follows_the_countrys_density(world):
+    # 101: 10 clashes in 10 days, half started by each side (no dominance)
+    own = [
+        {"d": "101", "date": day(k), **(GOV_CLASH if k % 2 else INS_CLASH)} for k in range(1, 11)
+    ]
+    rules = ControlRules(fighting_factor=2.0, dominance_factor=1.0)
+    alone = control_from_events(joined(own), world, as_of=day(10), rules=rules, window_days=30)
+    # the median district has no fighting: the floors apply and 101 is contested
+    assert alone.loc["101", ["status", "fighting_threshold"]].tolist() == ["contested", 3]
+    # the same 10 clashes in every district: each district's rate is 1 a day over the 10
+    # days of evidence, so a typical 30-day window holds 30 events; sustained fighting
+    # needs 2 x 30 = 60 and dominance 1 x 30
+    busy = own + [{**r, "d": d} for d in ("102", "201", "202") for r in own]
+    c = control_from_events(joined(busy), world, as_of=day(10), rules=rules, window_days=30)
+    assert (c["fighting_threshold"] == 60).all() and (c["dominance_minimum"] == 30).all()
+    assert (c["status"] == "unknown").all()
+    # with a factor of 0.3 the bar is ceil(9.0) = 9 events: all four are contested
+    low = ControlRules(fighting_factor=0.3, dominance_factor=1.0)
+    c = control_from_events(joined(busy), world, as_of=day(10), rules=low, window_days=30)
+    assert (c["fighting_threshold"] == 9).all() and (c["status"] == "contested").all()
+
+
+def test_remote_violence_and_ucdp_are_no_initiative(world):
+    ucdp = {**INS_CLASH, "event_type": "State-based conflict", "sub_event_type": ""}
+    ev = joined(
+        [
+            # 101: three government air strikes: no ground initiative, no fighting
+            *({"d": "101", "date": day(k), **AIR_STRIKE} for k in (1, 2, 3)),
+            # 102: three UCDP events with the Taliban as side_a: activity of both sides
+            *({"d": "102", "date": day(k), **ucdp, "source_dataset": "ucdp"} for k in (1, 2, 3)),
+            # 201: the same three as an ACLED export: the Taliban started them
+            *(
+                {"d": "201", "date": day(k), **INS_CLASH, "source_dataset": "acled"}
+                for k in (1, 2, 3)
+            ),
+        ]
+    )
+    c = control_from_events(ev, world, as_of=day(5), rules=FLOORS, window_days=30)
+    assert c.loc["101", "status"] == "unknown"
+    assert c.loc["102", ["status", "rule", "ins_initiated"]].tolist() == [
+        "contested",
+        RULE_FIGHTING,
+        0,
+    ]
+    assert c.loc["201", ["status", "rule"]].tolist() == ["insurgent", RULE_DOMINANCE]
+    # ACLED's literal reading counts remote violence as the attacker's initiative
+    literal = ControlRules(
+        fighting_factor=0,
+        dominance_factor=0,
+        initiative_event_types=("Battles", "Explosions/Remote violence"),
+    )
+    c = control_from_events(ev, world, as_of=day(5), rules=literal)
+    assert c.loc["101", ["status", "rule"]].tolist() == ["government", RULE_DOMINANCE]
+
+
+def test_baseline_assessments_and_what_predates_them(tmp_path, world):
+    p = tmp_path / "assess.csv"
+    p.write_text("district_id,date,status\n101,2021-05-20,insurgent\n", encoding="utf-8")
+    a = read_assessments(p, world)
+    ev = joined(
+        [
+            {"d": "202", "date": "2021-05-25", **OVERTAKE},  # e1: before the baseline date
+            {"d": "201", "date": day(10), **OVERTAKE},  # e2: after it
+        ]
+    )
+    kw = {"assessments": a, "rules": FLOORS, "baseline": "government"}
+    c = control_from_events(ev, world, as_of=day(15), baseline_date=day(1), **kw)
+    got = c[["status", "rule", "evidence"]].to_dict("index")
+    # assessed before the baseline date: the assessment stands
+    assert got["101"] == {
+        "status": "insurgent",
+        "rule": RULE_ASSESSMENT,
+        "evidence": "assess.csv:1",
+    }
+    assert got["102"] == {
+        "status": "government",
+        "rule": RULE_BASELINE,
+        "evidence": "baseline:2021-06-01",
+    }
+    # the baseline summarises what came before it: e1 is superseded
+    assert got["202"]["status"] == "government"
+    assert got["201"] == {"status": "insurgent", "rule": RULE_TRANSFER, "evidence": "e2"}
+    assert pd.isna(c.loc["102", "since"]) and pd.isna(c.loc["101", "since"])
+    assert c.loc["201", "since"] == pd.Timestamp(day(10))  # a change from the baseline
+    # the default baseline date is the day before the first evidence: e1 counts
+    c = control_from_events(ev, world, as_of=day(15), **kw)
+    assert c.loc["202", ["status", "rule"]].tolist() == ["insurgent", RULE_TRANSFER]
+    assert c.loc["102", "evidence"] == "baseline:2021-05-19"
+    # a baseline dated after as_of does not apply yet
+    c = control_from_events(ev, world, as_of=day(15), baseline_date="2021-07-01", **kw)
+    assert c.loc["102", "status"] == "unknown"
+    with pytest.raises(InputError, match="baseline 'govt'"):
+        control_from_events(ev, world, as_of=day(15), baseline="govt")
+    with pytest.raises(InputError, match="baseline_date without baseline"):
+        control_from_events(ev, world, as_of=day(15), baseline_date=day(1))
+
+
+def test_assessments_reset_the_window(tmp_path, world):
     p = tmp_path / "assess.csv"
     p.write_text(
         "district_id,date,status\n101,2021-06-10,government\n102,2021-06-10,insurgent\n"
-        "201,2021-06-10,contested\n202,2021-06-10,insurgent\n",
+        "201,2021-06-10,contested\n",
         encoding="utf-8",
     )
     a = read_assessments(p, world)
     ev = joined(
         [
-            {"d": "101", "date": "2021-06-10", **OVERTAKE},  # same day: the assessment wins
-            {"d": "102", "date": "2021-06-12", **REGAIN},  # after: the event wins
-            {"d": "201", "date": "2021-06-11", **CLASH},  # contested already: stays
+            {"d": "101", "date": day(10), **OVERTAKE},  # e1 same day: the assessment wins
+            {"d": "102", "date": day(12), **REGAIN},  # e2 after: the event wins
+            *({"d": "201", "date": day(k), **GOV_CLASH} for k in (7, 8, 9)),  # e3-e5: before
         ]
     )
-    c = control_from_events(ev, world, as_of="2021-06-15", assessments=a)
+    c = control_from_events(ev, world, as_of=day(15), assessments=a, rules=FLOORS, window_days=30)
     assert c.loc["101", ["status", "rule", "evidence"]].tolist() == [
         "government",
         RULE_ASSESSMENT,
         "assess.csv:1",
     ]
-    # overriding the same day's takeover is a change; a first assessment records a state
-    assert c.loc["101", "since"] == pd.Timestamp("2021-06-10")
-    assert c.loc["202", ["status", "rule"]].tolist() == ["insurgent", RULE_ASSESSMENT]
-    assert pd.isna(c.loc["202", "since"])
     assert c.loc["102", ["status", "rule", "evidence"]].tolist() == [
         "government",
         RULE_TRANSFER,
         "e2",
     ]
-    assert c.loc["102", "since"] == pd.Timestamp("2021-06-12")
-    assert c.loc["201", ["status", "rule", "evidence"]].tolist() == [
-        "contested",
-        RULE_ASSESSMENT,
-        "assess.csv:3;e3",
-    ]
-    before = control_from_events(ev, world, as_of="2021-06-09", assessments=a)
+    assert c.loc["102", "since"] == pd.Timestamp(day(12))
+    # the government's dominance of 7-9 June was summed up by the 10 June assessment
+    assert c.loc["201", ["status", "rule"]].tolist() == ["contested", RULE_ASSESSMENT]
+    before = control_from_events(
+        ev, world, as_of=day(9), assessments=a, rules=FLOORS, window_days=30
+    )
+    assert before.loc["201", ["status", "rule"]].tolist() == ["government", RULE_DOMINANCE]
     assert before.loc["102", "status"] == "unknown"
 
 
+def test_history_equals_control_on_each_date(world):
+    ev = joined(
+        [
+            {"d": "101", "date": day(1), **OVERTAKE},
+            *({"d": "201", "date": day(k), **GOV_CLASH} for k in (2, 3, 4)),
+            *({"d": "202", "date": day(k), **INS_CLASH} for k in (3, 4)),
+            *({"d": "202", "date": day(k), **GOV_CLASH} for k in (5, 6)),
+        ]
+    )
+    dates = ["2021-06-03", "2021-06-06", "2021-07-01", "2021-07-10"]
+    h = control_history(ev, world, dates=reversed(dates), baseline="insurgent")
+    assert h["date"].drop_duplicates().tolist() == [pd.Timestamp(d) for d in dates]
+    for d in dates:
+        one = control_from_events(ev, world, as_of=d, baseline="insurgent")
+        part = h[h["date"] == pd.Timestamp(d)].set_index("district_id")
+        pd.testing.assert_series_equal(part["status"], one["status"], check_names=False)
+        pd.testing.assert_series_equal(part["since"], one["since"], check_names=False)
+    t = control_timeline(ev, world, dates=dates, baseline="insurgent")
+    assert (t.groupby("date")["districts"].sum() == 4).all()
+    counts = h.groupby(["date", "status"]).size()
+    got = t.set_index(["date", "status"])["districts"]
+    assert (got[got > 0] == counts.reindex(got[got > 0].index)).all()
+
+
+def test_score_and_zones_by_hand(world):
+    ev = joined(
+        [
+            {"d": "201", "date": day(3), **GOV_CLASH},
+            {"d": "201", "date": day(3), **GOV_CLASH},
+            {"d": "201", "date": day(3), **INS_CLASH},
+        ]
+    )
+    c = control_from_events(ev, world, as_of=day(3), rules=FLOORS, baseline="insurgent")
+    # 201: government by dominance; G = 2 clashes + the holder's weight (the threshold, 3)
+    # = 5, I = 1: score (1 - 5) / 6 = -0.667 <= -0.6: full government
+    assert c.loc["201", "score"] == pytest.approx(-4 / 6, abs=1e-6)
+    assert c.loc["201", "zone"] == "full government"
+    # a quiet district of the insurgent baseline: only the holder's weight, score +1
+    assert c.loc["101", ["score", "zone"]].tolist() == [1.0, "full insurgent"]
+    z = zones(
+        pd.Series(["government", "government", "contested", "insurgent", "unknown"]),
+        np.array([-0.9, -0.3, 0.1, 0.2, np.nan]),
+    )
+    assert z.tolist() == [
+        "full government",
+        "government dominant",
+        "parity",
+        "insurgent dominant",
+        "unknown",
+    ]
+    assert set(z) <= set(CONTROL_ZONES)
+
+
+def test_region_precision_and_later_events_decide_nothing(world):
+    ev = joined(
+        [
+            {"d": None, "date": day(1), **OVERTAKE},  # region precision
+            {"d": "202", "date": "2021-08-01", **OVERTAKE},  # after as_of
+        ]
+    )
+    c = control_from_events(ev, world, as_of="2021-07-01")
+    assert (c["status"] == "unknown").all() and (c["rule"] == RULE_NONE).all()
+    assert c["score"].isna().all() and (c["zone"] == "unknown").all()
+    assert c.loc["202", "fighting_threshold"] == 3  # the floor on sparse data
+
+
+def test_input_not_mutated_and_no_events(world):
+    ev = joined([{"d": "101", "date": day(1), **OVERTAKE}])
+    before = ev.copy()
+    control_from_events(ev, world, as_of=day(2))
+    pd.testing.assert_frame_equal(ev, before)
+    c = control_from_events(None, world, as_of=day(2), baseline="government")
+    assert (c["status"] == "government").all() and (c["rule"] == RULE_BASELINE).all()
+    assert (control_from_events(None, world, as_of=day(2))["status"] == "unknown").all()
+
+
 def test_wgs84_boundaries_and_evidence_cap(world_wgs84):
-    ev = joined([{"d": "101", "date": f"2021-06-{k:02d}", **CLASH} for k in range(1, 26)])
-    c = control_from_events(ev, world_wgs84, as_of="2021-06-30", rules=ControlRules(max_evidence=3))
+    ev = joined([{"d": "101", "date": day(k), **INS_CLASH} for k in range(1, 26)])
+    rules = ControlRules(max_evidence=3, fighting_factor=0, dominance_factor=0)
+    c = control_from_events(ev, world_wgs84, as_of="2021-06-30", rules=rules, window_days=30)
     assert c.crs == world_wgs84.districts.crs
+    assert c.loc["101", ["status", "rule"]].tolist() == ["insurgent", RULE_DOMINANCE]
     assert c.loc["101", "evidence"] == "e1;e2;e3;+22 more"
 
 
-def test_errors(world, events):
+def test_errors(world):
+    ev = joined([{"d": "101", "date": day(1), **OVERTAKE}])
     with pytest.raises(SchemaError, match="district_id"):
-        control_from_events(events.drop(columns="district_id"), world, as_of="2021-07-01")
-    bad = events.copy()
+        control_from_events(ev.drop(columns="district_id"), world, as_of=day(1))
+    bad = ev.copy()
     bad["district_id"] = bad["district_id"].astype(object)
     bad.loc[0, "district_id"] = "999"
     with pytest.raises(InputError, match="'999' is not in the boundaries"):
-        control_from_events(bad, world, as_of="2021-07-01")
+        control_from_events(bad, world, as_of=day(1))
     with pytest.raises(InputError, match="window_days"):
-        control_from_events(events, world, as_of="2021-07-01", window_days=0)
+        control_from_events(ev, world, as_of=day(1), window_days=0)
     with pytest.raises(InputError, match="not a date"):
-        control_from_events(events, world, as_of="July")
+        control_from_events(ev, world, as_of="July")
+    with pytest.raises(InputError, match="min_fighting_events=0.*dominance_share=0.2"):
+        ControlRules(dominance_share=0.2, min_fighting_events=0)
 
 
-def test_timeline_counts_and_areas(world, events):
-    t = control_timeline(events, world, dates=["2021-07-01", "2021-06-01", "2021-08-01"])
+def test_timeline_counts_and_areas(world):
+    ev = joined(
+        [
+            {"d": "101", "date": day(1), **OVERTAKE},
+            {"d": "201", "date": day(5), **REGAIN},
+        ]
+    )
+    t = control_timeline(ev, world, dates=["2021-07-01", "2021-06-01", "2021-08-01"])
     assert t["date"].nunique() == 3 and t["date"].is_monotonic_increasing
     assert list(t["status"][:4]) == list(CONTROL_STATUSES)
     assert (t.groupby("date")["districts"].sum() == 4).all()
     # every district is 400 km2 (20 km x 20 km; UTM scale factor 0.9996 -> 400.3 km2)
     assert t["area_km2"].to_numpy() == pytest.approx(t["districts"].to_numpy() * 400.0, rel=1e-3)
     jul = t[t["date"] == pd.Timestamp("2021-07-01")].set_index("status")["districts"]
-    assert jul.to_dict() == {"government": 1, "contested": 1, "insurgent": 1, "unknown": 1}
+    assert jul.to_dict() == {"government": 1, "contested": 0, "insurgent": 1, "unknown": 2}
     assert t["people"].isna().all()
 
 
-def test_timeline_people_from_population_raster(world, events):
+def test_timeline_people_from_population_raster(world):
     from geofront.exposure import population_by_zone
 
-    t = control_timeline(events, world, dates=["2021-07-01"], population=True)
+    ev = joined([{"d": "101", "date": day(1), **OVERTAKE}])
+    t = control_timeline(ev, world, dates=["2021-07-01"], population=True)
     direct = population_by_zone(world.districts[["geometry"]])["population"]
     people = t.set_index("status")["people"]
     assert people.sum() == pytest.approx(direct.sum())
@@ -269,8 +490,9 @@ def test_badghis_with_assessments(afghanistan, seed_joined):
     qn = c.loc["1901"]
     assert qn["status"] == "contested" and qn["rule"] == RULE_ASSESSMENT
     assert qn["evidence"] == "seed_district_assessments_2021-07.csv:7"
-    # the Taliban takeover (AFGSEED0005) and the assessment are both on 7 July: a change
-    assert qn["since"] == pd.Timestamp("2021-07-07")
+    # the Taliban takeover (AFGSEED0005) and the assessment are both on 7 July: the
+    # assessment is the analyst's synthesis of the day; it is the district's first state
+    assert pd.isna(qn["since"])
     # the flight to Tajikistan is province-level: no Badakhshan district decided by it
     assert (c.loc[c["province"] == "Badakhshan", "status"] == "unknown").all()
 
@@ -278,28 +500,27 @@ def test_badghis_with_assessments(afghanistan, seed_joined):
 def test_badghis_from_events_alone(afghanistan, seed_joined):
     c = control_from_events(seed_joined, afghanistan, as_of="2021-07-07")
     qn = c.loc["1901"]
-    # takeover on 7 July, and the air strike against the Taliban on the same day
-    assert qn["status"] == "contested" and qn["rule"] == RULE_ACTIVITY
-    assert qn["evidence"] == "AFGSEED0006"
-    assert (
-        control_from_events(seed_joined, afghanistan, as_of="2021-07-06").loc["1901", "status"]
-        == "contested"
-    )  # the clashes of 6 July, both sides, no transfer yet
-    assert (
-        control_from_events(seed_joined, afghanistan, as_of="2021-07-05").loc["1901", "status"]
-        == "unknown"
-    )
+    # the 7 July takeover (AFGSEED0005) decides; the two clashes of 6 July are below the
+    # three events sustained fighting or dominance need
+    assert qn[["status", "rule", "evidence"]].tolist() == [
+        "insurgent",
+        RULE_TRANSFER,
+        "AFGSEED0005",
+    ]
+    assert qn["since"] == pd.Timestamp("2021-07-07")
+    assert qn[["fighting_events", "ins_initiated", "fighting_threshold"]].tolist() == [2, 2, 3]
+    early = control_from_events(seed_joined, afghanistan, as_of="2021-07-06")
+    assert early.loc["1901", "status"] == "unknown"
 
 
 def test_read_control_roundtrip_csv_and_gpkg(tmp_path, world):
-    from geofront.control import control_from_events, read_control
+    from geofront.control import read_control
     from geofront.io import write_table
+    from geofront.join import join_events
 
     ev = W.events_frame(
         [{"x_km": 10, "y_km": 30, "sub_event_type": "Non-state actor overtakes territory"}]
     )
-    from geofront.join import join_events
-
     control = control_from_events(join_events(ev, world).joined, world, as_of="2021-07-02")
     write_table(control, tmp_path / "c.gpkg")
     write_table(control.drop(columns="geometry"), tmp_path / "c.csv")
@@ -322,40 +543,60 @@ def test_read_control_bad_status(tmp_path, world):
         read_control(tmp_path / "d.csv", world)
 
 
-def test_min_armed_events_raises_the_bar_for_contested(world, events):
-    # 102 has one clash (e2) in the window: contested with the default rule, not with 2
-    default = control_from_events(events, world, as_of="2021-07-01")
-    assert default.loc["102", "status"] == "contested"
-    strict = control_from_events(
-        events, world, as_of="2021-07-01", rules=ControlRules(min_armed_events=2)
+IED = {
+    "event_type": "Explosions/Remote violence",
+    "sub_event_type": "Remote explosive/landmine/IED",
+    "actor2": "Civilians (Afghanistan)",
+    "side2": "civilians",
+}
+
+
+def test_sole_presence(world):
+    ev = joined(
+        [
+            # 101: three insurgent bombs, the government in none of the window's events
+            *({"d": "101", "date": day(k), **IED} for k in (1, 2, 3)),
+            # 102: the same after a government air strike, in the window throughout
+            {"d": "102", "date": day(1), **AIR_STRIKE},
+            *({"d": "102", "date": day(k), **IED} for k in (2, 3, 4)),
+        ]
     )
-    assert strict.loc["102", "status"] == "unknown"
-    # a second clash in the window contests it again
-    more = pd.concat([events, joined([{"d": "102", "date": "2021-06-22", **CLASH}])])
-    more["event_id"] = [f"x{i}" for i in range(len(more))]
-    again = control_from_events(
-        more, world, as_of="2021-07-01", rules=ControlRules(min_armed_events=2)
+    c = control_from_events(ev, world, as_of=day(5), rules=FLOORS, baseline="government")
+    assert c.loc["101", ["status", "rule", "evidence"]].tolist() == [
+        "insurgent",
+        RULE_SOLE,
+        "e1;e2;e3",
+    ]
+    assert c.loc["102", ["status", "rule"]].tolist() == ["government", RULE_BASELINE]
+    # the number of events is a rule
+    strict = ControlRules(fighting_factor=0, dominance_factor=0, min_sole_events=4)
+    c = control_from_events(ev, world, as_of=day(5), rules=strict, baseline="government")
+    assert c.loc["101", "status"] == "government"
+
+
+def test_a_side_that_collapses_nationally_loses_where_it_is_not_seen(world):
+    # May: 20 clashes between both sides in 201: the government takes part in 20 of the
+    # 20 + 20 side-events (a share of 1/2). From 17 June: one government air strike in 201,
+    # then 12 fights of the insurgents against another group in 202: in the 14 days to 30
+    # June the government is in 1 of 14 side-events (1/14 < 0.3 x 0.40, its share over
+    # the year so far: 21 of 53)
+    may = [{"d": "201", "date": f"2021-05-{k:02d}", **GOV_CLASH} for k in range(1, 21)]
+    other = {**INS_CLASH, "actor2": "Islamic State (Afghanistan)", "side2": "other"}
+    june = [{"d": "202", "date": f"2021-06-{k:02d}", **other} for k in range(18, 30)]
+    ev = joined([*may, {"d": "201", "date": "2021-06-17", **AIR_STRIKE}, *june])
+    rules = ControlRules(fighting_factor=0, dominance_factor=0, collapse_events=10)
+    c = control_from_events(
+        ev, world, as_of="2021-06-30", rules=rules, baseline="government", window_days=14
     )
-    assert again.loc["102", "status"] == "contested"
-    with pytest.raises(InputError, match="min_armed_events=0"):
-        ControlRules(min_armed_events=0)
-
-
-def test_cli_min_events(tmp_path):
-    from click.testing import CliRunner
-
-    from geofront.cli.main import cli
-
-    out = tmp_path / "c.csv"
-    args = ["-q", "control", "seed-events", "--as-of", "2021-07-07", "-o", str(out)]
-    assert CliRunner().invoke(cli, args).exit_code == 0
-    one = pd.read_csv(out, dtype=str).set_index("district_id")
-    assert CliRunner().invoke(cli, [*args, "--min-events", "3"]).exit_code == 0
-    three = pd.read_csv(out, dtype=str).set_index("district_id")
-    # Qala-I- Naw (1901), events alone: the 7 July takeover (AFGSEED0005) sets it insurgent
-    # and the same day's air strike (AFGSEED0006), one armed event by both sides after
-    # it, contests it; with 3 events needed, the takeover stands
-    assert one.loc["1901", "status"] == "contested"
-    assert three.loc["1901", "status"] == "insurgent"
-    res = CliRunner().invoke(cli, [*args, "--min-events", "0"])
-    assert res.exit_code == 2 and "Traceback" not in res.output
+    # 101 and 102 saw no event at all: the collapsed government holds them no more
+    assert c.loc[["101", "102"], "rule"].tolist() == [RULE_SOLE, RULE_SOLE]
+    assert (c.loc[["101", "102", "202"], "status"] == "insurgent").all()
+    assert c.loc["201", "status"] == "government"  # it was seen there
+    # with a stricter ratio (0.04 x 0.40 = 0.016 < 1/14) the government has not collapsed
+    rules = ControlRules(
+        fighting_factor=0, dominance_factor=0, collapse_events=10, collapse_ratio=0.04
+    )
+    c = control_from_events(
+        ev, world, as_of="2021-06-30", rules=rules, baseline="government", window_days=14
+    )
+    assert c.loc[["101", "102"], "status"].tolist() == ["government", "government"]

@@ -271,6 +271,13 @@ def test_population_by_status(world, world_raster: Path) -> None:
     assert out["population"].tolist() == pytest.approx([400, 1200, 2400, 0])
     assert out["n_districts"].tolist() == [1, 1, 2, 0]
     assert out["share"].tolist() == pytest.approx([0.1, 0.3, 0.6, 0.0])
+    assert out["n_assumed"].tolist() == [0, 0, 0, 0]
+    # statuses only the baseline assumes are counted apart: 101 (400 people) and 202 (1600)
+    control["rule"] = ["baseline", "assessment", "dominance", "baseline"]
+    out = population_by_status(control, world_raster)
+    assert out["n_assumed"].tolist() == [1, 0, 1, 0]
+    assert out["population_assumed"].tolist() == pytest.approx([400, 0, 1600, 0])
+    assert out["population"].tolist() == pytest.approx([400, 1200, 2400, 0])
 
 
 def test_population_by_status_timeline(world, world_raster: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
@@ -898,3 +899,75 @@ def test_small_multiples_credit_no_places_they_do_not_draw(world, control):
     )
     attribution = _fig_text(fig, "attribution").replace("\n", " ")
     assert attribution.startswith("Boundaries: synthetic · Projection")
+
+
+def test_timeline_steps_and_shades_the_time_after_the_last_evidence():
+    # statuses hold from their date to the next; evidence ends on 7 July, the chart on 31
+    dates = pd.to_datetime(["2021-07-01", "2021-07-07", "2021-07-31"])
+    counts = {"government": (3, 1, 1), "contested": (0, 1, 1), "insurgent": (1, 2, 2)}
+    rows = [
+        (d, s, counts.get(s, (0, 0, 0))[i], pd.Timestamp("2021-07-07"))
+        for i, d in enumerate(dates)
+        for s in ("government", "contested", "insurgent", "unknown")
+    ]
+    tl = pd.DataFrame(rows, columns=["date", "status", "districts", "last_evidence"])
+    fig, ax = timeline_figure(tl)
+    gov = next(c for c in ax.collections if c.get_gid() == "timeline:government")
+    top = gov.get_paths()[0].vertices
+    # a step: the government's 3 districts of 1 July hold until the 7th, then drop to 1
+    x6 = mdates.date2num(pd.Timestamp("2021-07-06 12:00"))
+    before_7 = top[(top[:, 0] > mdates.date2num(dates[0])) & (top[:, 0] < x6)]
+    assert before_7.size == 0 or set(before_7[:, 1]) <= {0.0, 3.0}
+    assert {3.0, 1.0} <= set(np.round(top[:, 1], 6))
+    shade = [p for p in ax.patches if p.get_gid() == "timeline:after-evidence"]
+    assert len(shade) == 1
+    x0, x1 = shade[0].get_x(), shade[0].get_x() + shade[0].get_width()
+    assert (x0, x1) == pytest.approx(
+        (mdates.date2num(pd.Timestamp("2021-07-07")), mdates.date2num(dates[-1]))
+    )
+    label = next(t for t in ax.texts if t.get_gid() == "timeline:after-evidence-label")
+    assert label.get_text().startswith("No evidence after 7 Jul")
+    # evidence up to the end: nothing shaded
+    fig, ax = timeline_figure(tl.assign(last_evidence=pd.Timestamp("2021-07-31")))
+    assert not [p for p in ax.patches if p.get_gid() == "timeline:after-evidence"]
+
+
+def test_statuses_only_the_baseline_assumes_are_drawn_pale_and_counted_apart(world):
+    from geofront.control import control_from_events
+    from geofront.maps import control_map
+
+    c = control_from_events(None, world, as_of="2021-07-01", baseline="government")
+    c.loc["101", ["status", "rule"]] = ["insurgent", "territory_transfer"]
+    fig, ax = control_map(c, boundaries=world)
+    coll = next(x for x in ax.collections if x.get_gid() == "districts")
+    faces = coll.get_facecolor()
+    ids = list(coll.geofront_ids)
+    pale = to_rgba(style.assumed_color("government"))
+    for i, d in enumerate(ids):
+        want = to_rgba(style.STATUS_COLORS["insurgent"]) if d == "101" else pale
+        assert tuple(faces[i]) == pytest.approx(want)
+    legend = next(a for a in fig.axes[-1].artists if a.get_gid() == "legend")
+    texts = fu.legend_texts(legend)
+    assert "Government control (0)" in texts
+    assert f"Government control, {style.ASSUMED_LABEL} (3)" in texts
+    assert "Insurgent control (1)" in texts and "4 districts" in texts
+
+
+def test_ucdp_events_have_no_initiator_on_the_map(world):
+    from geofront.maps import events_map
+    from geofront.sides import NO_INITIATOR, initiator_side
+
+    ev = w.events_frame(
+        [
+            {"x_km": 10, "y_km": 30, "source_dataset": "acled"},
+            {"x_km": 30, "y_km": 30, "source_dataset": "ucdp", "side1": "government"},
+        ]
+    )
+    assert initiator_side(ev).tolist() == ["insurgent", NO_INITIATOR]
+    fig, ax = events_map(ev, boundaries=world, color_by="initiator", sources=())
+    gids = {c.get_gid() for c in ax.collections}
+    assert f"events:{NO_INITIATOR}" in gids and "events:insurgent" in gids
+    assert "events:government" not in gids  # UCDP's side_a is not an initiator
+    legend = next(a for a in fig.axes[-1].artists if a.get_gid() == "legend")
+    texts = fu.legend_texts(legend)
+    assert "Events by initiating side" in texts and NO_INITIATOR in texts

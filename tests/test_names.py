@@ -103,3 +103,71 @@ def test_match_names_bad_arguments():
         match_names(["a"], ["a"], query_groups=["x"])
     with pytest.raises(ValueError, match="unknown match method"):
         match_names(["a"], ["a"], methods=("soundex",))
+
+
+# --- token tier and aliases -------------------------------------------------------------
+
+DISTRICTS = pd.Series(
+    [
+        "Dashte Archi",
+        "Khwaja Sabz Posh",
+        "Khwaja Ghar",
+        "Bala Murghab",
+        "Bala Buluk",
+        "Dara-I-Pech",
+        "Jaghatu",
+        "Bahrami Shahid (Jaghatu)",
+    ],
+    index=["1407", "1813", "1212", "1906", "2105", "1010", "409", "602"],
+)
+
+
+def test_token_tier_finds_a_distinctive_part_of_a_name():
+    m = match_names(["Archi", "Khwaja Sabz", "Pech", "Archi district"], DISTRICTS)
+    assert list(m["match"]) == ["1407", "1813", "1010", "1407"]
+    assert set(m["method"]) == {"token"}
+    assert (m["score"] == 1.0).all() and (m["matched_alias"] == "").all()
+
+
+def test_token_tier_reports_shared_parts_and_ignores_qualifiers():
+    m = match_names(["Khwaja", "Bala", "Pe", "Sabz Posh Khwaja"], DISTRICTS, methods=MATCH_NO_FUZZY)
+    # "Khwaja" is part of two names: ambiguous, with both
+    assert m.loc[0, "method"] == "ambiguous" and m.loc[0, "candidates"] == "1212;1813"
+    # "Bala" only qualifies ("upper"); "Pe" is too short; words out of order are no run
+    assert list(m["method"][1:]) == ["unmatched"] * 3
+
+
+def test_token_tier_respects_groups():
+    m = match_names(
+        ["Jaghatu", "Jaghatu"],
+        DISTRICTS,
+        query_groups=["Ghazni", "Wardak"],
+        candidate_groups=["K", "F", "T", "B", "F", "K", "Wardak", "Ghazni"],
+    )
+    assert list(m["match"]) == ["602", "409"]
+    assert list(m["method"]) == ["token", "exact"]
+
+
+def test_aliases_take_part_in_every_tier():
+    aliases = pd.Series(["Murghab", "Jaghatu", "Dara-e-Pech"], index=["1906", "602", "1010"])
+    m = match_names(["Murghab", "Morghab", "Dara e Pech", "Jaghatu"], DISTRICTS, aliases=aliases)
+    assert list(m["match"][:3]) == ["1906", "1906", "1010"]
+    assert list(m["method"][:3]) == ["exact", "phonetic", "normalised"]
+    assert list(m["matched_alias"][:3]) == ["Murghab", "Murghab", "Dara-e-Pech"]
+    assert list(m["matched_name"][:3]) == ["Bala Murghab", "Bala Murghab", "Dara-I-Pech"]
+    # one district's own name and another's alias: ambiguous, as in the news
+    assert m.loc[3, "method"] == "ambiguous" and m.loc[3, "candidates"] == "409;602"
+
+
+def test_own_name_is_preferred_in_the_report_when_both_match():
+    aliases = pd.Series(["Dashte Archi"], index=["1407"])
+    m = match_names(["Dashte Archi"], DISTRICTS, aliases=aliases)
+    assert m.loc[0, "match"] == "1407" and m.loc[0, "matched_alias"] == ""
+
+
+def test_alias_of_unknown_label_raises():
+    with pytest.raises(ValueError, match="not among the candidates"):
+        match_names(["x"], DISTRICTS, aliases=pd.Series(["X"], index=["9999"]))
+
+
+MATCH_NO_FUZZY = ("exact", "normalised", "phonetic", "skeleton", "token")

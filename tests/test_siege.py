@@ -41,7 +41,7 @@ def control(statuses: dict[str, str] | None = None) -> gpd.GeoDataFrame:
     d["since"] = pd.NaT
     d["rule"] = "test"
     d["evidence"] = [f"a{i}" for i in d["district_id"]]
-    d = d[[*CONTROL_COLUMNS, "geometry"]].set_index("district_id", drop=False)
+    d = d[[*CONTROL_COLUMNS[:8], "geometry"]].set_index("district_id", drop=False)
     d.index.name = None
     return d
 
@@ -101,14 +101,46 @@ def test_one_side_only_is_threatened():
     assert got["evidence_events"] == "e1;e2;e3"
 
 
+#: Floors of 1: one hostile event is significant (for tests about other things).
+ONE = SiegeThresholds(core_events=1, threatened_events=1)
+IED = {
+    "event_type": "Explosions/Remote violence",
+    "sub_event_type": "Remote explosive/landmine/IED",
+}
+
+
 def test_fighting_in_core_is_under_assault():
-    ev = events([{"bearing": 45, "dist": 2000}, {"bearing": 180, "dist": 12000}])
+    core = [{"bearing": b, "dist": d} for b, d in ((45, 2000), (90, 3000), (135, 4000))]
+    ev = events([*core, {"bearing": 180, "dist": 12000}])
     got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF))
-    assert got["status"] == "under assault"
-    assert (got["hostile_core"], got["hostile_outskirts"]) == (1, 1)
-    assert got["evidence_events"] == "e1"
+    # three hostile clashes within 5 km: the floor of 3 (no history before the window)
+    assert got["status"] == "under assault" and got["core_threshold"] == 3
+    assert (got["hostile_core"], got["hostile_outskirts"]) == (3, 1)
+    assert got["evidence_events"] == "e1;e2;e3"
     assert got["nearest_hostile_m"] == pytest.approx(2000.0, abs=0.01)
     assert got["nearest_hostile_event"] == "e1"
+    # two are not enough; three bombs are hostile but not fighting at the gates
+    two = capital(siege_status(world_cities(), events(core[:2]), control(), as_of=AS_OF))
+    assert two["status"] == "threatened" or two["status"] == "secure"
+    assert two["status"] != "under assault"
+    bombs = events([{**r, **IED} for r in core])
+    got = capital(siege_status(world_cities(), bombs, control(), as_of=AS_OF))
+    assert got["status"] == "secure" and got["hostile_core"] == 3
+    assert got["hostile_fighting_core"] == 0
+
+
+def test_a_citys_own_history_raises_the_bar():
+    # 46 clashes in the core on 27 March: the background runs from the day before the
+    # first event (26 March) to the window's start (26 June), 92 days: 0.5 a day, 7 per
+    # 14-day window, so the core threshold is 4 x 7 = 28 and 3 clashes are no assault
+    past = [{"bearing": 45, "dist": 2000, "date": pd.Timestamp("2021-03-27")} for _ in range(46)]
+    core = [{"bearing": b, "dist": d} for b, d in ((45, 2000), (90, 3000), (135, 4000))]
+    got = capital(siege_status(world_cities(), events([*past, *core]), control(), as_of=AS_OF))
+    assert got["core_threshold"] == 28
+    assert got["status"] != "under assault" and got["hostile_fighting_core"] == 3
+    surge = core * 10  # 30 clashes: a surge against the city's own background
+    got = capital(siege_status(world_cities(), events([*past, *surge]), control(), as_of=AS_OF))
+    assert got["status"] == "under assault"
 
 
 def test_district_held_by_hostile_side_is_fallen():
@@ -121,7 +153,8 @@ def test_district_held_by_hostile_side_is_fallen():
 
 def test_contested_district_is_not_fallen():
     ev = events([{"bearing": 45, "dist": 2000}])
-    got = capital(siege_status(world_cities(), ev, control({"201": "contested"}), as_of=AS_OF))
+    ctrl = control({"201": "contested"})
+    got = capital(siege_status(world_cities(), ev, ctrl, as_of=AS_OF, thresholds=ONE))
     assert got["holder"] == "contested" and got["status"] == "under assault"
 
 
@@ -135,7 +168,7 @@ def test_defender_is_relative_per_city():
         ]
     )
     ctrl = control({"201": "insurgent"})
-    got = capital(siege_status(cities, ev, ctrl, as_of=AS_OF))
+    got = capital(siege_status(cities, ev, ctrl, as_of=AS_OF, thresholds=ONE))
     assert (got["defender"], got["hostile_side"]) == ("insurgent", "government")
     assert got["status"] == "under assault" and got["evidence_events"] == "e1"
     assert (got["hostile_core"], got["friendly_core"]) == (1, 1)
@@ -167,7 +200,8 @@ def test_secure_and_friendly_counts():
     got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF))
     assert got["status"] == "secure" and got["open_corridors"] == "0-360"
     assert (got["friendly_outskirts"], got["hostile_outskirts"]) == (1, 0)
-    assert got["evidence_events"] == "" and got["max_hostile_arc_deg"] == 0
+    # its evidence is the government's event near the city
+    assert got["evidence_events"] == "e1" and got["max_hostile_arc_deg"] == 0
 
 
 def test_window_and_precision():
@@ -180,14 +214,13 @@ def test_window_and_precision():
             {"bearing": 0, "dist": 30000, "date": day + pd.Timedelta(days=1)},  # future
         ]
     )
-    got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF))
+    got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF, thresholds=ONE))
     assert got["status"] == "threatened" and got["evidence_events"] == "e2"
     assert got["hostile_core"] == 0 and got["nearest_hostile_m"] == pytest.approx(12000, abs=0.01)
     # a longer-lasting event (date_end) that overlaps the window counts
     ev.loc[0, "date_end"] = day - pd.Timedelta(days=2)
-    assert capital(siege_status(world_cities(), ev, control(), as_of=AS_OF))["status"] == (
-        "under assault"
-    )
+    got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF, thresholds=ONE))
+    assert got["status"] == "under assault"
 
 
 def test_sorted_by_severity_then_name_index_kept():
@@ -195,18 +228,18 @@ def test_sorted_by_severity_then_name_index_kept():
     cities.index = ["c", "b"]
     ev = events([{"bearing": 0, "dist": 1000}])
     before = cities.copy()
-    status = siege_status(cities, ev, control(), as_of=AS_OF)
+    status = siege_status(cities, ev, control(), as_of=AS_OF, thresholds=ONE)
     assert status["city"].tolist() == ["Capital", "Border Town"]
     assert list(status.index) == ["c", "b"]
     assert set(status["status"]) <= set(SIEGE_STATUSES)
     pd.testing.assert_frame_equal(cities, before)
-    again = siege_status(cities, ev, control(), as_of=AS_OF)
+    again = siege_status(cities, ev, control(), as_of=AS_OF, thresholds=ONE)
     pd.testing.assert_frame_equal(status, again)
 
 
 def test_thresholds_are_parameters():
     ev = events([{"bearing": 22.5 * k, "dist": 12000} for k in (2, 3, 4)])
-    loose = SiegeThresholds(arc_deg=60.0)
+    loose = SiegeThresholds(arc_deg=60.0, threatened_events=10)
     got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF, thresholds=loose))
     assert got["status"] == "besieged"
 
@@ -231,10 +264,27 @@ def test_bad_status_input(kwargs, match):
     assert "\n" not in str(err.value)
 
 
-def test_empty_events():
+def test_no_events_secure_only_with_evidence_of_the_holder():
+    # assessments alone: no events at all. A holder decided by evidence is secure...
     ev = events([{"bearing": 0, "dist": 1000}]).iloc[:0]
-    with pytest.raises(InputError, match="empty"):
-        siege_status(world_cities(), ev, control(), as_of=AS_OF)
+    got = capital(siege_status(world_cities(), ev, control(), as_of=AS_OF))
+    assert got["status"] == "secure" and "held by the government side" in got["reason"]
+    # ...a holder that is only the baseline's assumption, or unknown, is no evidence
+    assumed = control().assign(rule="baseline")
+    got = capital(siege_status(world_cities(), ev, assumed, as_of=AS_OF))
+    assert got["status"] == "no evidence" and got["severity"] == -1
+    assert "baseline" in got["reason"]
+    unknown = capital(siege_status(world_cities(), ev, control({"201": "unknown"}), as_of=AS_OF))
+    assert unknown["status"] == "no evidence"
+    # a friendly event near the city (up to the outskirts) is evidence of the defender;
+    # one in the approaches (30 km) says nothing about the city itself
+    far = events([{"bearing": 90, "dist": 30000, "side1": "government", "side2": ""}])
+    assert capital(siege_status(world_cities(), far, assumed, as_of=AS_OF))["status"] == (
+        "no evidence"
+    )
+    near = events([{"bearing": 90, "dist": 15000, "side1": "government", "side2": ""}])
+    got = capital(siege_status(world_cities(), near, assumed, as_of=AS_OF))
+    assert got["status"] == "secure" and got["evidence_events"] == "e1"
 
 
 def test_qala_i_naw_with_bundled_data_only(afghanistan):
@@ -255,9 +305,11 @@ def test_qala_i_naw_with_bundled_data_only(afghanistan):
     got = result.status.loc[find_city(cities, "Qala-i-Naw").index[0]]
     # The seed file places the prison break (0003), the convoy ambush "near" the town
     # (0004), the Taliban entry (0005) and the air strikes on them (0006) at the town's
-    # coordinates, all within 14 days of 7 July: four hostile events in the core.
+    # coordinates, all within 14 days of 7 July: three hostile ground-fighting events in
+    # the core (the air strike is hostile too, but not fighting at the gates).
     assert got["status"] == "under assault"
-    assert got["evidence_events"] == "AFGSEED0003;AFGSEED0004;AFGSEED0005;AFGSEED0006"
+    assert got["evidence_events"] == "AFGSEED0003;AFGSEED0004;AFGSEED0005"
+    assert (got["hostile_core"], got["hostile_fighting_core"], got["core_threshold"]) == (4, 3, 3)
     assert got["holder"] == "contested"  # the assessment of district 1901, not fallen
     # Six of seven Badghis districts are Taliban-held by assessment: most of the
     # outskirts around the contested capital district is hostile-held.
@@ -279,7 +331,14 @@ def test_names_kept_importable_from_siege():
     assert siege.check_ring_options is rings.check_ring_options
     assert siege.RING_COLUMNS is rings.RING_COLUMNS
     assert siege.SIEGE_STATUSES is schema.SIEGE_STATUSES
-    assert schema.SIEGE_STATUSES == ("fallen", "under assault", "besieged", "threatened", "secure")
+    assert schema.SIEGE_STATUSES == (
+        "fallen",
+        "under assault",
+        "besieged",
+        "threatened",
+        "secure",
+        "no evidence",
+    )
 
 
 def test_city_outside_every_district_warns():

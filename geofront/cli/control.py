@@ -1,6 +1,8 @@
 """``geofront control``: who holds each district as of a date, with the evidence behind it.
 
-Also home of the ``--assessments`` options shared with ``geofront timeline``.
+Also home of the ``--assessments`` options shared with ``timeline``, ``frontline``,
+``siege`` and ``map``, and of :func:`events_or_empty`: with assessments alone (no events
+file) every command works on an empty events table.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from geofront import datasets
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
     boundary_options,
+    control_rule_options,
+    control_rules_from_options,
     control_window_option,
     date_option,
     events_format_option,
     input_path,
     load_boundaries_from_options,
-    min_events_option,
     output_path,
 )
 from geofront.errors import GeofrontWarning
@@ -35,7 +38,9 @@ _ASSESSMENT_OPTIONS = (
         default=None,
         metavar="FILE",
         help="Analyst assessments (long or wide CSV; e.g. seed-assessments). They set the "
-        "state at their dates; later events update it.",
+        "state at their dates; later events update it. Enough on their own: the events "
+        "may then be left out. Units are matched by id, or by name (news spellings "
+        "too: see --aliases and --assessments-report).",
     ),
     click.option("--assessments-unit", default=None, help="Unit id or name column."),
     click.option("--assessments-province", default=None, help="Province column."),
@@ -51,7 +56,9 @@ _ASSESSMENT_OPTIONS = (
         "--assessments-report",
         type=output_path,
         default=None,
-        help="Write how each assessed unit matched a district (.csv).",
+        help="Write how each assessed unit matched a district (.csv): method (exact, "
+        "normalised, phonetic, skeleton, token, fuzzy, ambiguous, unmatched), the alias "
+        "used, candidates.",
     ),
     click.option(
         "--assessments-rejects",
@@ -63,6 +70,15 @@ _ASSESSMENT_OPTIONS = (
         "--strict-assessments",
         is_flag=True,
         help="Fail on the first bad assessment row instead of reporting it.",
+    ),
+    click.option(
+        "--aliases",
+        type=input_path,
+        default=None,
+        metavar="FILE",
+        help="Other names of the districts (CSV: alias, district_id[, relation, source]), "
+        "for matching assessment units by name; adds to the bundled Afghan aliases "
+        "(afg-district-aliases, used with the bundled boundaries); 'none' for none.",
     ),
 )
 
@@ -89,11 +105,13 @@ def load_assessments_from_options(kwargs: dict[str, Any], boundaries: Any) -> An
     }
     report = kwargs.pop("assessments_report", None)
     rejects = kwargs.pop("assessments_rejects", None)
+    aliases = kwargs.pop("aliases", None)
     if path is None:
-        if report or rejects or any(v for k, v in opts.items() if k != "strict"):
-            raise click.UsageError("--assessments-* options need --assessments FILE")
+        if report or rejects or aliases or any(v for k, v in opts.items() if k != "strict"):
+            raise click.UsageError("--assessments-* and --aliases options need --assessments FILE")
         return None
-    read = read_assessments(datasets.resolve(path), boundaries, **opts)
+    alias_arg = False if aliases is not None and str(aliases).strip().lower() == "none" else aliases
+    read = read_assessments(datasets.resolve(path), boundaries, aliases=alias_arg, **opts)
     if report is not None:
         write_table(read.report, report)
     if rejects is not None:
@@ -109,6 +127,26 @@ def load_assessments_from_options(kwargs: dict[str, Any], boundaries: Any) -> An
     return read
 
 
+def require_evidence(events: Any, kwargs: dict[str, Any], *, what: str = "EVENTS") -> None:
+    """Fail fast (usage error) when neither an events file nor --assessments is given."""
+    if events is None and kwargs.get("assessments") is None:
+        raise click.UsageError(
+            f"give {what} (an events file or a bundled name such as seed-events), "
+            "--assessments FILE, or both"
+        )
+
+
+def events_or_empty(events: Any, boundaries: Any, ctx: click.Context, *, fmt: str = "auto") -> Any:
+    """Joined events from ``events``, or an empty joined table when there is none."""
+    from geofront.join import empty_joined, load_joined_events
+
+    if events is None:
+        return empty_joined()
+    return load_joined_events(
+        datasets.resolve(events), boundaries, format=fmt, progress=progress_enabled(ctx)
+    )
+
+
 def status_counts(status: pd.Series) -> str:
     """``government 1, contested 1, insurgent 6, unknown 390``."""
     counts = status.value_counts()
@@ -116,10 +154,10 @@ def status_counts(status: pd.Series) -> str:
 
 
 @click.command("control")
-@click.argument("events", type=input_path)
+@click.argument("events", type=input_path, required=False)
 @date_option("--as-of", "as_of", required=True, help="Decide control as of this day.")
 @control_window_option
-@min_events_option
+@control_rule_options
 @click.option(
     "-o",
     "--output",
@@ -134,39 +172,47 @@ def status_counts(status: pd.Series) -> str:
 @click.pass_context
 def command(
     ctx: click.Context,
-    events: Path,
+    events: Path | None,
     as_of: pd.Timestamp,
     window_days: int,
-    min_armed_events: int,
     output: Path,
     fmt: str,
     **kwargs: Any,
 ) -> None:
-    """Decide who holds each district as of a date, from EVENTS (and assessments).
+    """Decide who holds each district as of a date, from EVENTS and/or assessments.
 
     EVENTS is a file written by `geofront join`, a raw ACLED/UCDP/CSV events file (joined
-    on the fly) or a bundled dataset name. Transfers of territory set the holder,
-    armed activity by both sides in the window makes a district contested, otherwise
-    the last known state persists; the `rule` and `evidence` columns say why.
+    on the fly) or a bundled dataset name; it may be left out when --assessments are
+    given (a control spreadsheet alone is enough: assessed districts get their status,
+    the others their baseline or `unknown`). From the --baseline and assessments on, a
+    side with twice the territory transfers of all others takes a district; a side
+    starting two thirds of heavy ground fighting holds it; a side alone in the window's
+    armed events, or the only one left where the other collapsed across the province,
+    holds it; sustained fighting that nobody dominates makes it contested; otherwise the
+    last holder persists. Thresholds rise with the density of the data (see
+    geofront.control); the `rule`, `evidence`, `score` and `zone` columns say why and how
+    firmly. Units of the assessments are matched by id
+    or by name, also through other names of the districts (--aliases).
 
-    Example: geofront control seed-events --assessments seed-assessments
+    Examples: geofront control seed-events --assessments seed-assessments
     --as-of 2021-07-07 -o control.gpkg
-    """
-    from geofront.control import ControlRules, control_from_events
-    from geofront.join import load_joined_events
 
+    geofront control --assessments my-control-sheet.csv --as-of 2021-07-07 -o control.csv
+    """
+    from geofront.control import control_from_events
+
+    require_evidence(events, kwargs)
+    rule_kw = control_rules_from_options(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     assessments = load_assessments_from_options(kwargs, boundaries)
-    joined = load_joined_events(
-        datasets.resolve(events), boundaries, format=fmt, progress=progress_enabled(ctx)
-    )
+    joined = events_or_empty(events, boundaries, ctx, fmt=fmt)
     control = control_from_events(
         joined,
         boundaries,
         as_of=as_of,
         window_days=window_days,
         assessments=assessments,
-        rules=ControlRules(min_armed_events=min_armed_events),
+        **rule_kw,
     )
     if output.suffix.lower() == ".csv":
         write_table(pd.DataFrame(control.drop(columns=control.geometry.name)), output)

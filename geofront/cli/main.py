@@ -96,6 +96,7 @@ def progress_enabled(ctx: click.Context) -> bool:
 
 def _register() -> None:
     from geofront.cli import (
+        compare,
         control,
         datasets_cmd,
         exposure,
@@ -118,6 +119,7 @@ def _register() -> None:
         siege,
         exposure,
         map,
+        compare,
         run,
     ):
         cli.add_command(module.command)

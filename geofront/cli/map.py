@@ -15,10 +15,17 @@ import click
 import pandas as pd
 
 from geofront import datasets
-from geofront.cli.control import assessment_options, load_assessments_from_options
-from geofront.cli.main import progress_enabled, summary
+from geofront.cli.control import (
+    assessment_options,
+    events_or_empty,
+    load_assessments_from_options,
+    require_evidence,
+)
+from geofront.cli.main import summary
 from geofront.cli.options import (
     boundary_options,
+    control_rule_options,
+    control_rules_from_options,
     control_window_option,
     date_option,
     days_option,
@@ -30,7 +37,7 @@ from geofront.cli.options import (
     siege_events_option,
     siege_window_option,
 )
-from geofront.control import read_control
+from geofront.control import DEFAULT_WINDOW_DAYS, read_control
 from geofront.errors import GeofrontWarning, InputError
 
 
@@ -92,10 +99,9 @@ def _context(kwargs: dict[str, Any]) -> dict[str, Any]:
     return bundled_context() if kwargs.get("boundaries") is None else {}
 
 
-def _events(path: Path, boundaries: Any, ctx: click.Context) -> Any:
-    from geofront.join import load_joined_events
-
-    return load_joined_events(datasets.resolve(path), boundaries, progress=progress_enabled(ctx))
+def _events(path: Path | None, boundaries: Any, ctx: click.Context) -> Any:
+    """Joined events of ``path``; an empty table when only assessments are given."""
+    return events_or_empty(path, boundaries, ctx)
 
 
 def _save(ctx: click.Context, fig: Any, output: Path, dpi: float, what: str) -> None:
@@ -127,8 +133,14 @@ def command() -> None:
     metavar="EVENTS",
     help="Events (raw, joined or bundled name): control is computed as of --as-of.",
 )
-@date_option("--as-of", "as_of", default=None, help="Day of the control (needed with --events).")
+@date_option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Day of the control (needed with --events or --assessments).",
+)
 @control_window_option
+@control_rule_options
 @click.option("--no-frontlines", is_flag=True, help="Do not draw frontlines.")
 @_view_options
 @_figure_options
@@ -150,7 +162,11 @@ def control_cmd(
     width_in: float,
     **kwargs: Any,
 ) -> None:
-    """Map districts by control status, frontlines and capitals (siege status with --events).
+    """Map districts by control status, frontlines and capitals (with their siege status
+    when control is computed here).
+
+    Control comes from --control FILE, or is computed as of --as-of from --events and/or
+    --assessments (assessments alone are enough).
 
     Example: geofront map control --events seed-events --assessments seed-assessments
     --as-of 2021-07-07 --province Badghis -o badghis.png
@@ -160,10 +176,14 @@ def control_cmd(
     from geofront.maps.furniture import events_credit
 
     check_figure_path(output)
-    if (control_path is None) == (events is None):
-        raise click.UsageError("give either --control FILE or --events EVENTS --as-of DATE")
-    if events is not None and as_of is None:
-        raise click.UsageError("--events needs --as-of YYYY-MM-DD")
+    computed = events is not None or kwargs.get("assessments") is not None
+    if (control_path is None) == (not computed):
+        raise click.UsageError(
+            "give either --control FILE, or --events EVENTS and/or --assessments FILE "
+            "with --as-of DATE"
+        )
+    if computed and as_of is None:
+        raise click.UsageError("--events and --assessments need --as-of YYYY-MM-DD")
     context = _context(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     if province is not None:  # fail fast, before reading events
@@ -177,16 +197,22 @@ def control_cmd(
     else:
         from geofront.control import control_from_events
 
-        assert events is not None and as_of is not None
+        assert as_of is not None
         joined = _events(events, boundaries, ctx)
         control = control_from_events(
-            joined, boundaries, as_of=as_of, window_days=window_days, assessments=assessments
+            joined,
+            boundaries,
+            as_of=as_of,
+            window_days=window_days,
+            assessments=assessments,
+            **control_rules_from_options(kwargs),
         )
         stamp = as_of
         if capitals is not None:
             capitals = _with_siege_status(capitals, joined, control, as_of)
     lines = None if no_frontlines else frontline_lines(control)
     credits = ["boundaries", "outlines", "places", *events_credit(joined)]
+    credits += _assessments_credit(assessments)
     fig, _ = control_map(
         control,
         boundaries=boundaries,
@@ -202,6 +228,11 @@ def control_cmd(
         dpi=dpi,
     )
     _save(ctx, fig, output, dpi, "control map")
+
+
+def _assessments_credit(assessments: Any) -> list[str]:
+    """``Assessments: <file>`` when the map rests on assessments."""
+    return [] if assessments is None else [f"Assessments: {assessments.source}"]
 
 
 def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Timestamp) -> Any:
@@ -223,9 +254,9 @@ def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Times
 @days_option(
     "--control-window",
     "control_window_days",
-    default="30d",
+    default=f"{DEFAULT_WINDOW_DAYS}d",
     show_default=True,
-    help="Armed-activity window of the control rules.",
+    help="Window of the control rules.",
 )
 @distances_option(
     "--radii",
@@ -254,6 +285,7 @@ def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Times
     show_default=True,
     help="Population raster for the backdrop; 'none' to leave it out.",
 )
+@control_rule_options
 @_figure_options
 @assessment_options
 @boundary_options
@@ -261,7 +293,7 @@ def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Times
 def siege_cmd(
     ctx: click.Context,
     city: str,
-    events: Path,
+    events: Path | None,
     as_of: pd.Timestamp,
     window_days: int,
     control_window_days: int,
@@ -278,6 +310,8 @@ def siege_cmd(
 ) -> None:
     """Map the siege of CITY: rings and sectors, events, control and population.
 
+    --events may be left out when --assessments are given (control alone then decides).
+
     Example: geofront map siege Qala-i-Naw --events seed-events
     --assessments seed-assessments --as-of 2021-07-07 -o qala-i-naw.png
     """
@@ -287,6 +321,7 @@ def siege_cmd(
     from geofront.siege import assess_sieges
 
     check_figure_path(output)
+    require_evidence(events, kwargs, what="--events EVENTS")
     if radius_m is not None and not radius_m > 0:
         raise click.BadParameter("must be a positive distance, e.g. 60km", param_hint="--radius")
     context = _context(kwargs)
@@ -296,7 +331,12 @@ def siege_cmd(
     one = find_city(cities, city)
     joined = _events(events, boundaries, ctx)
     control = control_from_events(
-        joined, boundaries, as_of=as_of, window_days=control_window_days, assessments=assessments
+        joined,
+        boundaries,
+        as_of=as_of,
+        window_days=control_window_days,
+        assessments=assessments,
+        **control_rules_from_options(kwargs),
     )
     result = assess_sieges(
         one, joined, control, as_of=as_of, window_days=window_days, radii_m=radii_m, sectors=sectors
@@ -320,6 +360,7 @@ def siege_cmd(
             "population",
             "places" if cities_path is None else f"Places: {Path(str(cities_path)).name}",
             "outlines",
+            *_assessments_credit(assessments),
         ),
         width_in=width_in,
         dpi=dpi,
@@ -339,9 +380,11 @@ def siege_cmd(
 @date_option("--end", default=None, help="Last day shown (default: last event).")
 @click.option(
     "--color-by",
-    type=click.Choice(["event_type", "side1", "side2"]),
+    type=click.Choice(["event_type", "initiator", "side1", "side2"]),
     default="event_type",
     show_default=True,
+    help="Colour events by type, by the side that initiated them (UCDP rows have no "
+    "initiator on record), or by the side of actor 1 or 2.",
 )
 @click.option("--hexbin", is_flag=True, help="Add event density hexagons.")
 @distance_option("--hex-size", "hex_size_m", default=None, help="Hexagon size, e.g. 20km.")
@@ -421,12 +464,14 @@ def events_cmd(
     type=input_path,
     default=None,
     metavar="EVENTS",
-    help="Events: control and frontline length are computed for each date.",
+    help="Events: control and frontline length are computed for each date (with or "
+    "instead of --assessments).",
 )
-@date_option("--start", default=None, help="First day (with --events).")
-@date_option("--end", default=None, help="Last day (with --events).")
+@date_option("--start", default=None, help="First day (with --events or --assessments).")
+@date_option("--end", default=None, help="Last day (with --events or --assessments).")
 @days_option("--every", "every_days", default="7d", show_default=True, help="Step of the series.")
 @control_window_option
+@control_rule_options
 @click.option(
     "--measure",
     type=click.Choice(["districts", "area_km2", "people"]),
@@ -452,7 +497,10 @@ def timeline_cmd(
     width_in: float,
     **kwargs: Any,
 ) -> None:
-    """Chart districts per control status over time (and frontline length with --events).
+    """Chart districts per control status over time (and frontline length when computed).
+
+    The series comes from --timeline FILE, or is computed for each date from --events
+    and/or --assessments (assessments alone are enough).
 
     Example: geofront map timeline --events seed-events --assessments seed-assessments
     --start 2021-07-01 --end 2021-07-07 --every 1d -o timeline.png
@@ -460,14 +508,17 @@ def timeline_cmd(
     from geofront.maps import check_figure_path, timeline_figure
 
     check_figure_path(output)
-    if (timeline_path is None) == (events is None):
-        raise click.UsageError("give either --timeline FILE or --events EVENTS --start --end")
+    computed = events is not None or kwargs.get("assessments") is not None
+    if (timeline_path is None) == (not computed):
+        raise click.UsageError(
+            "give either --timeline FILE, or --events EVENTS and/or --assessments FILE "
+            "with --start and --end"
+        )
     lengths = None
     sources: list[str] = ["boundaries"]
     if timeline_path is not None:
         table = _read_table(timeline_path)
     else:
-        assert events is not None
         table, lengths, sources = _timeline_from_events(
             ctx, events, start, end, every_days, window_days, kwargs
         )
@@ -498,7 +549,7 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 def _timeline_from_events(
     ctx: click.Context,
-    events: Path,
+    events: Path | None,
     start: pd.Timestamp | None,
     end: pd.Timestamp | None,
     every_days: int,
@@ -513,13 +564,19 @@ def _timeline_from_events(
     from geofront.schema import CONTROL_STATUSES
 
     days = timeline_dates(None, start, end, every_days)
+    rule_kw = control_rules_from_options(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     assessments = load_assessments_from_options(kwargs, boundaries)
     joined = _events(events, boundaries, ctx)
     rows, lengths = [], []
     for day in days:
         control = control_from_events(
-            joined, boundaries, as_of=day, window_days=window_days, assessments=assessments
+            joined,
+            boundaries,
+            as_of=day,
+            window_days=window_days,
+            assessments=assessments,
+            **rule_kw,
         )
         counts = control["status"].value_counts()
         rows += [(day, s, int(counts.get(s, 0))) for s in CONTROL_STATUSES]
@@ -529,5 +586,7 @@ def _timeline_from_events(
     return (
         pd.DataFrame(rows, columns=["date", "status", "districts"]),
         pd.DataFrame(lengths, columns=["date", "length_km"]),
-        drawn_credits(["boundaries"], boundaries=boundaries) + events_credit(joined),
+        drawn_credits(["boundaries"], boundaries=boundaries)
+        + events_credit(joined)
+        + _assessments_credit(assessments),
     )

@@ -14,6 +14,8 @@ from typing import Any
 import click
 import pandas as pd
 
+from geofront.control import DEFAULT_WINDOW_DAYS as _DEFAULT_WINDOW_DAYS
+
 _DISTANCE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(km|m)?\s*$", re.IGNORECASE)
 _DURATION = re.compile(r"^\s*([0-9]+)\s*(d|w)?\s*$", re.IGNORECASE)
 
@@ -183,34 +185,216 @@ events_format_option = click.option(
     help="Layout of a raw events file: ACLED export, UCDP GED/Candidate CSV or a generic "
     "table (auto-detected); files written by `geofront join` are read as they are.",
 )
-#: ``--window``: the armed-activity window of the control rules (commands receive
-#: ``window_days``).
+#: ``--window``: the window of the control rules (commands receive ``window_days``).
 control_window_option = days_option(
     "--window",
     "window_days",
-    default="30d",
+    default=f"{_DEFAULT_WINDOW_DAYS}d",
     show_default=True,
-    help="Armed activity by both sides within this many days up to the date makes a "
-    "district contested (control rules).",
+    help="Days up to the date whose events the control rules weigh (transfers, initiative, "
+    "sustained fighting).",
 )
-#: ``--min-events``: armed events needed to contest a district (commands receive
-#: ``min_armed_events``).
-min_events_option = click.option(
-    "--min-events",
-    "min_armed_events",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Armed events in the window needed to make a district contested (raise it for "
-    "dense event data).",
+
+
+def _rule_default(name: str) -> Any:
+    from geofront.control import ControlRules
+
+    return getattr(ControlRules(), name)
+
+
+#: The control-rule thresholds as CLI options: (field of ControlRules, option names, type,
+#: help). Defaults come from :class:`geofront.control.ControlRules`, never from here.
+_RULE_OPTIONS: tuple[tuple[str, tuple[str, ...], Any, str], ...] = (
+    (
+        "takeover_ratio",
+        ("--takeover-ratio",),
+        click.FloatRange(min=1.0),
+        "A side takes a district with at least this many times the territory transfers of "
+        "all others in the window.",
+    ),
+    (
+        "dominance_share",
+        ("--dominance-share",),
+        click.FloatRange(0.5, 1.0),
+        "Share of the initiated armed events a side must start to hold a district.",
+    ),
+    (
+        "min_dominance_events",
+        ("--min-dominance-events",),
+        click.IntRange(min=1),
+        "Floor of the armed events in the window before any side can dominate.",
+    ),
+    (
+        "dominance_factor",
+        ("--dominance-factor",),
+        click.FloatRange(min=0.0),
+        "Dominance minimum relative to a typical district's fighting per window (density).",
+    ),
+    (
+        "min_fighting_events",
+        ("--min-fighting-events", "--min-events"),
+        click.IntRange(min=1),
+        "Floor of the ground-fighting events in the window that make a district contested.",
+    ),
+    (
+        "fighting_factor",
+        ("--fighting-factor",),
+        click.FloatRange(min=0.0),
+        "Sustained-fighting threshold relative to a typical district's fighting per window.",
+    ),
+    (
+        "reference_quantile",
+        ("--reference-quantile",),
+        click.FloatRange(0.0, 1.0),
+        "Which district is typical: quantile over districts of their fighting rate.",
+    ),
+    (
+        "rate_days",
+        ("--rate-window",),
+        click.IntRange(min=1),
+        "Days (trailing) over which the typical fighting rate is measured.",
+    ),
+    (
+        "min_sole_events",
+        ("--min-sole-events",),
+        click.IntRange(min=1),
+        "Armed events of one side in a window without the other that hand it the district.",
+    ),
+    (
+        "collapse_ratio",
+        ("--collapse-ratio",),
+        click.FloatRange(0.0, 1.0),
+        "A side whose share of a province's armed events falls below this fraction of its "
+        "usual share has collapsed there.",
+    ),
 )
-#: ``--events`` (required): the events behind a siege judgement (commands receive ``events``).
+
+
+def control_rule_options(f: Any) -> Any:
+    """Attach ``--baseline``, ``--baseline-date`` and one option per control threshold."""
+    opts = [
+        click.option(
+            "--baseline",
+            type=click.Choice(["government", "insurgent", "unknown"]),
+            default=None,
+            help="State of every district not assessed by --baseline-date (default: none; "
+            "districts start unknown).",
+        ),
+        date_option(
+            "--baseline-date",
+            "baseline_date",
+            default=None,
+            help="Day the baseline describes (default: the day before the first evidence).",
+        ),
+    ]
+    for name, names, kind, text in _RULE_OPTIONS:
+        opts.append(
+            click.option(
+                *names,
+                name,
+                type=kind,
+                default=None,
+                help=f"{text}  [default: {_rule_default(name):g}]",
+            )
+        )
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def control_rules_from_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Pop the control-rule options from ``kwargs``.
+
+    Returns the keywords ``rules``, ``baseline`` and ``baseline_date`` of
+    :func:`geofront.control.control_from_events`.
+    """
+    from dataclasses import replace
+
+    from geofront.control import ControlRules
+
+    changed = {name: v for name, *_ in _RULE_OPTIONS if (v := kwargs.pop(name, None)) is not None}
+    return {
+        "rules": replace(ControlRules(), **changed),
+        "baseline": kwargs.pop("baseline", None),
+        "baseline_date": kwargs.pop("baseline_date", None),
+    }
+
+
+#: The siege thresholds as CLI options: (field of SiegeThresholds, option names, type, help).
+#: Defaults come from :class:`geofront.siege.SiegeThresholds`, never from here.
+_SIEGE_OPTIONS: tuple[tuple[str, tuple[str, ...], Any, str], ...] = (
+    (
+        "core_events",
+        ("--core-events",),
+        click.IntRange(min=1),
+        "Floor of the hostile ground-fighting events in the core that make a city 'under assault'.",
+    ),
+    (
+        "assault_factor",
+        ("--assault-factor",),
+        click.FloatRange(min=0.0),
+        "Core threshold relative to the city's own fighting per window before it.",
+    ),
+    (
+        "encirclement_index",
+        ("--besieged-index",),
+        click.FloatRange(min=0, max=1, min_open=True),
+        "Share of hostile outskirts sectors that makes a city 'besieged'.",
+    ),
+    (
+        "arc_deg",
+        ("--besieged-arc",),
+        click.FloatRange(min=0, max=360, min_open=True),
+        "Longest contiguous hostile arc (degrees) that makes a city 'besieged'.",
+    ),
+    (
+        "threatened_events",
+        ("--threatened-events",),
+        click.IntRange(min=1),
+        "Floor of the hostile ground-fighting events beyond the core that make a city "
+        "'threatened'.",
+    ),
+)
+
+
+def _siege_default(name: str) -> Any:
+    from geofront.siege import SiegeThresholds
+
+    return getattr(SiegeThresholds(), name)
+
+
+def siege_threshold_options(f: Any) -> Any:
+    """Attach one option per siege threshold (defaults from SiegeThresholds)."""
+    for name, names, kind, text in reversed(_SIEGE_OPTIONS):
+        f = click.option(
+            *names,
+            name,
+            type=kind,
+            default=None,
+            help=f"{text}  [default: {_siege_default(name):g}]",
+        )(f)
+    return f
+
+
+def siege_thresholds_from_options(kwargs: dict[str, Any]) -> Any:
+    """Pop the siege threshold options from ``kwargs``; return :class:`SiegeThresholds`."""
+    from dataclasses import replace
+
+    from geofront.siege import SiegeThresholds
+
+    changed = {name: v for name, *_ in _SIEGE_OPTIONS if (v := kwargs.pop(name, None)) is not None}
+    return replace(SiegeThresholds(), **changed)
+
+
+#: ``--events``: the events behind a siege judgement (commands receive ``events``, None
+#: when left out: then --assessments alone decide).
 siege_events_option = click.option(
     "--events",
     type=input_path,
-    required=True,
+    default=None,
     metavar="EVENTS",
-    help="Events file (raw or joined) or a bundled dataset name, e.g. seed-events.",
+    help="Events file (raw or joined) or a bundled dataset name, e.g. seed-events; may be "
+    "left out when --assessments are given (control alone then decides).",
 )
 #: ``--window``: days of events up to the as-of date that count for a siege
 #: (commands receive ``window_days``).

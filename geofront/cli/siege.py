@@ -8,20 +8,30 @@ from typing import Any
 import click
 import pandas as pd
 
-from geofront.cli.control import assessment_options, load_assessments_from_options
+from geofront.cli.control import (
+    assessment_options,
+    events_or_empty,
+    load_assessments_from_options,
+    require_evidence,
+)
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
     boundary_options,
+    control_rule_options,
+    control_rules_from_options,
     date_option,
     days_option,
     distances_option,
     input_path,
     load_boundaries_from_options,
-    min_events_option,
     output_path,
     siege_events_option,
+    siege_threshold_options,
+    siege_thresholds_from_options,
     siege_window_option,
 )
+from geofront.control import DEFAULT_WINDOW_DAYS
+from geofront.errors import InputError
 from geofront.io import write_table
 
 
@@ -34,7 +44,7 @@ from geofront.io import write_table
 @days_option(
     "--control-window",
     "control_window_days",
-    default="30d",
+    default=f"{DEFAULT_WINDOW_DAYS}d",
     show_default=True,
     help="Window of the district control decision (see `geofront control`).",
 )
@@ -83,28 +93,8 @@ from geofront.io import write_table
     show_default=True,
     help="Layout of a raw events file (joined files are read as they are).",
 )
-@click.option(
-    "--core-events",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Hostile events in the core that make a city 'under assault'.",
-)
-@click.option(
-    "--besieged-index",
-    type=click.FloatRange(min=0, max=1, min_open=True),
-    default=0.75,
-    show_default=True,
-    help="Share of hostile outskirts sectors that makes a city 'besieged'.",
-)
-@click.option(
-    "--besieged-arc",
-    type=click.FloatRange(min=0, max=360, min_open=True),
-    default=270.0,
-    show_default=True,
-    help="Longest contiguous hostile arc (degrees) that makes a city 'besieged'.",
-)
-@min_events_option
+@siege_threshold_options
+@control_rule_options
 @assessment_options
 @boundary_options
 @click.pass_context
@@ -112,7 +102,7 @@ def command(
     ctx: click.Context,
     cities: tuple[str, ...],
     all_cities: bool,
-    events: Path,
+    events: Path | None,
     as_of: pd.Timestamp,
     window_days: int,
     control_window_days: int,
@@ -124,10 +114,6 @@ def command(
     output: Path,
     geometry_out: Path | None,
     fmt: str,
-    core_events: int,
-    besieged_index: float,
-    besieged_arc: float,
-    min_armed_events: int,
     **kwargs: Any,
 ) -> None:
     """Judge the siege status of CITY... (or --all) as of a date.
@@ -136,18 +122,21 @@ def command(
     split into sectors numbered clockwise from north (sector 0 centred on north) are
     drawn in true metres. Events in the window and district control (from the events
     and any --assessments) give each city a status: fallen, under assault, besieged,
-    threatened or secure, with its evidence. Example:
+    threatened, secure or no evidence, with its evidence. Only ground fighting counts
+    at the gates, and a city that always sees fighting needs a surge against its own
+    history (see geofront.siege). With --assessments alone (no --events) the status
+    rests on who holds the city's district and the districts around it. Example:
 
         geofront siege --all --events seed-events --assessments seed-assessments
         --as-of 2021-07-07 -o sieges.csv
     """
-    from geofront.control import ControlRules, control_from_events
-    from geofront.join import load_joined_events
+    from geofront.control import control_from_events
     from geofront.places import find_city, read_cities
-    from geofront.siege import SiegeThresholds, assess_sieges, check_ring_options
+    from geofront.siege import assess_sieges, check_ring_options
 
     if bool(cities) == all_cities:
         raise click.UsageError("name one or more cities, or give --all (not both)")
+    require_evidence(events, kwargs, what="--events EVENTS")
     if output.suffix.lower() not in (".csv", ".parquet"):
         raise click.BadParameter("use a .csv or .parquet file", param_hint="-o/--output")
     if geometry_out is not None and geometry_out.suffix.lower() not in (
@@ -160,23 +149,28 @@ def command(
         raise click.BadParameter(
             "use a .gpkg, .geojson, .parquet or .shp file", param_hint="--geometry-out"
         )
-    thresholds = SiegeThresholds(
-        core_events=core_events, encirclement_index=besieged_index, arc_deg=besieged_arc
-    )
+    thresholds = siege_thresholds_from_options(kwargs)
     check_ring_options(radii_m, sectors=sectors, thresholds=thresholds)  # fail fast
+    rule_kw = control_rules_from_options(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     towns = read_cities(cities_file, name_column=city_name, boundaries=boundaries)
     if cities:
         towns = find_city(towns, cities)
-    joined = load_joined_events(events, boundaries, format=fmt, progress=progress_enabled(ctx))
     assessments = load_assessments_from_options(kwargs, boundaries)
+    joined = events_or_empty(events, boundaries, ctx, fmt=fmt)
+    if len(joined) == 0 and assessments is None:
+        raise InputError(
+            "events table is empty and no --assessments were given: there is nothing to judge "
+            "the cities on (a file whose rows were all rejected gives no events: check its "
+            "rejected rows)"
+        )
     control = control_from_events(
         joined,
         boundaries,
         as_of=as_of,
         window_days=control_window_days,
         assessments=assessments,
-        rules=ControlRules(min_armed_events=min_armed_events),
+        **rule_kw,
     )
     result = assess_sieges(
         towns,

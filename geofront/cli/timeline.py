@@ -8,17 +8,22 @@ from typing import Any
 import click
 import pandas as pd
 
-from geofront import datasets
-from geofront.cli.control import assessment_options, load_assessments_from_options
-from geofront.cli.main import progress_enabled, summary
+from geofront.cli.control import (
+    assessment_options,
+    events_or_empty,
+    load_assessments_from_options,
+    require_evidence,
+)
+from geofront.cli.main import summary
 from geofront.cli.options import (
     boundary_options,
+    control_rule_options,
+    control_rules_from_options,
     control_window_option,
     date_option,
     days_option,
     input_path,
     load_boundaries_from_options,
-    min_events_option,
     output_path,
     parse_date,
 )
@@ -58,7 +63,7 @@ def timeline_dates(
 
 
 @click.command("timeline")
-@click.argument("events", type=input_path)
+@click.argument("events", type=input_path, required=False)
 @click.option(
     "--dates",
     callback=_dates_cb,
@@ -70,7 +75,7 @@ def timeline_dates(
 @date_option("--end", default=None, help="Last day of a regular series (always included).")
 @days_option("--every", "every_days", default="7d", show_default=True, help="Step of the series.")
 @control_window_option
-@min_events_option
+@control_rule_options
 @click.option(
     "--population",
     default=None,
@@ -79,49 +84,57 @@ def timeline_dates(
     "people per status.",
 )
 @click.option("-o", "--output", type=output_path, required=True, help="Timeline table (.csv).")
+@click.option(
+    "--districts-out",
+    type=output_path,
+    default=None,
+    help="Also write the status of every district on every date (.csv or .parquet: date, "
+    "district_id, district, province_id, province, status, rule, since).",
+)
 @assessment_options
 @boundary_options
 @click.pass_context
 def command(
     ctx: click.Context,
-    events: Path,
+    events: Path | None,
     dates: tuple[pd.Timestamp, ...] | None,
     start: pd.Timestamp | None,
     end: pd.Timestamp | None,
     every_days: int,
     window_days: int,
-    min_armed_events: int,
     population: str | None,
     output: Path,
+    districts_out: Path | None,
     **kwargs: Any,
 ) -> None:
     """Count districts, area (km², equal-area) and people per control status over time.
 
     One row per date and status (government, contested, insurgent, unknown). EVENTS and
-    the assessment options are as for `geofront control`.
+    the assessment options are as for `geofront control`: EVENTS may be left out when
+    --assessments are given.
 
     Example: geofront timeline seed-events --assessments seed-assessments
     --start 2021-06-01 --end 2021-07-07 --every 7d -o timeline.csv
     """
-    from geofront.control import ControlRules, control_timeline
-    from geofront.join import load_joined_events
+    from geofront.control import control_history, timeline_from_history
 
+    require_evidence(events, kwargs)
     days = timeline_dates(dates, start, end, every_days)
+    rule_kw = control_rules_from_options(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     assessments = load_assessments_from_options(kwargs, boundaries)
-    joined = load_joined_events(
-        datasets.resolve(events), boundaries, progress=progress_enabled(ctx)
-    )
-    table = control_timeline(
+    joined = events_or_empty(events, boundaries, ctx)
+    history = control_history(
         joined,
         boundaries,
         dates=days,
         window_days=window_days,
         assessments=assessments,
-        rules=ControlRules(min_armed_events=min_armed_events),
-        population=population,
-        progress=progress_enabled(ctx),
+        **rule_kw,
     )
+    table = timeline_from_history(history, boundaries, population=population)
+    if districts_out is not None:
+        write_table(history, districts_out)
     write_table(table, output)
     last = table[table["date"] == table["date"].max()].set_index("status")
     summary(

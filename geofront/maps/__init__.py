@@ -1,10 +1,10 @@
-"""Print-ready static maps: control, siege, events, timeline and small multiples.
+"""Print-ready static maps: control, siege, events, timeline, small multiples, comparison.
 
 Each figure function takes frames that are already computed and returns ``(fig, ax)``:
 :func:`control_map` and :func:`control_small_multiples` (``control_maps``),
 :func:`siege_map` (``siege_maps``), :func:`events_map` (``event_maps``),
-:func:`timeline_figure` (``timeline``). :func:`save_figure` writes PNG, SVG or PDF
-atomically and byte-stable (``view``, which also chooses the map projection and view).
+:func:`timeline_figure` (``timeline``), :func:`disagreement_map` (``compare_maps``).
+:func:`save_figure` writes PNG, SVG or PDF atomically and byte-stable (``view``, which also chooses the map projection and view).
 ``layers`` and ``points`` draw single layers on an Axes, ``labels`` places labels without
 overlaps, ``furniture`` draws the scale bar, north arrow, legend, inset and source line,
 ``style`` holds the fixed palette and rcParams.
@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+from geofront.maps.compare_maps import disagreement_map
 from geofront.maps.control_maps import control_map, control_small_multiples
 from geofront.maps.event_maps import events_map
 from geofront.maps.siege_maps import siege_map
@@ -36,6 +37,7 @@ __all__ = [
     "check_figure_path",
     "control_map",
     "control_small_multiples",
+    "disagreement_map",
     "events_map",
     "map_crs_for",
     "map_style",

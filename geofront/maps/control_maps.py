@@ -72,9 +72,11 @@ def _control_districts(
                 "boundaries it was made with (--boundaries and its column options)"
             )
         _check_same_districts(control, base, boundaries.name)
-        status = control.drop_duplicates("district_id").set_index("district_id")["status"]
+        table = control.drop_duplicates("district_id").set_index("district_id")
         out = base[["district_id", "district", "province_id", "province", base.geometry.name]]
-        out = out.assign(status=base["district_id"].map(status).to_numpy())
+        out = out.assign(status=base["district_id"].map(table["status"]).to_numpy())
+        if "rule" in table.columns:
+            out = out.assign(rule=base["district_id"].map(table["rule"]).to_numpy())
         return out
     if not isinstance(control, gpd.GeoDataFrame) or control.geometry.name not in control:
         raise SchemaError(
@@ -346,7 +348,8 @@ def control_map(
         has_caps = capitals is not None and len(capitals) > 0
         sections = [
             fu.status_section(
-                counts=_status_counts(scene),
+                counts=_status_counts(scene, assumed=False),
+                assumed=_status_counts(scene, assumed=True),
                 title="District control" + (" (districts in selection)" if zoomed else ""),
             )
         ]
@@ -459,12 +462,19 @@ def _area_labels(scene: _ControlScene, view: BBox, label: bool | None) -> list[l
     return specs
 
 
-def _status_counts(scene: _ControlScene) -> dict[str, int]:
+def _status_counts(scene: _ControlScene, *, assumed: bool) -> dict[str, int]:
+    """Districts per status in view: found by evidence, or (``assumed``) by the baseline."""
     d = scene.districts
     if scene.focus is not None:
         d = d[d["province_id"].astype(str).isin(scene.focus["province_id"].astype(str)).to_numpy()]
     elif scene.bbox is not None:
         d = d[d.to_crs(WGS84).intersects(shapely.box(*scene.bbox)).to_numpy()]
+    is_assumed = (
+        d["rule"].astype("string").fillna("").eq("baseline").to_numpy()
+        if "rule" in d.columns
+        else np.zeros(len(d), dtype=bool)
+    )
+    d = d[is_assumed == assumed]
     st = d["status"].astype("string").fillna(style.NO_DATA)
     st = st.where(st.isin(CONTROL_STATUSES), style.NO_DATA)
     counts = st.value_counts()

@@ -54,7 +54,8 @@ def _event_sections(
 ) -> list[fu.LegendSection]:
     """Legend sections of an event layer drawn by :func:`geofront.maps.points.plot_events`:
     colour classes (in the layer's legend order and colours), shapes, sizes, stacks."""
-    side = color_by.startswith("side")
+    events = pn.with_initiator(events, color_by, marker_by)
+    side = color_by.startswith("side") or color_by == "initiator"
     if side:
         colours = {c: style.side_color(c) for c in _side_order(events[color_by])}
     else:
@@ -63,7 +64,10 @@ def _event_sections(
         fu.LegendEntry(c, "marker", {"marker": "o", "facecolor": f, "edgecolor": "white"})
         for c, f in colours.items()
     )
-    out = [fu.LegendSection("Events by side" if side else "Events by type", colour_entries)]
+    title = {"initiator": "Events by initiating side", "side1": "Events by side of actor 1"}.get(
+        color_by, "Events by side" if side else "Events by type"
+    )
+    out = [fu.LegendSection(title, colour_entries)]
     if marker_by and marker_by in events.columns:
         out.append(
             fu.LegendSection(
@@ -195,7 +199,9 @@ def events_map(
         plain dots, or with ``hexbin`` as the density alone.
     boundaries : AdminBoundaries
         Districts and provinces drawn as a neutral base.
-    color_by : {"event_type", "side1", "side2"}
+    color_by : {"event_type", "initiator", "side1", "side2"}
+        ``initiator`` is the side that started the event (ACLED ``actor1``); UCDP rows
+        have none on record (their ``side_a`` is only the dyad's first party).
     hexbin : bool
         Draw event counts per hexagon under the points; hexagons ``hex_size_m`` across
         (default 1/30 of the view width, rounded), with a colour key of counts.
@@ -208,6 +214,7 @@ def events_map(
         Gids ``events:<class>``, ``hexbin``, ``districts``...; title carries the window.
     """
     base = boundaries.districts.assign(status="unknown")
+    events = pn.with_initiator(events, color_by)
     if color_by == "event_type":
         events = lump_event_types(events)
     dense = len(events) > DENSE_EVENTS

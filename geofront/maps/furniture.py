@@ -445,11 +445,14 @@ def status_section(
     include_no_data: bool = True,
     title: str = "District control",
     counts: Mapping[str, int] | None = None,
+    assumed: Mapping[str, int] | None = None,
 ) -> LegendSection:
     """Every control status (plus ``no data``), in fixed order, whether present or not.
 
     With ``counts`` (status -> number of districts) each label ends with its count,
     e.g. ``"Insurgent control (6)"``, zeros included, and a total line is added.
+    ``assumed`` (status -> districts whose status only the baseline assumes, counted
+    apart from ``counts``) adds a pale entry after each status that has any.
     """
     entries = []
     for s in style.STATUS_ORDER:
@@ -462,7 +465,19 @@ def status_section(
         if counts is not None:
             label = f"{label} ({int(counts.get(s, 0))})"
         entries.append(LegendEntry(label, "patch", st))
-    notes = () if counts is None else (f"{sum(int(v) for v in counts.values())} districts",)
+        n_assumed = int((assumed or {}).get(s, 0))
+        if n_assumed:
+            entries.append(
+                LegendEntry(
+                    f"{style.STATUS_LABELS[s]}, {style.ASSUMED_LABEL} ({n_assumed})",
+                    "patch",
+                    {"facecolor": style.assumed_color(s), "edgecolor": "#8c8c8c"},
+                )
+            )
+    total = sum(int(v) for v in (counts or {}).values()) + sum(
+        int(v) for v in (assumed or {}).values()
+    )
+    notes = () if counts is None else (f"{total} districts",)
     return LegendSection(title, tuple(entries), notes)
 
 
@@ -492,14 +507,18 @@ def frontline_section(classes: Iterable[str], *, title: str = "Lines") -> Legend
 
 
 def siege_section(*, title: str = "Provincial capitals") -> LegendSection:
-    """Every siege status marker, in order from secure to fallen."""
+    """Every siege status marker, in order from no evidence and secure to fallen."""
     return LegendSection(
         title,
         tuple(
             LegendEntry(
                 s.capitalize(),
                 "marker",
-                {"marker": "s", "facecolor": style.SIEGE_COLORS[s], "edgecolor": style.TEXT},
+                {
+                    "marker": "s",
+                    "facecolor": style.SIEGE_COLORS[s],
+                    "edgecolor": style.siege_edge(s),
+                },
             )
             for s in style.SIEGE_STATUSES
         ),

@@ -152,8 +152,10 @@ def plot_districts(
     -------
     PathCollection
         gid ``"districts"``; one path per input row, in input order; face colours are
-        :func:`geofront.maps.style.status_color` of each row's status. ``no data`` rows
-        are also covered by a hatched collection with gid ``"districts:no-data"``.
+        :func:`geofront.maps.style.status_color` of each row's status, or its pale
+        :func:`geofront.maps.style.assumed_color` where the ``rule`` column says
+        ``baseline`` (a status assumed, not found). ``no data`` rows are also covered by
+        a hatched collection with gid ``"districts:no-data"``.
     """
     if status_column in districts.columns:
         status = districts[status_column].astype("string").fillna(style.NO_DATA).to_numpy()
@@ -161,7 +163,15 @@ def plot_districts(
         status = np.full(len(districts), style.NO_DATA, dtype=object)
     status = np.where(np.isin(status, style.STATUS_ORDER), status, style.NO_DATA)
     paths = polygon_paths(_prepared(_in_crs(districts, crs), simplify_m=simplify_m, clip=clip))
-    colors = [style.status_color(s) for s in status]
+    assumed = (
+        districts["rule"].astype("string").fillna("").to_numpy() == "baseline"
+        if "rule" in districts.columns
+        else np.zeros(len(districts), dtype=bool)
+    )
+    colors = [
+        style.assumed_color(s) if a else style.status_color(s)
+        for s, a in zip(status, assumed, strict=True)
+    ]
     coll = PathCollection(
         paths,
         facecolors=colors,

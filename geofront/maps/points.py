@@ -53,18 +53,29 @@ def plot_capitals(
         else np.full(len(capitals), None, dtype=object)
     )
     colors = [style.siege_color(None if pd.isna(s) else s) for s in status]
+    edges = [style.siege_edge(None if pd.isna(s) else s) for s in status]
     coll = ax.scatter(
         xy[:, 0],
         xy[:, 1],
         s=size_pt**2,
         c=colors,
         marker="s",
-        edgecolors=style.TEXT,
+        edgecolors=edges,
         linewidths=0.9,
         zorder=Z["capitals"],
         gid="capitals",
     )
     return coll
+
+
+def with_initiator(events: pd.DataFrame, *columns: str | None) -> pd.DataFrame:
+    """``events`` with an ``initiator`` column (:func:`geofront.sides.initiator_side`)
+    when one of ``columns`` asks for it and the events lack it."""
+    from geofront.sides import initiator_side
+
+    if "initiator" in columns and "initiator" not in events.columns and len(events):
+        return events.assign(initiator=initiator_side(events).to_numpy())
+    return events
 
 
 #: Marker of each initiating side in event layers.
@@ -199,8 +210,8 @@ def plot_events(
     ----------
     events : GeoDataFrame
         Canonical events (:data:`geofront.schema.EVENT_COLUMNS`), any CRS.
-    color_by : {"event_type", "side1", "side2"}
-        Column naming the colour class (sides use :data:`geofront.maps.style.SIDE_COLORS`,
+    color_by : {"event_type", "initiator", "side1", "side2"}
+        Column naming the colour class (``initiator``: :func:`geofront.sides.initiator_side`) (sides use :data:`geofront.maps.style.SIDE_COLORS`,
         event types :func:`geofront.maps.style.event_type_colors`).
     marker_by : str, optional
         A side column giving the marker shape (:data:`SIDE_MARKERS`).
@@ -231,6 +242,7 @@ def plot_events(
     """
     if len(events) == 0:
         return {}
+    events = with_initiator(events, color_by, marker_by)
     if color_by not in events.columns:
         raise SchemaError(f"events have no column {color_by!r} to colour by")
     xy = _xy(_in_crs(events, crs))

@@ -280,7 +280,7 @@ def siege_map(
                 shown,
                 crs=crs,
                 color_by="event_type",
-                marker_by="side1",
+                marker_by="initiator",
                 stack_clear_pt=_CITY_HALF_PT + 0.5,
             )
         ax.scatter(
@@ -356,7 +356,7 @@ def _siege_sections(
         sections.append(_hostility_section())
     if events is not None:
         if len(events):
-            sections.extend(_event_sections(events, color_by="event_type", marker_by="side1"))
+            sections.extend(_event_sections(events, color_by="event_type", marker_by="initiator"))
         stamp, days = window
         if days is not None and stamp is not None:
             end = pd.Timestamp(stamp).normalize()

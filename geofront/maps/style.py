@@ -49,6 +49,11 @@ STATUS_LABELS: Final[dict[str, str]] = {
     UNKNOWN: "Unknown (no evidence)",
     NO_DATA: "No data",
 }
+#: A status that only the baseline assumes (rule ``baseline``: no evidence since) is drawn
+#: in a pale version of its colour, its share of white:
+ASSUMED_WHITE: Final = 0.6
+#: Legend label suffix of a baseline-assumed status.
+ASSUMED_LABEL: Final = "assumed (baseline, no evidence since)"
 #: Hatch drawn over ``no data`` districts so they never read as a status.
 NO_DATA_HATCH: Final = "////"
 #: Legend order of district statuses: :data:`geofront.schema.CONTROL_STATUSES` + no data.
@@ -92,16 +97,27 @@ OTHER_EVENT_TYPES_COLOR: Final = "#a6a6a6"
 #: Most event-type colour classes on one map (nine tell apart, also for colour-blind eyes).
 MAX_EVENT_TYPE_CLASSES: Final = 9
 
-#: Siege statuses of a city, from safest to worst (output of ``geofront.siege``).
-SIEGE_STATUSES: Final = ("secure", "threatened", "besieged", "under assault", "fallen")
-#: Fill colour of a capital's marker by siege status (ColorBrewer Purples, then black).
+#: Siege statuses of a city, from no evidence and safest to worst (``geofront.siege``).
+SIEGE_STATUSES: Final = (
+    "no evidence",
+    "secure",
+    "threatened",
+    "besieged",
+    "under assault",
+    "fallen",
+)
+#: Fill colour of a capital's marker by siege status (ColorBrewer Purples, then black);
+#: ``no evidence`` is hollow: nothing is known, which is not the white of "secure".
 SIEGE_COLORS: Final[dict[str, str]] = {
+    "no evidence": "none",
     "secure": "#ffffff",
     "threatened": "#cbc9e2",
     "besieged": "#9e9ac8",
     "under assault": "#54278f",
     "fallen": "#000000",
 }
+#: Outline of a capital's marker by siege status (grey for no evidence).
+SIEGE_EDGES: Final[dict[str, str]] = {"no evidence": "#969696"}
 #: Marker of a capital whose siege status is not known.
 CAPITAL_NO_STATUS_COLOR: Final = "#ffffff"
 
@@ -158,6 +174,15 @@ HALO: Final = "#ffffff"
 def status_color(status: str) -> str:
     """Return the fill colour of a district status (``no data`` for unknown names)."""
     return STATUS_COLORS.get(str(status), STATUS_COLORS[NO_DATA])
+
+
+def assumed_color(status: str) -> str:
+    """The pale fill of a status the baseline assumes (no evidence since)."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    r, g, b = to_rgb(status_color(status))
+    w = ASSUMED_WHITE
+    return to_hex((r + (1 - r) * w, g + (1 - g) * w, b + (1 - b) * w))
 
 
 def side_color(side: str) -> str:
@@ -222,6 +247,11 @@ def siege_color(status: str | None) -> str:
     if status is None:
         return CAPITAL_NO_STATUS_COLOR
     return SIEGE_COLORS.get(str(status), CAPITAL_NO_STATUS_COLOR)
+
+
+def siege_edge(status: str | None) -> str:
+    """Return the marker outline of a siege status (grey for no evidence)."""
+    return SIEGE_EDGES.get(str(status), TEXT)
 
 
 def frontline_style(line_class: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -46,14 +47,18 @@ def timeline_figure(
         would flatten the statuses that carry information into a sliver, so it is left
         out of the stack and its range given in the legend instead.
 
-    The date axis is labelled ``May``, ``15 May``, ``Jun``... with the year under the
-    first label (no separate offset text).
+    Each status is drawn as a step: it holds from its date to the next. When the table
+    has a ``last_evidence`` column (:func:`geofront.control.control_timeline`), the
+    period after the last evidence is shaded and labelled: statuses there are only
+    carried forward. The date axis is labelled ``May``, ``15 May``, ``Jun``... with the
+    year under the first label (no separate offset text).
 
     Returns
     -------
     (Figure, Axes)
         The stacked-area axes; its PolyCollections have gid ``timeline:<status>`` in legend
-        order (bottom: government), ``timeline:unknown`` only when unknown is stacked.
+        order (bottom: government), ``timeline:unknown`` only when unknown is stacked; the
+        shaded span after the last evidence has gid ``timeline:after-evidence``.
     """
     for col in ("date", "status", measure):
         if col not in timeline.columns:
@@ -83,16 +88,48 @@ def timeline_figure(
             ax = fig.add_axes((0.08, 0.22, 0.66, 0.6))
             ax2 = None
         x = wide.index.to_numpy()
-        polys = ax.stackplot(
-            x,
-            *[wide[s].to_numpy(dtype=float) for s in order],
-            colors=[style.STATUS_COLORS[s] for s in order],
-            edgecolor="white",
-            linewidth=0.4,
-        )
-        for s, p in zip(order, polys, strict=True):
-            p.set_gid(f"timeline:{s}")
+        # a status holds from its date until the next one: steps, not ramps
+        lower = np.zeros(len(x))
+        for s in order:
+            upper = lower + wide[s].to_numpy(dtype=float)
+            poly = ax.fill_between(
+                x,
+                lower,
+                upper,
+                step="post",
+                facecolor=style.STATUS_COLORS[s],
+                edgecolor="white",
+                linewidth=0.4,
+            )
+            poly.set_gid(f"timeline:{s}")
+            lower = upper
         ax.set_xlim(x.min(), x.max()) if len(x) > 1 else None
+        evidence_end = _evidence_end(timeline)
+        if evidence_end is not None and len(x) > 1 and evidence_end < x.max():
+            # after the last evidence the statuses are only carried forward: say so
+            for a in (ax, ax2) if ax2 is not None else (ax,):
+                a.axvspan(
+                    float(mdates.date2num(evidence_end)),
+                    float(mdates.date2num(x.max())),
+                    facecolor="#f2f2f2",
+                    edgecolor="#bdbdbd",
+                    hatch="////",
+                    linewidth=0.0,
+                    alpha=0.85,
+                    zorder=3,
+                    gid="timeline:after-evidence",
+                )
+            ax.text(
+                (mdates.date2num(evidence_end) + mdates.date2num(x.max())) / 2,
+                float(lower.max()) * 0.5,
+                f"No evidence after {evidence_end.day} {evidence_end:%b}:\nlast states carried forward",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=style.MUTED_TEXT,
+                zorder=4,
+                gid="timeline:after-evidence-label",
+            )
         ax.set_ylabel(
             {"districts": "Districts", "area_km2": "Area (km²)", "people": "People"}[measure]
             if measure in ("districts", "area_km2", "people")
@@ -106,9 +143,10 @@ def timeline_figure(
             fl = frontline_length.assign(date=pd.to_datetime(frontline_length["date"])).sort_values(
                 "date"
             )
-            ax2.plot(
+            ax2.step(
                 fl["date"],
                 fl["length_km"],
+                where="post",
                 color=style.FRONTLINE_STYLES["government-insurgent"]["color"],
                 linewidth=1.4,
                 marker="o",
@@ -169,6 +207,14 @@ def timeline_figure(
             width_in=width_in - 0.6,
         )
     return fig, ax
+
+
+def _evidence_end(timeline: pd.DataFrame) -> pd.Timestamp | None:
+    """The last evidence date of a timeline table (its ``last_evidence`` column), if any."""
+    if "last_evidence" not in timeline.columns:
+        return None
+    last = pd.to_datetime(timeline["last_evidence"], errors="coerce").max()
+    return None if pd.isna(last) else pd.Timestamp(last)
 
 
 def _date_axis(ax: Axes, dates: np.ndarray) -> None:
