@@ -127,6 +127,10 @@ class EventReader:
         self.context: _Context | None = None
         self._fatalities: list[tuple[int, str, str]] = []  # (count, first row, text)
 
+    def made_id_prefix(self, part: int) -> str:
+        """Prefix of the ids made from row numbers (rows restart in every part)."""
+        return f"{self.source.part_label(part)}:row" if self.source.multipart else "row"
+
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_fatalities"] = []
@@ -198,7 +202,8 @@ class EventReader:
             for k in slash:
                 stats = slash_stats(raw[f[k]]) if m else (False, False, False)
                 slash[k] = tuple(x or y for x, y in zip(slash[k], stats, strict=True))  # type: ignore[assignment]
-            h = hash_strings(pa.array(event_ids(raw, f, b.rows).array))
+            ids = event_ids(raw, f, b.rows, made=self.made_id_prefix(part))
+            h = hash_strings(pa.array(ids.array))
             if counter is not None:
                 counter.add(h)
             else:
@@ -462,7 +467,15 @@ def _normalise(stream: EventReader, b: RawBatch, seen: DuplicateIds, position: i
     day, end = check_dates(raw, f, reason, detail, orders=ctx.orders)
     suffix = "" if file is None else f" of {file}"
     ids = check_event_ids(
-        raw, f, rows, reason, detail, seen=seen, keys=keys, label=lambda j: f"{rows[j]}{suffix}"
+        raw,
+        f,
+        rows,
+        reason,
+        detail,
+        seen=seen,
+        keys=keys,
+        label=lambda j: f"{rows[j]}{suffix}",
+        made=stream.made_id_prefix(b.part),
     )
 
     good = reason == ""

@@ -192,6 +192,7 @@ def check_event_ids(
     seen: DuplicateIds | None = None,
     keys: np.ndarray | None = None,
     label: Callable[[int], str] | None = None,
+    made: str = "row",
 ) -> pd.Series:
     """Event ids (``row<N>`` where the file has none or a blank); reject duplicates.
 
@@ -200,7 +201,7 @@ def check_event_ids(
     ``keys`` numbers the rows in the whole file and ``label`` names row ``j`` in
     messages (default: its source row); None treats ``raw`` as the whole file.
     """
-    ids = event_ids(raw, f, rows)
+    ids = event_ids(raw, f, rows, made=made)
     ok = reason == ""
     if seen is not None:
         dup, first_row = seen.mark(
@@ -238,17 +239,23 @@ def check_event_ids(
     return ids
 
 
-def event_ids(raw: pd.DataFrame, f: dict[str, str | None], rows: np.ndarray) -> pd.Series:
-    """Event ids as text: the id column stripped, ``row<N>`` where blank or absent."""
+def event_ids(
+    raw: pd.DataFrame, f: dict[str, str | None], rows: np.ndarray, *, made: str = "row"
+) -> pd.Series:
+    """Event ids as text: the id column stripped, ``row<N>`` where blank or absent.
+
+    ``made`` is the prefix of made-up ids (``"<file>:row"`` for the parts of one export,
+    whose row numbers restart in every file).
+    """
     n = len(raw)
     if f["event_id"]:
         ids = text_column(raw, f["event_id"], n).str.strip()
         blank = (ids == "").to_numpy(dtype=bool)
         if blank.any():
-            made = pd.Series("row" + rows[blank].astype(str), index=np.flatnonzero(blank))
-            ids = ids.where(~blank, made.reindex(ids.index)).astype("string")
+            made_up = pd.Series(made + rows[blank].astype(str), index=np.flatnonzero(blank))
+            ids = ids.where(~blank, made_up.reindex(ids.index)).astype("string")
         return ids
-    return pd.Series("row" + rows.astype(str), dtype="string")
+    return pd.Series(made + rows.astype(str), dtype="string")
 
 
 class DuplicateIds:

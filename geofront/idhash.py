@@ -21,9 +21,10 @@ def hash_strings(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """A 64-bit hash of each string (nulls hash as ""), vectorised over Arrow buffers.
 
     Not cryptographic: equal strings give equal hashes, different strings rarely the
-    same (:class:`DuplicateIds` then compares the texts, so a collision costs nothing but
-    a comparison). ASCII strings up to 64 bytes (ids) are padded to one width and hashed
-    eight bytes at a time; others byte by byte.
+    same (:class:`~geofront.event_checks.DuplicateIds` then compares the texts, so a
+    collision costs nothing but a comparison). A string's UTF-8 bytes are read eight at a
+    time (zero-padded to a multiple of eight); its hash depends on its bytes alone, never
+    on the other strings of the array.
     """
     arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     arr = pc.fill_null(arr.cast(pa.large_string()), "")
@@ -31,24 +32,48 @@ def hash_strings(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if n == 0:
         return np.zeros(0, dtype=np.uint64)
     lengths = np.asarray(pc.binary_length(arr), dtype=np.int64)
-    width = int(lengths.max())
+    longest = int(lengths.max())
+    width = max(8, -(-longest // 8) * 8)
+    if longest <= 64 and pc.all(pc.string_is_ascii(arr)).as_py():
+        # one byte a character: Arrow pads every string to the same width at once
+        padded = pc.utf8_rpad(arr, width=width, padding="\0").cast(pa.large_binary())
+        start = int(
+            np.frombuffer(padded.buffers()[1], dtype=np.int64, count=1, offset=padded.offset * 8)[0]
+        )
+        raw = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[start : start + n * width]
+        return _mix(raw.view("<u8").reshape(n, width // 8), lengths)
+    out = np.empty(n, dtype=np.uint64)
+    step = max(1, (64 << 20) // width)  # rows per chunk: at most 64 MB of padded bytes
+    for s in range(0, n, step):
+        part = arr.slice(s, step)
+        out[s : s + len(part)] = _mix(_padded_words(part, width), lengths[s : s + step])
+    return out
+
+
+def _padded_words(arr: pa.Array, width: int) -> np.ndarray:
+    """Each string's bytes, zero-padded to ``width``, as rows of little-endian words."""
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64, count=n + 1, offset=arr.offset * 8)
+    lengths = np.diff(offsets)
+    start, stop = int(offsets[0]), int(offsets[-1])
+    out = np.zeros(n * width, dtype=np.uint8)
+    if stop > start:
+        data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[start:stop]
+        row = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        pos = np.arange(stop - start, dtype=np.int64) - np.repeat(offsets[:-1] - start, lengths)
+        out[row * width + pos] = data
+    return out.view("<u8").reshape(n, width // 8)
+
+
+def _mix(words: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Hash rows of words, each row only as far as its string's length goes."""
     with np.errstate(over="ignore"):
-        if width <= 64 and pc.all(pc.string_is_ascii(arr)).as_py():  # one byte a character
-            width = max(8, -(-width // 8) * 8)
-            padded = pc.utf8_rpad(arr, width=width, padding="\0").cast(pa.large_binary())
-            buf = np.frombuffer(padded.buffers()[2], dtype=np.uint8)
-            start = int(
-                np.frombuffer(
-                    padded.buffers()[1], dtype=np.int64, count=1, offset=padded.offset * 8
-                )[0]
-            )
-            words = buf[start : start + n * width].view("<u8").reshape(n, width // 8)
-            h = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-            for k in range(words.shape[1]):
-                h = (h ^ words[:, k]) * _MULT64
-                h ^= h >> np.uint64(29)
-        else:
-            h = _hash_bytes(arr, lengths)
+        h = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        for k in range(words.shape[1]):
+            active = lengths > 8 * k  # a string's own words only
+            mixed = (h ^ words[:, k]) * _MULT64
+            mixed ^= mixed >> np.uint64(29)
+            h = np.where(active, mixed, h)
         # splitmix64 finaliser: spreads the bits
         h ^= h >> np.uint64(30)
         h *= np.uint64(0xBF58476D1CE4E5B9)
@@ -58,28 +83,6 @@ def hash_strings(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return h
 
 
-def _hash_bytes(arr: pa.Array, lengths: np.ndarray) -> np.ndarray:
-    """Byte-by-byte polynomial hash (for arrays holding long strings)."""
-    n = len(arr)
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64, count=n + 1, offset=arr.offset * 8)
-    data_buf = arr.buffers()[2]
-    start, stop = int(offsets[0]), int(offsets[-1])
-    data = (
-        np.frombuffer(data_buf, dtype=np.uint8)[start:stop].astype(np.uint64)
-        if data_buf is not None
-        else np.zeros(0, dtype=np.uint64)
-    )
-    pos = np.arange(stop - start, dtype=np.int64) - np.repeat(offsets[:-1] - start, lengths)
-    powers = np.cumprod(np.full(max(int(lengths.max()), 1), _MULT, dtype=np.uint64))
-    contrib = data * powers[pos] if len(data) else data
-    sums = np.zeros(n, dtype=np.uint64)
-    nonempty = lengths > 0
-    if nonempty.any():
-        sums[nonempty] = np.add.reduceat(contrib, (offsets[:-1] - start)[nonempty])
-    return sums ^ (lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-
-
-_MULT = np.uint64(0x100000001B3)
 _MULT64 = np.uint64(0xFF51AFD7ED558CCD)
 
 

@@ -319,7 +319,7 @@ def _prepare(
             for value, key, label in rows:
                 first.setdefault(value, (key, label))
     joiner_f = client.scatter(joiner, broadcast=True)
-    first_f = client.scatter(first, broadcast=True)
+    first_f = client.scatter([first], broadcast=True)[0]  # a dict alone would be split up
     return reader, reader_f, joiner_f, first_f, n_parts
 
 

@@ -199,3 +199,39 @@ def test_lazy_counts_add_up(client, afghanistan):
     assert got.counts["joined"] + got.counts["rejected"] == n
     want = join_events(events, afghanistan).counts
     assert dict(got.counts) == dict(want)
+
+
+def test_geoparquet_parts_joined_again_on_the_cluster(client, parts, afghanistan, tmp_path):
+    """Partitioned GeoParquet in (coordinates from the geometry), partitioned out."""
+    import pyarrow.parquet as pq
+
+    from geofront.scale import join_file_dask
+
+    first = tmp_path / "first"
+    join_file_dask(parts, afghanistan, output=first, client=client)
+    points = tmp_path / "points"
+    points.mkdir()
+    for part in sorted(first.iterdir()):
+        table = pq.read_table(part)
+        keep = [c for c in table.column_names if c.startswith("src_") and "itude" not in c]
+        renamed = table.select([*keep, "geometry"]).rename_columns(
+            [c.removeprefix("src_") for c in keep] + ["geometry"]
+        )
+        pq.write_table(renamed.replace_schema_metadata(table.schema.metadata), points / part.name)
+    run = join_file_dask(points, afghanistan, output=tmp_path / "again", client=client)
+    ref = join_file(points, afghanistan, output=tmp_path / "ref.parquet")
+    assert run.counts == ref.counts and run.counts["rejected"] == 0
+    assert (
+        pd.read_parquet(tmp_path / "ref.parquet")["event_id"].iloc[0] == "part-00000.parquet:row1"
+    )
+    got = pd.read_parquet(tmp_path / "again").drop(columns="geometry")
+    want = pd.read_parquet(tmp_path / "ref.parquet").drop(columns="geometry")
+    assert got.astype(str).equals(want.astype(str))
+    res = CliRunner().invoke(
+        cli,
+        ["-q", "summarize", str(points), "--by", "province", "--engine", "dask",
+         "--scheduler", client.scheduler.address],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(__import__("io").StringIO(res.stdout))
+    assert table["events"].sum() == run.counts["joined"]

@@ -136,6 +136,11 @@ def test_hash_strings():
     assert (hash_strings(arr.slice(4)) == h[4:]).all()  # offsets of a slice respected
     ids = pa.array([f"AFG{i}" for i in range(200_000)])
     assert len(np.unique(hash_strings(ids))) == 200_000
+    # a string's hash does not depend on the others in the array (padding, encoding)
+    alone = hash_strings(pa.array(["AFG31"]))[0]
+    assert hash_strings(pa.array(["AFG31", "x" * 20]))[0] == alone
+    assert hash_strings(pa.array(["AFG31", "x" * 70]))[0] == alone  # the byte-wise path
+    assert hash_strings(pa.array(["AFG31", "é"]))[0] == alone
 
 
 def test_fast_number_parsing_agrees_with_the_rule():
@@ -175,3 +180,21 @@ def test_quoted_headers_and_tabs(tmp_path):
         w.writerow(["a", "2021-07-01", "34,5", "69,2"])
     r = read_events(p)
     assert (r.events["latitude"].tolist(), r.events["longitude"].tolist()) == ([34.5], [69.2])
+
+
+def test_a_repeated_id_is_found_whatever_its_batch_holds(tmp_path):
+    """Regression: a batch's longest id must not change how its ids are hashed."""
+    rows = [f"x{i},2021-07-01,34.5,69.2\n" for i in range(300)]
+    rows.append("a-much-longer-identifier-here,2021-07-01,34.5,69.2\n")
+    rows.append("x7,2021-07-01,34.5,69.2\n")  # a duplicate, in a batch with a long id
+    p = _csv(tmp_path / "ids.csv", "id,date,lat,lon\n" + "".join(rows))
+    for batch_rows in (1000, 100):
+        r = read_events(p).rejected if batch_rows == 1000 else _read_in_batches(p, batch_rows)
+        dup = r[r["reason"] == schema.DUPLICATE_EVENT_ID]
+        assert dup["source_row"].tolist() == [302], batch_rows
+        assert dup["detail"].tolist() == ["event id x7 already used by source row 8 (kept)"]
+
+
+def _read_in_batches(path: Path, batch_rows: int) -> pd.DataFrame:
+    stream = iter_events(path, batch_rows=batch_rows)
+    return pd.concat([b.rejected.to_pandas() for b in stream], ignore_index=True)
