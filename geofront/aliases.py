@@ -42,6 +42,7 @@ import pandas as pd
 from geofront import datasets
 from geofront.boundaries import AdminBoundaries
 from geofront.errors import DataFileError, InputError, SchemaError
+from geofront.files import csv_header
 from geofront.io import check_input_file
 from geofront.names import normalise_name
 
@@ -89,6 +90,7 @@ def read_aliases(
     else:
         src = check_input_file(datasets.resolve(Path(source)), "aliases")
         name = src.name
+        csv_header(src, what="aliases")  # UTF-8 text with a header, or one line saying why
         try:
             raw = pd.read_csv(
                 src,

@@ -365,13 +365,14 @@ def read_assessments(
     else:
         if date_col is None:
             raise SchemaError(
-                f"assessments file {src} has no date column: name it with date=... (or "
-                "--assessments-date), or use one column per date (wide)"
+                f"assessments file {src} has no date column: name it with "
+                "--assessments-date COLUMN (date= in Python), or use one column per date (wide)"
             )
         status_col = _column(raw, status, "status", src) or _find(headers, _STATUS_HEADERS)
         if status_col is None:
             raise SchemaError(
-                f"assessments file {src} has no status column: name it with status=...; "
+                f"assessments file {src} has no status column: name it with "
+                "--assessments-status COLUMN (status= in Python); "
                 f"the file has {', '.join(map(str, raw.columns[:-1]))}"
             )
         cells = pd.DataFrame(
@@ -431,6 +432,12 @@ def assessment_counts(read: AssessmentsRead) -> pd.DataFrame:
 
 
 def _read_table(src: Path) -> pd.DataFrame:
+    from geofront.files import check_content, csv_header
+
+    if src.suffix.lower() in (".parquet", ".pq"):
+        check_content(src, what="assessments")
+    else:
+        csv_header(src, what="assessments")
     try:
         if src.suffix.lower() in (".parquet", ".pq"):
             frame = pd.read_parquet(src)
@@ -488,8 +495,8 @@ def _unit_columns(
         id_col = None
     if id_col is None and name_col is None:
         raise SchemaError(
-            f"assessments file {src} has no unit column: name it with unit=... (a district id "
-            f"or name column); the file has {', '.join(map(str, raw.columns))}"
+            f"assessments file {src} has no unit column: name it with "
+            f"--assessments-unit COLUMN (unit= in Python; a district id or name column); the file has {', '.join(map(str, raw.columns))}"
         )
     return {"id": id_col, "name": name_col}
 

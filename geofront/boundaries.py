@@ -103,7 +103,12 @@ def read_boundaries(
     if path is None:
         return _bundled()
     src = Path(path)
-    raw = read_vector(src, layer=layer, what="boundaries")
+    raw = read_vector(
+        src,
+        layer=layer,
+        what="boundaries",
+        layer_hint="use --boundaries-layer NAME (in a case file [boundaries] layer, in Python layer=)",
+    )
     raw = _with_crs(raw, crs, src)
     if len(raw) == 0:
         raise InputError(f"boundaries file {src} has no features: give a file with polygons")
@@ -175,7 +180,11 @@ def _with_crs(frame: gpd.GeoDataFrame, crs: str | int | CRS | None, src: Path) -
 
 
 def _need(frame: pd.DataFrame, src: Path, **cols: str | None) -> None:
-    missing = [f"{opt}={col!r}" for opt, col in cols.items() if col and col not in frame.columns]
+    missing = [
+        f"{col!r} (--{opt.replace('_', '-')}, {opt}= in Python)"
+        for opt, col in cols.items()
+        if col and col not in frame.columns
+    ]
     if missing:
         have = ", ".join(c for c in frame.columns if c != frame.geometry.name)
         raise SchemaError(
@@ -201,6 +210,15 @@ def _normalise_districts(
         province_name=province_name,
         province_id=province_id,
     )
+    geoms = raw.geometry.array
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0])
+        name = raw[district_name].iloc[row] if district_name in raw.columns else "?"
+        raise SchemaError(
+            f"boundaries file {src}: feature {row} ({district_name} {name!r}) has no geometry "
+            f"(null or empty; {int(missing.sum())} such feature(s)): draw it or drop it"
+        )
     polys = raw.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
     if not polys.all():
         bad = raw.index[~polys.to_numpy()][0]

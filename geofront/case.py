@@ -12,7 +12,7 @@ events (list), assessments (list), aliases (other names of the districts, see
 :mod:`geofront.aliases`; ``"none"`` for none), population, cities, neighbours, sides
 (actor -> side rules) · ``[boundaries]`` path, layer, district_name, district_id, province_name ("" for a
 single-level file), province_id, crs (as :func:`geofront.read_boundaries`) · ``[events]``
-format, latitude, longitude, date, event_id (column options of
+format, latitude, longitude, date, event_id, layer (options of
 :func:`geofront.read_events`, for every events file) · ``[join]``
 snap_distance_m · ``[control]`` as_of, window_days, baseline, baseline_date and every
 threshold of :class:`geofront.control.ControlRules` by its field name (takeover_ratio,
@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from geofront import __version__, datasets
@@ -82,7 +83,7 @@ _KNOWN = {
         "province_id",
         "crs",
     },
-    "events": {"format", "latitude", "longitude", "date", "event_id"},
+    "events": {"format", "latitude", "longitude", "date", "event_id", "layer"},
     "join": {"snap_distance_m"},
     "control": {
         "as_of",
@@ -166,10 +167,13 @@ def read_case(name_or_path: str | Path) -> Case:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"case file {path} is not valid TOML: {exc}") from exc
     problems: list[str] = []
-    for section, values in raw.items():
+    for section, values in list(raw.items()):
         if section not in _KNOWN:
             problems.append(f"unknown section [{section}]")
-        elif isinstance(values, dict):
+        elif not isinstance(values, dict):
+            problems.append(f"{section} must be a section ([{section}] with keys), not a value")
+            raw[section] = {}
+        else:
             problems += [f"unknown key {section}.{k}" for k in values if k not in _KNOWN[section]]
     get = _Getter(raw, path, problems)
     case = Case(
@@ -189,25 +193,27 @@ def read_case(name_or_path: str | Path) -> Case:
         population=get.path("data", "population"),
         cities=get.path("data", "cities"),
         neighbours=get.path("data", "neighbours"),
-        snap_distance_m=get.number("join", "snap_distance_m", 2000.0, minimum=0),
+        snap_distance_m=get.number("join", "snap_distance_m", 2000.0, minimum=0, maximum=_MAX_M),
         as_of=get.date("control", "as_of") or pd.Timestamp("today").normalize(),
-        window_days=int(get.number("control", "window_days", DEFAULT_WINDOW_DAYS, minimum=1)),
+        window_days=get.integer(
+            "control", "window_days", DEFAULT_WINDOW_DAYS, minimum=1, maximum=_MAX_DAYS
+        ),
         baseline=get.text("control", "baseline"),
         baseline_date=get.date("control", "baseline_date"),
         control_rules=_control_rules(get),
         timeline_start=get.date("timeline", "start"),
         timeline_end=get.date("timeline", "end"),
-        timeline_every_days=int(get.number("timeline", "every_days", 7, minimum=1)),
-        siege_window_days=int(get.number("siege", "window_days", 14, minimum=1)),
-        siege_radii_m=tuple(
-            float(r) for r in get.items("siege", "radii_m") or (5000, 20000, 50000)
-        ),
-        siege_sectors=int(get.number("siege", "sectors", 16, minimum=1)),
+        timeline_every_days=get.integer("timeline", "every_days", 7, minimum=1, maximum=_MAX_DAYS),
+        siege_window_days=get.integer("siege", "window_days", 14, minimum=1, maximum=_MAX_DAYS),
+        siege_radii_m=get.radii("siege", "radii_m", (5000.0, 20000.0, 50000.0)),
+        siege_sectors=get.integer("siege", "sectors", 16, minimum=1, maximum=72),
         siege_focus=get.text("siege", "focus"),
         siege_thresholds=_siege_thresholds(get),
-        event_radius_m=get.number("exposure", "event_radius_m", 5000.0, minimum=1),
-        frontline_distance_m=get.number("exposure", "frontline_distance_m", 10000.0, minimum=1),
-        dpi=get.number("maps", "dpi", 150.0, minimum=30),
+        event_radius_m=get.number("exposure", "event_radius_m", 5000.0, minimum=1, maximum=_MAX_M),
+        frontline_distance_m=get.number(
+            "exposure", "frontline_distance_m", 10000.0, minimum=1, maximum=_MAX_M
+        ),
+        dpi=get.number("maps", "dpi", 150.0, minimum=30, maximum=1200),
         focus_province=get.text("maps", "focus_province"),
         small_multiples=tuple(get.dates("maps", "small_multiples")),
     )
@@ -226,6 +232,15 @@ def read_case(name_or_path: str | Path) -> Case:
         problems.append("control.baseline_date needs control.baseline")
     if case.timeline_start and case.timeline_end and case.timeline_start > case.timeline_end:
         problems.append("timeline.start is after timeline.end")
+    elif not problems and len(case.timeline_dates()) > _MAX_DATES:
+        problems.append(
+            f"the timeline has {len(case.timeline_dates())} dates (start to end every "
+            f"{case.timeline_every_days} days): at most {_MAX_DATES}; raise timeline.every_days"
+        )
+    if len(case.small_multiples) > _MAX_PANELS:
+        problems.append(
+            f"maps.small_multiples has {len(case.small_multiples)} dates: at most {_MAX_PANELS}"
+        )
     if problems:
         raise InputError(f"case file {path}: " + "; ".join(problems) + "; fix the file")
     return case
@@ -247,8 +262,11 @@ def _control_rules(get: _Getter) -> ControlRules:
         if get.raw.get("control", {}).get(name) is None:
             continue
         base = getattr(default, name)
-        v = get.number("control", name, base, minimum=0)
-        values[name] = int(v) if isinstance(base, int) else v
+        values[name] = (
+            get.integer("control", name, base, minimum=0, maximum=_MAX_COUNT)
+            if isinstance(base, int)
+            else get.number("control", name, base, minimum=0)
+        )
     for name in ("initiative_event_types", "fighting_event_types"):
         items = get.items("control", name)
         if items:
@@ -271,8 +289,11 @@ def _siege_thresholds(get: _Getter) -> SiegeThresholds:
         if get.raw.get("siege", {}).get(key) is None:
             continue
         base = getattr(default, name)
-        v = get.number("siege", key, base, minimum=1e-9 if isinstance(base, float) else 1)
-        values[name] = int(v) if isinstance(base, int) else v
+        values[name] = (
+            get.integer("siege", key, base, minimum=1, maximum=_MAX_COUNT)
+            if isinstance(base, int)
+            else get.number("siege", key, base, minimum=1e-9)
+        )
     return SiegeThresholds(**values)
 
 
@@ -307,14 +328,51 @@ class _Getter:
             return None
         return v
 
-    def number(self, section: str, key: str, default: float, minimum: float) -> float:
+    def number(
+        self, section: str, key: str, default: float, minimum: float, maximum: float = np.inf
+    ) -> float:
         v = self._get(section, key)
         if v is None:
             return float(default)
-        if isinstance(v, bool) or not isinstance(v, int | float) or v < minimum:
-            self.problems.append(f"{section}.{key} must be a number >= {minimum:g}, got {v!r}")
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, int | float)
+            or not minimum <= v <= maximum  # also NaN
+        ):
+            bounds = f"from {minimum:g} to {maximum:g}" if maximum < np.inf else f">= {minimum:g}"
+            self.problems.append(f"{section}.{key} must be a number {bounds}, got {v!r}")
             return float(default)
         return float(v)
+
+    def integer(self, section: str, key: str, default: int, minimum: int, maximum: int) -> int:
+        v = self._get(section, key)
+        if v is None:
+            return default
+        if isinstance(v, bool) or not isinstance(v, int) or not minimum <= v <= maximum:
+            self.problems.append(
+                f"{section}.{key} must be a whole number from {minimum:,} to {maximum:,}, got {v!r}"
+            )
+            return default
+        return v
+
+    def radii(self, section: str, key: str, default: tuple[float, ...]) -> tuple[float, ...]:
+        v = self._get(section, key)
+        if v is None:
+            return default
+        ok = (
+            isinstance(v, list)
+            and 1 <= len(v) <= 10
+            and all(isinstance(r, int | float) and not isinstance(r, bool) for r in v)
+            and all(0 < r <= _MAX_M for r in v)
+            and all(a < b for a, b in zip(v, v[1:], strict=False))
+        )
+        if not ok:
+            self.problems.append(
+                f"{section}.{key} must be a list of 1 to 10 increasing distances in metres "
+                f"(each above 0 and at most {_MAX_M:,.0f}), got {v!r}"
+            )
+            return default
+        return tuple(float(r) for r in v)
 
     def items(self, section: str, key: str) -> list[Any]:
         v = self._get(section, key)
@@ -333,7 +391,15 @@ class _Getter:
             return datasets.get_path(value)
         p = Path(value)
         p = p if p.is_absolute() else self.src.parent / p
-        if not p.exists():
+        if p.is_symlink() and not p.exists():  # a broken link or a loop: say which
+            from geofront.errors import DataFileError
+            from geofront.files import check_input_file
+
+            try:
+                check_input_file(p, f"{section}.{key}")
+            except DataFileError as exc:
+                self.problems.append(str(exc))
+        elif not p.exists():
             self.problems.append(
                 f"{section}.{key} {value!r} is neither a bundled dataset nor a file"
             )
@@ -358,11 +424,21 @@ class _Getter:
 
     def _date(self, where: str, value: Any) -> pd.Timestamp | None:
         try:
-            return pd.Timestamp(str(value)).normalize()
-        except ValueError:
-            self.problems.append(f"{where} {value!r} is not a date (YYYY-MM-DD)")
+            day = pd.Timestamp(str(value)).normalize()
+        except (ValueError, OverflowError):
+            day = None
+        if day is None or pd.isna(day) or not 1900 <= day.year <= 2100:
+            self.problems.append(f"{where} {value!r} is not a date (YYYY-MM-DD, 1900-2100)")
             return None
+        return day
 
+
+#: Sane bounds of case-file numbers (a larger value is a typo that would exhaust memory).
+_MAX_DAYS = 3650
+_MAX_M = 500_000.0
+_MAX_COUNT = 1_000_000
+_MAX_DATES = 1000
+_MAX_PANELS = 12
 
 Step = Callable[[str], None]
 
@@ -375,24 +451,150 @@ def run_case(case: Case, outdir: str | Path, *, progress: bool = False) -> list[
     timeline with people per status, siege status of every city with sector geometry,
     population per province / status / city ring / near the frontline / near events,
     and the maps (country and focus-province control, siege of the focus city, events,
-    timeline, small multiples). Every file is written atomically; ``parameters.toml``
-    records the case as used and the geofront version.
+    timeline, small multiples). ``parameters.toml`` records the case as used and the
+    geofront version.
+
+    Everything is written into a temporary folder inside ``outdir`` first; only when the
+    whole case has run are ``tables/``, ``maps/`` and ``parameters.toml`` moved into
+    place (folders swapped atomically where the system allows), so a failed or
+    interrupted run leaves the previous outputs whole. Other files in ``outdir`` are
+    left alone; a file in its ``tables/`` or ``maps/`` that the previous run did not
+    write, or an input of the case inside them, is refused before any work (the run
+    would replace those folders).
 
     Returns
     -------
     list of Path
         The files written, in order.
+
+    Raises
+    ------
+    InputError
+        ``outdir`` is a file.
+    OutputError
+        ``outdir`` holds files the run would replace that it did not write, or inputs.
     """
+    import shutil
+    import tempfile
+
     from geofront import pipeline
+    from geofront.files import remove_stale, temp_name
 
     out = Path(outdir)
     if out.exists() and not out.is_dir():
         raise InputError(f"output {out} exists and is not a folder: choose a folder name")
-    (out / "tables").mkdir(parents=True, exist_ok=True)
-    (out / "maps").mkdir(parents=True, exist_ok=True)
-    written = pipeline.run(case, out, progress=progress)
-    written.append(write_parameters(case, out / "parameters.toml", written))
-    return written
+    _check_outdir(case, out)
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale(out)
+    stage = Path(tempfile.mkdtemp(prefix=temp_name(out.resolve(), kind="-run"), dir=out))
+    try:
+        (stage / "tables").mkdir()
+        (stage / "maps").mkdir()
+        written = pipeline.run(case, stage, progress=progress)
+        written.append(write_parameters(case, stage / "parameters.toml", written))
+        _commit(stage, out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return [out / p.relative_to(stage) for p in written]
+
+
+#: What a run writes in its output folder (the rest of the folder is not touched).
+_RUN_OUTPUTS = ("tables", "maps", "parameters.toml")
+
+
+def _commit(stage: Path, out: Path) -> None:
+    """Move a finished run from ``stage`` into ``out`` (signals held back meanwhile)."""
+    import os
+
+    from geofront.errors import OutputError
+    from geofront.files import describe_os_error, exchange, signals_held
+
+    try:
+        with signals_held():
+            for name in ("tables", "maps"):
+                new, old = stage / name, out / name
+                if not old.exists():
+                    os.rename(new, old)
+                elif not exchange(new, old):  # no atomic swap here: two renames
+                    os.rename(old, stage / f"{name}.previous")
+                    os.rename(new, old)
+            os.replace(stage / "parameters.toml", out / "parameters.toml")
+    except OSError as exc:
+        raise OutputError(f"cannot write the outputs into {out}: {describe_os_error(exc)}") from exc
+
+
+def _check_outdir(case: Case, out: Path) -> None:
+    """Refuse before any work an output folder whose replaced parts hold inputs or files
+    a previous run did not write."""
+    from geofront.errors import OutputError
+
+    replaced = [out / n for n in _RUN_OUTPUTS]
+    inputs: dict[str, list[Path | None]] = {
+        "case file": [case.source],
+        "boundaries": [case.boundaries],
+        "events": list(case.events),
+        "sides": [case.sides],
+        "assessments": list(case.assessments),
+        "population": [case.population],
+        "cities": [case.cities],
+        "neighbours": [case.neighbours],
+    }
+    for label, paths in inputs.items():
+        for p in paths:
+            if p is None:
+                continue
+            where = _inside(p, replaced)
+            if where is not None:
+                raise OutputError(
+                    f"the case reads {label} {p}, which lies in {where}: geofront run replaces "
+                    "that; move the input or choose another output folder"
+                )
+    if not out.is_dir():
+        return
+    listed = _previous_outputs(out)
+    for name in ("tables", "maps"):
+        folder = out / name
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(
+                f"cannot write {folder}: it is a file, and geofront run needs a folder there; "
+                "move it or choose another output folder"
+            )
+        if not folder.is_dir():
+            continue
+        for p in sorted(folder.rglob("*")):
+            rel = p.relative_to(out).as_posix()
+            if p.is_dir() or rel in listed or (p.name.startswith(".") and ".geofront" in p.name):
+                continue
+            raise OutputError(
+                f"output folder {out} holds {rel}, which the previous run did not write: "
+                f"geofront run replaces {name}/ as a whole; move the file or choose another "
+                "output folder"
+            )
+
+
+def _inside(path: Path, targets: list[Path]) -> Path | None:
+    try:
+        p = path.resolve()
+    except (OSError, RuntimeError):
+        return None
+    for t in targets:
+        try:
+            tr = t.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if p == tr or tr in p.parents:
+            return t
+    return None
+
+
+def _previous_outputs(out: Path) -> set[str]:
+    """Files listed in the ``[outputs]`` of ``out/parameters.toml`` (a previous run)."""
+    try:
+        record = tomllib.loads((out / "parameters.toml").read_text(encoding="utf-8"))
+        files: Any = record.get("outputs", {}).get("files", [])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return set()
+    return {str(f) for f in files if isinstance(f, str)}
 
 
 def write_parameters(case: Case, dest: Path, written: list[Path]) -> Path:

@@ -284,7 +284,7 @@ def read_status_table(
         "controlled", "govt"...).
     boundaries : AdminBoundaries, optional
         The districts names are matched against (bundled Afghanistan when None); ids are
-        not checked here (see :func:`compare_control`).
+        checked against them when given.
     as_of : str or Timestamp, optional
         Date of a single-date table without a date column.
     what : str
@@ -306,6 +306,10 @@ def read_status_table(
 
     src = check_input_file(datasets.resolve(path), what)
     suffix = src.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        from geofront.files import csv_header
+
+        csv_header(src, what=what)  # UTF-8 text with a header, or one line saying what it is
     try:
         if suffix in (".csv", ".txt", ".tsv"):
             raw = pd.read_csv(
@@ -340,6 +344,17 @@ def read_status_table(
             break
     if "district_id" in cols:
         frame["district_id"] = raw[cols["district_id"]].astype("string").str.strip()
+        known = None if boundaries is None else boundaries.districts["district_id"].astype(str)
+        unknown = frame["district_id"].notna() & ~frame["district_id"].isin(
+            pd.Index([] if known is None else known)
+        )
+        if known is not None and unknown.any():
+            row = int(np.flatnonzero(unknown.to_numpy())[0])
+            raise SchemaError(
+                f"{what} file {src}, row {row + 1}: district_id "
+                f"{frame['district_id'].iloc[row]!r} is not in the boundaries: pass the "
+                "boundaries the table was made with (--boundaries)"
+            )
     else:
         frame["district_id"] = _match_district_names(raw, cols, boundaries, src, what)
     return status_table(frame, as_of=as_of, what=f"{what} file {src}")

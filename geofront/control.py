@@ -758,6 +758,22 @@ def _people(districts: gpd.GeoDataFrame, population: Any) -> np.ndarray | None:
     return np.asarray(counts["population"].to_numpy(dtype=float))
 
 
+def _read_control_csv(src: Any) -> pd.DataFrame:
+    """A control table CSV as text, checked to be UTF-8 CSV (one-line errors)."""
+    from geofront.errors import DataFileError
+    from geofront.files import csv_header
+
+    csv_header(src, what="control")
+    try:
+        frame = pd.read_csv(src, dtype=str, keep_default_na=False, na_values=[""])
+    except (ValueError, pd.errors.ParserError) as exc:
+        msg = " ".join(str(exc).split()) or type(exc).__name__
+        raise DataFileError(f"cannot read control file {src}: {msg}") from exc
+    if len(frame) == 0:
+        raise DataFileError(f"control file {src} has a header but no rows: give a control table")
+    return frame
+
+
 def read_control(
     path: str | os.PathLike[str],
     boundaries: AdminBoundaries | Callable[[], AdminBoundaries] | None = None,
@@ -785,7 +801,7 @@ def read_control(
 
     src = check_input_file(datasets.resolve(path), "control")
     if src.suffix.lower() == ".csv":
-        frame: pd.DataFrame = pd.read_csv(src, dtype={"district_id": str, "province_id": str})
+        frame: pd.DataFrame = _read_control_csv(src)
     else:
         frame = read_vector(src, what="control")
     missing = [c for c in ("district_id", "status") if c not in frame.columns]
@@ -794,7 +810,16 @@ def read_control(
             f"control file {src} lacks column(s) {', '.join(missing)}: give a table written "
             "by geofront control"
         )
+    if frame["district_id"].isna().any():
+        row = int(np.flatnonzero(frame["district_id"].isna().to_numpy())[0]) + 1
+        raise SchemaError(f"control file {src}: district_id is empty in row {row}; fill it in")
     frame["district_id"] = frame["district_id"].astype(str)
+    dup = frame["district_id"].duplicated()
+    if dup.any():
+        raise SchemaError(
+            f"control file {src}: district_id {frame['district_id'][dup].iloc[0]!r} occurs "
+            "twice; give one row per district (a table written by geofront control)"
+        )
     bad = ~frame["status"].isin(CONTROL_STATUSES)
     if bad.any():
         raise SchemaError(
@@ -803,7 +828,17 @@ def read_control(
             f"{', '.join(CONTROL_STATUSES)}"
         )
     if "since" in frame.columns:
-        frame["since"] = pd.to_datetime(frame["since"])
+        since = pd.to_datetime(frame["since"], errors="coerce", format="ISO8601")
+        wrong = (
+            since.isna() & frame["since"].notna() & (frame["since"].astype(str).str.strip() != "")
+        )
+        if wrong.any():
+            row = int(np.flatnonzero(wrong.to_numpy())[0]) + 1
+            raise SchemaError(
+                f"control file {src}: since {frame['since'][wrong].iloc[0]!r} in row {row} "
+                "is not a date (YYYY-MM-DD); fix it or leave it empty"
+            )
+        frame["since"] = since
     if not isinstance(frame, gpd.GeoDataFrame):
         b = boundaries() if callable(boundaries) else boundaries
         d = (b or read_boundaries()).districts

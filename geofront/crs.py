@@ -59,7 +59,10 @@ def metric_crs_for(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
 def require_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> CRS:
     """Return ``frame.crs`` or raise a one-line :class:`CRSError` naming ``what``."""
     if frame.crs is None:
-        raise CRSError(f"{what} has no CRS: set one, or pass crs='EPSG:4326' if it is lon/lat")
+        raise CRSError(
+            f"{what} has no CRS: give the file one (a .prj beside a Shapefile; e.g. ogr2ogr "
+            "-a_srs EPSG:4326 for lon/lat data), or in Python .set_crs('EPSG:4326')"
+        )
     return CRS.from_user_input(frame.crs)
 
 

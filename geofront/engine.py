@@ -54,11 +54,14 @@ class JoinRun:
         joining together). ``n_read == joined + rejected``.
     seconds : float
         Wall time of the whole run (both passes over the file).
+    layout : str
+        Which layout the file was read as, and from which columns (one phrase).
     """
 
     n_read: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    layout: str = ""
 
     @property
     def rows_per_second(self) -> float:
@@ -119,7 +122,7 @@ def join_file(
     t0 = time.perf_counter()
     joiner = Joiner(boundaries, snap_distance_m=snap_distance_m, region_districts=region_districts)
     stream = iter_events(events, batch_rows=batch_rows, progress=progress, **read_options)
-    run = JoinRun(counts=_zero_counts())
+    run = JoinRun(counts=_zero_counts(), layout=stream.reader.layout)
     total = sum(stream._context.rows_per_part)
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(BatchWriter(output, geometry=True))

@@ -42,3 +42,8 @@ class AccountingError(GeofrontError, AssertionError):
 
 class GeofrontWarning(UserWarning):
     """Something was repaired or assumed; the result is usable but say so."""
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM): unwinds like Ctrl-C, so temporary files
+    are removed; the command line exits with 143."""

@@ -27,6 +27,7 @@ from geofront import schema
 from geofront.errors import AccountingError, DataFileError, InputError
 from geofront.event_checks import (
     DuplicateIds,
+    FatalityReport,
     SwapExtents,
     SwapSample,
     check_coordinates,
@@ -34,17 +35,20 @@ from geofront.event_checks import (
     check_event_ids,
     country_keys,
     event_ids,
+    fatality_counts,
     order_from_stats,
     parse_coordinates,
-    parse_counts,
     parse_numbers,
     slash_stats,
     text_column,
 )
 from geofront.event_formats import (
     ACLED_GEO,
+    ACLED_IDS,
+    ACLED_REQUIRED,
     ACLED_TIME,
     UCDP_DATE,
+    UCDP_REQUIRED,
     UCDP_VIOLENCE,
     UCDP_WHERE,
     choose_fields,
@@ -52,7 +56,16 @@ from geofront.event_formats import (
 )
 from geofront.idhash import HashCounter, hash_strings
 from geofront.sides import sides_for
-from geofront.sources import NeedNumbers, RawBatch, Source, prefetch, raw_batches
+from geofront.sources import (
+    NeedLayout,
+    PartLayout,
+    RawBatch,
+    Source,
+    part_layout,
+    prefetch,
+    raw_batches,
+)
+from geofront.table_checks import check_known_layout, describe_layout
 
 logger = logging.getLogger("geofront.events")
 
@@ -121,11 +134,26 @@ class EventReader:
             names = pd.DataFrame(columns=list(self._vector_cache[0].table.column_names))
             has_geometry = self._vector_cache[0].xy is not None
         self.fmt = "ucdp" if source.headerless else detect_format(names, format, label)
+        check_known_layout(
+            names.columns,
+            detected=self.fmt,
+            requested=format,
+            acled=(ACLED_REQUIRED, ACLED_IDS),
+            ucdp=UCDP_REQUIRED,
+            src=label,
+        )
         self.fields = choose_fields(names, self.fmt, label, options, has_geometry=has_geometry)
+        self.layout = describe_layout(
+            self.fmt,
+            self.fields,
+            headerless=source.headerless,
+            from_geometry=has_geometry and self.fields["latitude"] is None,
+        )
+        logger.info("events file %s: read as %s", source.label, self.layout)
         self.decimal_comma = source.delimiter in (";", "\t")
-        self.numbered = [False] * len(source.parts)
+        self.layouts: dict[int, PartLayout] = {}
         self.context: _Context | None = None
-        self._fatalities: list[tuple[int, str, str]] = []  # (count, first row, text)
+        self._fatalities = FatalityReport()
 
     def made_id_prefix(self, part: int) -> str:
         """Prefix of the ids made from row numbers (rows restart in every part)."""
@@ -133,7 +161,7 @@ class EventReader:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        state["_fatalities"] = []
+        state["_fatalities"] = FatalityReport()
         return state
 
     def _raw(self, part: int, *, columns: list[str] | None = None) -> Iterator[RawBatch]:
@@ -146,7 +174,7 @@ class EventReader:
                 parts=[part],
                 columns=columns,
                 batch_rows=self.batch_rows,
-                numbered=self.numbered[part],
+                layouts=self.layouts,
             )
         )
 
@@ -162,13 +190,18 @@ class EventReader:
         f = self.fields
         keys = ("event_id", "latitude", "longitude", "country", "date", "date_end")
         cols = list(dict.fromkeys(str(f[k]) for k in keys if f.get(k)))
-        try:
-            return self._scan_part(part, cols, counter, bar)
-        except NeedNumbers:
-            self.numbered[part] = True  # malformed rows: parse in one thread to number them
-            if counter is not None:
-                raise  # hashes already counted: the caller starts again
-            return self._scan_part(part, cols, counter, bar)
+        for _ in range(3):  # at most: bigger blocks, then malformed records found
+            try:
+                return self._scan_part(part, cols, counter, bar)
+            except NeedLayout as need:
+                old = self.layouts.get(part, PartLayout())
+                if need.block_bytes:  # a value longer than a parse block
+                    self.layouts[part] = PartLayout(need.block_bytes, old.malformed)
+                else:  # malformed records: find them by line
+                    self.layouts[part] = part_layout(self.source, part, block_bytes=old.block_bytes)
+                if counter is not None:
+                    raise  # hashes already counted: the caller starts again
+        return self._scan_part(part, cols, counter, bar)
 
     def _scan_part(
         self, part: int, cols: list[str], counter: HashCounter | None, bar: Any
@@ -216,7 +249,7 @@ class EventReader:
             slash=slash,
             sample=sample,
             hashes=np.concatenate(hashes) if hashes else np.zeros(0, np.uint64),
-            numbered=self.numbered[part],
+            layout=self.layouts.get(part),
         )
 
     def set_context(self, scans: list[PartScan], suspects: np.ndarray) -> None:
@@ -230,7 +263,8 @@ class EventReader:
                 slash[k] = tuple(x or y for x, y in zip(old, v, strict=True))  # type: ignore[assignment]
             sample.merge(scan.sample)
             rows_per_part[scan.part] = scan.rows
-            self.numbered[scan.part] = scan.numbered
+            if scan.layout is not None:
+                self.layouts[scan.part] = scan.layout
         if sum(rows_per_part) == 0:
             raise DataFileError(
                 f"events file {self.source.label} has a header but no data rows: "
@@ -267,32 +301,22 @@ class EventReader:
         return out
 
     def warn_fatalities(self) -> None:
-        """Log, once for the whole file, the rows whose fatalities were unreadable."""
-        if self._fatalities:
-            count = sum(c for c, _, _ in self._fatalities)
-            _, first_row, text = self._fatalities[0]
-            logger.warning(
-                "%d row(s) have no count in column %s (first: source row %s, %r): "
-                "counted as 0 fatalities",
-                count,
-                self.fields["fatalities"],
-                first_row,
-                text,
-            )
-            self._fatalities = []
+        """Log, once for the whole file, the rows whose fatalities were not taken as is."""
+        self._fatalities.log()
 
 
 @dataclass
 class PartScan:
     """The first pass over one part: its rows, slash-date statistics, coordinate sample,
-    id hashes (unless counted elsewhere) and whether malformed rows need numbering."""
+    id hashes (unless counted elsewhere), and its malformed records and parse block size
+    (:class:`~geofront.sources.PartLayout`) when it needed them."""
 
     part: int
     rows: int
     slash: dict[str, tuple[bool, bool, bool]]
     sample: SwapSample
     hashes: np.ndarray
-    numbered: bool
+    layout: PartLayout | None
 
 
 class _Probe(DuplicateIds):
@@ -331,8 +355,8 @@ class EventStream:
                     scans = [reader.scan_part(p, counter=counter, bar=bar) for p in parts]
                 reader.set_context(scans, counter.repeated())
                 break
-            except NeedNumbers:
-                continue  # a part needs numbering: scan again (it is now marked)
+            except NeedLayout:
+                continue  # a part needed its layout worked out: scan again with it
             finally:
                 counter.close()
 
@@ -618,19 +642,13 @@ def _events_frame(
     actor1, actor2 = text("actor1"), text("actor2")
     dates = pd.Series(day)
     if f.get("fatalities"):
-        deaths, unreadable = parse_counts(sub[f["fatalities"]])
-        with np.errstate(invalid="ignore"):
-            negative = deaths < 0
-        fatalities = np.where(np.isfinite(deaths) & ~negative, deaths, 0).astype(np.int64)
-        bad = np.flatnonzero((unreadable | negative) & mask)  # among the kept rows
-        if len(bad):
-            stream._fatalities.append(  # warned about once, for the whole file
-                (
-                    len(bad),
-                    str(int(rows[bad[0]])),
-                    str(text_column(sub, f["fatalities"], m).iloc[bad[0]]),
-                )
-            )
+        fatalities = fatality_counts(
+            sub[f["fatalities"]],
+            name=str(f["fatalities"]),
+            rows=rows,
+            among=mask,  # problems of the kept rows only
+            report=stream._fatalities,  # warned about once, for the whole file
+        )
     else:
         fatalities = np.zeros(m, dtype=np.int64)
     out = pd.DataFrame(

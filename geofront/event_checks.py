@@ -4,6 +4,8 @@ Package-internal: :func:`geofront.events.read_events` runs these on every row at
 (vectorised), in this order, and a row is rejected for the first problem found, with a
 reason from :data:`geofront.schema.REJECT_REASONS` and a one-sentence ``detail``:
 
+0. ``malformed_row``: a CSV record with more or fewer fields than the header
+   (:mod:`geofront.malformed` finds them; the detail gives the line);
 1. ``missing_coordinates``: latitude and/or longitude empty, a missing or empty geometry,
    or coordinates ``(0, 0)`` ("Null Island", in the Gulf of Guinea: ACLED and UCDP never
    code an event there, and it is what a blank cell becomes in many tools);
@@ -17,16 +19,25 @@ reason from :data:`geofront.schema.REJECT_REASONS` and a one-sentence ``detail``
    ``dd Month YYYY``, spreadsheet dates ``dd.mm.yyyy`` and ``dd/mm/yyyy`` or
    ``mm/dd/yyyy`` -- the order of the latter decided for the whole column by a day above
    12, and rejected as ambiguous when no value tells or both orders occur), an
-   unparseable ``date_end``, or ``date_end`` before ``date``;
+   unparseable ``date_end``, ``date_end`` before ``date``, or a date in the future
+   (after today) or before 1900 (typos in the year), or outside the years 1678-2261 that
+   dates can be computed for (a placeholder such as 9999-12-31);
 4. ``duplicate_event_id``: the first good row with an id is kept; later good rows with
    the same id are rejected naming it.
 
 Each check fills the ``reason`` and ``detail`` arrays (one entry per source row, ``""``
 while a row is good) and leaves rows already rejected alone.
+
+Fatalities are not a reason to reject an event (its place and date still count):
+:func:`fatality_counts` reads them and reports, with a logged warning that counts the
+rows and names the first, counts that are not numbers, negative, fractional (rounded)
+or beyond :data:`MAX_FATALITIES` (an overflow or a typo).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -38,12 +49,18 @@ import pyarrow.compute as pc
 from geofront import schema
 from geofront.idhash import hash_strings
 
+logger = logging.getLogger("geofront.events")
+
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _DECIMAL_COMMA = r"^([+-]?\d+),(\d+)$"
 _DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y")
 _SWAPPED = "looks like latitude and longitude are swapped"
 #: Fewest good points of a country (or of the file) to judge where its events lie.
 _MIN_POINTS_FOR_EXTENT = 10
+#: Events before this day are typos in the year (ACLED starts in 1997, UCDP GED in 1989).
+EARLIEST = np.datetime64("1900-01-01", "us")
+#: More fatalities than any single recorded event: a larger count is an overflow or a typo.
+MAX_FATALITIES = 10_000_000
 
 #: Longitude, latitude and geometry type id (-1 missing, 0 point) of a vector file's rows.
 GeometryXY = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -123,6 +140,21 @@ def country_keys(country: pd.Series | None, n: int) -> np.ndarray:
     return np.asarray(uniques, dtype=object)[codes]
 
 
+def check_malformed(raw: pd.DataFrame, reason: np.ndarray, detail: np.ndarray) -> None:
+    """Reject the records :mod:`geofront.malformed` put back into ``raw`` (in
+    ``raw.attrs["malformed"]``: positions and details)."""
+    positions, details = raw.attrs.get("malformed", ((), ()))
+    if len(positions):
+        pos = np.asarray(positions, dtype=np.int64)
+        reason[pos] = schema.MALFORMED_ROW
+        detail[pos] = np.asarray(details, dtype=object)
+
+
+def today() -> np.datetime64:
+    """Today's date (local), the last day an event can have happened."""
+    return np.datetime64(dt.date.today(), "us")
+
+
 def check_dates(
     raw: pd.DataFrame,
     f: dict[str, str | None],
@@ -133,8 +165,9 @@ def check_dates(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Parse and check ``date`` and ``date_end``; return both as datetime64[us] days.
 
-    A blank ``date_end`` (or none in the file) is the ``date``; NaT marks a bad date.
-    ``orders``: the day/month order (:func:`slash_order`) of the ``date`` and
+    A blank ``date_end`` (or none in the file) is the ``date``; NaT marks a bad date. Dates
+    after :func:`today` are rejected (a typo in the year; events are reported after they
+    happen). ``orders``: the day/month order (:func:`slash_order`) of the ``date`` and
     ``date_end`` columns of the whole file when ``raw`` is one batch of it; None decides
     it from ``raw``.
     """
@@ -179,6 +212,23 @@ def check_dates(
         )
     else:
         end = day
+    last = today()
+    for values, text, name in ((day, date_text, "date"), (end, None, "date_end")):
+        for wrong, why in (
+            (values > last, f" is in the future (after {str(last.astype('datetime64[D]'))})"),
+            (values < EARLIEST, " is before 1900"),
+        ):
+            with np.errstate(invalid="ignore"):
+                bad = (reason == "") & ~np.isnat(values) & wrong
+            if not bad.any():
+                continue
+            shown = (
+                text[bad].str.strip()
+                if text is not None
+                else pd.Series(values[bad].astype("datetime64[D]").astype(str), dtype="string")
+            )
+            msg = f"{name} " + shown + why + ": check the year"
+            _reject(reason, detail, bad, schema.UNPARSEABLE_DATE, msg.to_numpy())
     return day, end
 
 
@@ -391,6 +441,80 @@ def parse_counts(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return values, ~empty & ~is_number
 
 
+def fatality_counts(
+    column: pd.Series,
+    *,
+    name: str,
+    rows: np.ndarray,
+    among: np.ndarray | None = None,
+    report: FatalityReport | None = None,
+) -> np.ndarray:
+    """Read a fatalities column as int64 counts, reporting what could not be taken as is.
+
+    Blank cells are 0. Counts that are not numbers, negative, or above
+    :data:`MAX_FATALITIES` (``99999999999999999999`` would otherwise wrap around to a
+    negative number) are counted as 0; fractional counts are rounded to the nearest
+    whole number. Each kind of problem is logged once as a warning that counts the rows
+    and names the first (``rows`` are the source row numbers of ``column``'s rows).
+    ``among``: report only these rows (the kept ones); ``report``: collect the problems
+    there instead of logging them (a file read in batches warns once, at the end).
+    """
+    values, unreadable = parse_counts(column)
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(values)
+        negative = finite & (values < 0)
+        huge = finite & (values > MAX_FATALITIES)
+        fractional = finite & ~negative & ~huge & (values != np.round(values))
+    bad = unreadable | negative | huge
+    counts = np.where(finite & ~bad, np.round(values), 0).astype(np.int64)
+    own = FatalityReport() if report is None else report
+    text = None
+    for mask, what, outcome in (
+        (unreadable, "are not numbers", "counted as 0"),
+        (negative, "are negative", "counted as 0"),
+        (huge, f"are above {MAX_FATALITIES:,} (an overflow or a typo)", "counted as 0"),
+        (fractional, "are not whole numbers", "rounded"),
+    ):
+        if among is not None:
+            mask = mask & among
+        if mask.any():
+            if text is None:
+                text = text_column(
+                    pd.DataFrame({"c": column.reset_index(drop=True)}), "c", len(column)
+                )
+            first = int(np.flatnonzero(mask)[0])
+            own.add(name, what, outcome, int(mask.sum()), int(rows[first]), text.iloc[first])
+    if report is None:
+        own.log()
+    return counts
+
+
+class FatalityReport:
+    """Fatality counts that could not be taken as is, gathered over batches, logged once."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[tuple[str, str, str], list[Any]] = {}
+
+    def add(self, name: str, what: str, outcome: str, n: int, row: int, text: Any) -> None:
+        """Count ``n`` more rows of one kind (the first row met is kept)."""
+        entry = self.kinds.setdefault((name, what, outcome), [0, row, str(text).strip()])
+        entry[0] += n
+
+    def log(self) -> None:
+        """One warning per kind: how many rows, and the first."""
+        for (name, what, outcome), (n, row, text) in self.kinds.items():
+            logger.warning(
+                "%d row(s) have fatalities that %s in column %s (first: source row %d, %r): %s",
+                n,
+                what,
+                name,
+                row,
+                text,
+                outcome,
+            )
+        self.kinds = {}
+
+
 def _reject(reason: np.ndarray, detail: np.ndarray, mask: np.ndarray, why: str, text: Any) -> None:
     """Record ``why`` for rows in ``mask`` (``text`` aligned with mask's True rows, or a
     callable returning it: messages are built only when some row needs them)."""
@@ -412,7 +536,7 @@ def _coordinate_rejects(
     lon_num: np.ndarray,
     kind: np.ndarray,
 ) -> None:
-    both = lat_empty & lon_empty
+    both = (reason == "") & lat_empty & lon_empty
     _reject(
         reason,
         detail,
@@ -748,6 +872,16 @@ def _date_detail(
         return np.array([], dtype=object)
     t = text[mask].str.strip()
     msg = name + " '" + t + "' is not a date (expected YYYY-MM-DD or dd Month YYYY)"
+    year = pd.to_numeric(t.str.extract(r"^(\d{4})-\d{1,2}-\d{1,2}", expand=False), errors="coerce")
+    beyond = ((year < 1678) | (year > 2261)).fillna(False)
+    msg = msg.where(
+        ~beyond,
+        name
+        + " '"
+        + t
+        + "' is outside the years 1678-2261 that dates can be computed for (a placeholder "
+        "or a typo in the year?): give the real date",
+    )
     if order is None:
         order = slash_order(pd.Series(text.str.strip().unique(), dtype="string"))
     if order in ("ambiguous", "mixed"):

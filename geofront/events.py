@@ -34,11 +34,16 @@ international waters or airspace -- only the country is known, so the join gives
 events neither a district nor a province. Unknown precision codes give ``day`` / ``exact``.
 
 Rows are checked (:mod:`geofront.event_checks`) in this order and rejected for the first
-problem found: ``malformed_row`` (a CSV row whose number of fields is not the header's),
-``missing_coordinates`` (coordinates ``(0, 0)``, "Null Island", count as missing),
-``invalid_coordinates`` (text, NaN, infinity, out of range, a non-point geometry, or
-coordinates that look swapped), ``unparseable_date``, ``duplicate_event_id`` (the first
-good row with an id is kept; later good rows with the same id are rejected naming it).
+problem found: ``malformed_row`` (a CSV record with more or fewer fields than the
+header; the detail names its line), ``missing_coordinates`` (coordinates ``(0, 0)``,
+"Null Island", count as missing), ``invalid_coordinates`` (text, NaN, infinity, out of
+range, a non-point geometry, or coordinates that look swapped), ``unparseable_date``
+(also dates in the future), ``duplicate_event_id`` (the first good row with an id is
+kept; later good rows with the same id are rejected naming it).
+
+Which layout was read, and from which columns, is in :attr:`EventsRead.layout`; a file
+that looks like an ACLED export or a UCDP file but lacks a column that layout needs is
+refused rather than read as a generic table (:mod:`geofront.table_checks`).
 
 Files are read in batches (:mod:`geofront.event_batches`): a first pass learns what the
 checks need from the whole file, so the verdicts never depend on how the file is cut.
@@ -50,6 +55,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -67,7 +73,7 @@ from geofront.event_formats import (
     VECTOR_SUFFIXES,
 )
 from geofront.sides import read_side_mapping
-from geofront.sources import BATCH_ROWS, open_source
+from geofront.sources import BATCH_ROWS, open_source, read_csv_strings
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +88,25 @@ __all__ = [
     "iter_events",
     "read_events",
 ]
+
+
+def _read_csv_strings(src: Any, *, allow_headerless: bool) -> tuple[pd.DataFrame, bool]:
+    """A whole CSV file as text, malformed records in place (for joined tables read back;
+    see :func:`geofront.sources.read_csv_strings`)."""
+    return read_csv_strings(
+        src,
+        allow_headerless=allow_headerless,
+        known_names=_known_names(),
+        headerless_names=UCDP_GED_COLUMNS,
+    )
+
+
+def _known_names() -> set[str]:
+    return (
+        {c.lower() for c in UCDP_GED_COLUMNS}
+        | set(ACLED_REQUIRED)
+        | {n for names in GUESS.values() for n in names}
+    )
 
 
 @dataclass(frozen=True)
@@ -102,6 +127,9 @@ class EventsRead:
         The file read.
     format : str
         ``acled``, ``ucdp`` or ``csv`` (any generic table, vector files included).
+    layout : str
+        Which layout was read and from which columns, in one phrase (e.g. ``an ACLED
+        export (event_id_cnty, event_date, latitude, longitude)``).
     """
 
     events: gpd.GeoDataFrame
@@ -109,6 +137,7 @@ class EventsRead:
     n_read: int
     source: str
     format: str
+    layout: str = ""
 
     def reject_counts(self) -> dict[str, int]:
         """Return the number of rejected rows per reason, every reason listed, in order."""
@@ -129,6 +158,7 @@ def read_events(
     event_type: str | None = None,
     fatalities: str | None = None,
     sides: pd.DataFrame | str | os.PathLike[str] | None = None,
+    layer: str | None = None,
     progress: bool = False,
 ) -> EventsRead:
     """Read conflict events into the canonical schema, rejecting bad rows with a reason.
@@ -153,6 +183,9 @@ def read_events(
     sides : DataFrame or path-like, optional
         Actor -> side rules (:func:`geofront.sides.read_side_mapping`) or a user
         mapping file, tried before the defaults. ``None``: the default mapping.
+    layer : str, optional
+        Layer of a multi-layer vector file (a GeoPackage with several layers is refused
+        without one).
     progress : bool, default False
         Show a progress bar.
 
@@ -164,8 +197,9 @@ def read_events(
         ``date_precision`` string, ``event_type`` string, ``sub_event_type`` string,
         ``actor1``/``actor2`` string ("" if none), ``side1``/``side2`` string (one of
         SIDES), ``fatalities`` int64 (thousands separators such as ``1,060`` read; blank -> 0;
-        non-numeric or negative -> 0 with a logged warning that counts them), ``location_precision``
-        string, ``latitude``/``longitude`` float64, ``source_dataset`` string,
+        non-numeric, negative or above 10 million -> 0, fractional -> rounded, each with a
+        logged warning that counts them), ``location_precision`` string,
+        ``latitude``/``longitude`` float64, ``source_dataset`` string,
         ``source_row`` int64, then ``src_<original>`` columns (strings exactly as
         written for CSV; as read for vector files) and ``geometry``.
         ``rejected``: ``source_row`` int64, ``event_id``, ``reason``, ``detail``
@@ -175,11 +209,14 @@ def read_events(
     ------
     DataFileError
         Missing file, a folder without parts, an empty file, a header without data
-        rows, a file that is not UTF-8 text, or a row longer than a parse block (an
-        unclosed quote). A CSV row with the wrong number of fields is not an error: it
-        is rejected (``malformed_row``) with its row number.
+        rows, a file that is not UTF-8 text, a quote that is never closed (or a value
+        longer than 1 MiB), a vector file whose content is not what its extension says,
+        or several layers and no ``layer``. (A CSV record with more or fewer fields than
+        the header is rejected as a row, ``malformed_row``, naming its line.)
     SchemaError
-        Required columns missing (the message names them and the columns found).
+        Required columns missing (the message names them and the columns found), or a
+        file that looks like an ACLED export or UCDP file but lacks a column that layout
+        needs (read it with ``format="csv"`` to take it as a generic table).
     CRSError
         A vector file without a CRS.
     InputError
@@ -197,6 +234,7 @@ def read_events(
         event_type=event_type,
         fatalities=fatalities,
         sides=sides,
+        layer=layer,
         progress=progress,
     )
     batches = list(stream)
@@ -213,6 +251,7 @@ def read_events(
         n_read=stream.n_read,
         source=stream.source.label if stream.source.multipart else str(stream.source.parts[0]),
         format=stream.fmt,
+        layout=stream.reader.layout,
     )
 
 
@@ -229,6 +268,7 @@ def iter_events(
     event_type: str | None = None,
     fatalities: str | None = None,
     sides: pd.DataFrame | str | os.PathLike[str] | None = None,
+    layer: str | None = None,
     batch_rows: int = BATCH_ROWS,
     progress: bool = False,
 ) -> EventStream:
@@ -256,6 +296,7 @@ def iter_events(
         event_type=event_type,
         fatalities=fatalities,
         sides=sides,
+        layer=layer,
         batch_rows=batch_rows,
     )
     return EventStream(reader, progress=progress)
@@ -267,6 +308,7 @@ def _reader_for(
     format: str = "auto",
     batch_rows: int = BATCH_ROWS,
     sides: pd.DataFrame | str | os.PathLike[str] | None = None,
+    layer: str | None = None,
     **options: str | None,
 ) -> EventReader:
     """Open an events source and work out its layout (no pass over the rows yet)."""
@@ -281,15 +323,11 @@ def _reader_for(
     if unknown:
         raise TypeError(f"unknown events option(s): {', '.join(unknown)}")
     rules = sides if isinstance(sides, pd.DataFrame) else read_side_mapping(sides)
-    known = (
-        {c.lower() for c in UCDP_GED_COLUMNS}
-        | set(ACLED_REQUIRED)
-        | {n for names in GUESS.values() for n in names}
-    )
     source = open_source(
         target,
         allow_headerless=format in ("auto", "ucdp"),
-        known_names=known,
+        known_names=_known_names(),
         headerless_names=UCDP_GED_COLUMNS,
+        layer=layer,
     )
     return EventReader(source, format, fields, rules, batch_rows=batch_rows)

@@ -44,14 +44,20 @@ import pandas as pd
 import rasterio
 import shapely
 from exactextract import exact_extract
-from exactextract.raster import RasterioRasterSource
 from pyproj import CRS, Transformer
 from scipy.spatial import cKDTree
 
 from geofront.boundaries import AdminBoundaries
 from geofront.crs import WGS84, require_crs
 from geofront.errors import GeofrontWarning, InputError, SchemaError
-from geofront.raster import RasterInfo, RasterLike, iter_cells, open_raster, window_for_bounds
+from geofront.raster import (
+    PeopleSource,
+    RasterInfo,
+    RasterLike,
+    iter_cells,
+    open_raster,
+    window_for_bounds,
+)
 from geofront.schema import CONTROL_STATUSES
 
 log = logging.getLogger(__name__)
@@ -174,7 +180,7 @@ def _zonal(
     g = g[overlaps]
     frame = gpd.GeoDataFrame({"_i": np.arange(len(g))}, geometry=g, crs=info.crs.to_wkt())
     result = exact_extract(
-        RasterioRasterSource(ds, info.band),
+        PeopleSource(ds, info),
         frame,
         ["sum", "count"],
         include_cols=["_i"],

@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ from geofront import datasets
 from geofront.boundaries import AdminBoundaries
 from geofront.cellindex import CellIndex, cell_index
 from geofront.crs import WGS84
-from geofront.errors import AccountingError, SchemaError
+from geofront.errors import AccountingError, DataFileError, SchemaError
 from geofront.schema import (
     EVENT_COLUMNS,
     JOIN_COLUMNS,
@@ -549,43 +549,250 @@ def _outside_rejects(events: pd.DataFrame, a: Assignment) -> pd.DataFrame:
 _NUMERIC = ("latitude", "longitude", "fatalities", "source_row", "snap_distance_m")
 
 
-def read_joined(path: str | Path) -> gpd.GeoDataFrame | None:
+def read_joined(
+    path: str | Path,
+    *,
+    boundaries: AdminBoundaries | None = None,
+    layer: str | None = None,
+) -> gpd.GeoDataFrame | None:
     """Read a table written by ``geofront join``; None if ``path`` is not such a table.
 
-    Restores the canonical dtypes (ids as strings, dates as datetimes, numbers as
-    numbers) and the point geometry from ``longitude``/``latitude`` for CSV.
+    The file goes through the same checked readers as raw events (not UTF-8, binary,
+    ragged rows, several layers... are one-line errors), then every row is checked again
+    (:func:`geofront.table_checks.check_joined`: ids, dates, coordinates, fatalities,
+    vocabularies and, with ``boundaries``, the unit ids), since such files are often
+    edited by hand. Restores the canonical dtypes (ids as strings, dates as datetimes,
+    numbers as numbers) and the point geometry from ``longitude``/``latitude`` for CSV.
+
+    Raises
+    ------
+    DataFileError, SchemaError
+        An unreadable file, or a joined table with a bad row (one line naming it).
     """
+    from geofront.events import _read_csv_strings
+    from geofront.files import csv_header
     from geofront.io import check_input_file, read_vector
+    from geofront.table_checks import check_joined
 
     src = check_input_file(datasets.resolve(path), "events")
     suffix = src.suffix.lower()
     if suffix == ".csv":
-        head = pd.read_csv(src, nrows=0)
-        if not is_joined(head):
+        header, _ = csv_header(src, what="events")
+        if not all(c in header for c in JOIN_COLUMNS):
             return None
-        frame = pd.read_csv(src, dtype=str, keep_default_na=False, na_values=[""])
+        frame, _ = _read_csv_strings(src, allow_headerless=False)
+        attrs = dict(frame.attrs)
+        frame = pd.DataFrame(frame)
+        for col in frame.columns:  # empty canonical cells are missing (source values stay)
+            if not str(col).startswith(SOURCE_PREFIX):
+                frame[col] = frame[col].where(frame[col] != "", pd.NA)
+        frame.attrs = attrs
         if "geometry" in frame.columns:
             frame = frame.drop(columns=["geometry"])
-        frame = restore_joined(frame)
-        geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=WGS84)
-        return gpd.GeoDataFrame(frame, geometry=geometry)
-    if suffix in (".parquet", ".gpkg", ".geojson", ".json", ".shp", ".fgb"):
+        out: pd.DataFrame = frame
+    elif suffix in (".parquet", ".geoparquet"):
+        import pyarrow.parquet as pq
+
+        from geofront.files import check_content
+
+        check_content(src, what="events")
+        try:
+            names = pq.read_schema(src).names
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            raise DataFileError(f"cannot read events file {src}: {exc}") from exc
+        if not all(c in names for c in JOIN_COLUMNS):
+            return None
         out = read_vector(src, what="events")
+    elif suffix in (".gpkg", ".geojson", ".json", ".shp", ".fgb"):
+        out = read_vector(
+            src,
+            layer=layer,
+            what="events",
+            layer_hint="use geofront join --layer NAME (in a case file [events] layer, in Python layer=)",
+        )
         if not is_joined(out):
             return None
-        return restore_joined(out)
-    return None
+    else:
+        return None
+    check_joined(
+        out,
+        src,
+        district_ids=None if boundaries is None else boundaries.districts["district_id"],
+        province_ids=None if boundaries is None else boundaries.provinces["province_id"],
+    )
+    for col in _NUMERIC:
+        out[col] = pd.to_numeric(out[col])
+    if suffix == ".csv":
+        out = gpd.GeoDataFrame(
+            pd.DataFrame(out),
+            geometry=gpd.points_from_xy(out["longitude"], out["latitude"]),
+            crs=WGS84,
+        )
+    for col in ("date", "date_end"):
+        out[col] = pd.to_datetime(out[col])
+    for col in ("event_id", "province_id", "province", "district_id", "district"):
+        out[col] = out[col].astype("string")
+    out["fatalities"] = out["fatalities"].astype("int64")
+    out.attrs.pop("malformed", None)
+    return out  # type: ignore[return-value]
+
+
+def iter_joined(
+    path: str | Path,
+    *,
+    columns: list[str] | None = None,
+    batch_rows: int = 500_000,
+    boundaries: AdminBoundaries | None = None,
+) -> Iterator[pd.DataFrame] | None:
+    """Batches of a table written by ``geofront join``; None if ``path`` is not one.
+
+    GeoParquet and CSV are read ``batch_rows`` rows at a time (``columns`` and those the
+    checks need), in bounded memory; other formats whole (:func:`read_joined`), then cut.
+    Every batch is checked as :func:`read_joined` checks a whole table
+    (:func:`geofront.table_checks.check_joined`; rows numbered from the top of the file),
+    and an event id repeated anywhere in the file is refused too (a first pass over the
+    ids finds the candidates).
+
+    Raises
+    ------
+    DataFileError, SchemaError
+        An unreadable file, or a joined table with a bad row (one line naming it).
+    """
+    from geofront.files import check_content, csv_header
+    from geofront.io import check_input_file
+
+    src = check_input_file(datasets.resolve(path), "events")
+    suffix = src.suffix.lower()
+    if suffix in (".parquet", ".geoparquet"):
+        import pyarrow.parquet as pq
+
+        check_content(src, what="events")
+        try:
+            names = pq.read_schema(src).names
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            raise DataFileError(f"cannot read events file {src}: {exc}") from exc
+        if not all(c in names for c in JOIN_COLUMNS):
+            return None
+        wanted = _wanted(columns, names)
+        return _checked(
+            src, lambda cols: _parquet_frames(src, cols or wanted, batch_rows), boundaries
+        )
+    if suffix == ".csv":
+        header, _ = csv_header(src, what="events")
+        if not all(c in header for c in JOIN_COLUMNS):
+            return None
+        return _checked(src, lambda cols: _csv_frames(src, cols or columns, batch_rows), boundaries)
+    table = read_joined(src, boundaries=boundaries)
+    if table is None:
+        return None
+    return (table.iloc[s : s + batch_rows] for s in range(0, max(len(table), 1), batch_rows))
+
+
+def _wanted(columns: list[str] | None, names: list[str]) -> list[str]:
+    from geofront.table_checks import JOINED_REQUIRED
+
+    if columns is None:
+        return list(names)
+    return [c for c in names if c in columns or c in JOINED_REQUIRED]
+
+
+def _parquet_frames(src: Path, columns: list[str], batch_rows: int) -> Iterator[pd.DataFrame]:
+    import pyarrow.parquet as pq
+
+    for batch in pq.ParquetFile(src).iter_batches(batch_size=batch_rows, columns=columns):
+        yield batch.to_pandas()
+
+
+def _csv_frames(src: Path, columns: list[str] | None, batch_rows: int) -> Iterator[pd.DataFrame]:
+    from geofront.events import UCDP_GED_COLUMNS, _known_names
+    from geofront.sources import NeedLayout, PartLayout, open_source, part_layout, raw_batches
+
+    source = open_source(
+        src, allow_headerless=False, known_names=_known_names(), headerless_names=UCDP_GED_COLUMNS
+    )
+    wanted = _wanted(columns, list(source.names))
+    layouts: dict[int, PartLayout] = {}
+    for attempt in range(3):
+        try:
+            # a pass to find malformed records or long values first (nothing kept)
+            for _ in raw_batches(
+                source, columns=wanted[:1], batch_rows=batch_rows, layouts=layouts
+            ):
+                pass
+            break
+        except NeedLayout as need:
+            if attempt == 2:
+                raise
+            old = layouts.get(0, PartLayout())
+            layouts[0] = (
+                PartLayout(need.block_bytes, old.malformed)
+                if need.block_bytes
+                else part_layout(source, 0, block_bytes=old.block_bytes)
+            )
+    for b in raw_batches(source, columns=wanted, batch_rows=batch_rows, layouts=layouts):
+        frame = b.table.to_pandas()
+        frame.columns = [c for c in source.names if c in wanted]
+        for col in frame.columns:  # empty canonical cells are missing (source values stay)
+            if not str(col).startswith(SOURCE_PREFIX):
+                frame[col] = frame[col].where(frame[col] != "", pd.NA)
+        if b.malformed:
+            row, _, detail = b.malformed[0]
+            raise SchemaError(
+                f"joined events file {src}: row {row} fails the checks of a joined table "
+                f"({detail}); fix it, or re-join the raw events with geofront join"
+            )
+        yield frame
+
+
+def _checked(
+    src: Path,
+    frames: Callable[[list[str] | None], Iterator[pd.DataFrame]],
+    boundaries: AdminBoundaries | None,
+) -> Iterator[pd.DataFrame]:
+    """Check every batch as read_joined checks a table, and ids across batches.
+
+    ``frames(columns)`` reads the file's batches (``["event_id"]``: that column only).
+    """
+    from geofront.event_checks import DuplicateIds
+    from geofront.idhash import HashCounter, hash_strings
+    from geofront.table_checks import check_joined
+
+    counter = HashCounter()
+    try:  # first pass, the ids only: which may repeat
+        for frame in frames(["event_id"]):
+            ids = frame["event_id"].astype("string").fillna("").str.strip()
+            counter.add(hash_strings(pa.array(ids.array)))
+        seen = DuplicateIds(counter.repeated())
+    finally:
+        counter.close()
+    done = 0
+    for frame in frames(None):
+        check_joined(
+            frame,
+            src,
+            district_ids=None if boundaries is None else boundaries.districts["district_id"],
+            province_ids=None if boundaries is None else boundaries.provinces["province_id"],
+            first_row=done + 1,
+        )
+        ids = frame["event_id"].astype("string").fillna("").str.strip()
+        keys = np.arange(done, done + len(frame), dtype=np.int64)
+        dup, _ = seen.mark(ids, keys, np.ones(len(frame), dtype=bool), lambda j: "")
+        if dup.any():
+            j = int(np.flatnonzero(dup)[0])
+            raise SchemaError(
+                f"joined events file {src}: row {done + j + 1} fails the checks of a joined "
+                f"table (event id {ids.iloc[j]!r} occurs twice); fix it, or re-join the raw "
+                "events with geofront join"
+            )
+        done += len(frame)
+        yield restore_joined(frame)
 
 
 def restore_joined(frame: pd.DataFrame) -> pd.DataFrame:
-    """The canonical dtypes of a joined table read back from a file (in place; returned).
-
-    Numbers (read from text in CSV) as numbers, dates as datetimes, ids and names as
-    strings, missing fatalities as 0.
-    """
+    """The canonical dtypes of a (checked) joined table read back from a file."""
     for col in _NUMERIC:
-        if col in frame.columns and not pd.api.types.is_numeric_dtype(frame[col]):
-            frame[col] = pd.to_numeric(frame[col], errors="raise")
+        if col in frame.columns:
+            frame[col] = pd.to_numeric(frame[col])
     for col in ("date", "date_end"):
         if col in frame.columns:
             frame[col] = pd.to_datetime(frame[col])
@@ -593,78 +800,9 @@ def restore_joined(frame: pd.DataFrame) -> pd.DataFrame:
         if col in frame.columns:
             frame[col] = frame[col].astype("string")
     if "fatalities" in frame.columns:
-        frame["fatalities"] = frame["fatalities"].fillna(0).astype("int64")
+        frame["fatalities"] = frame["fatalities"].astype("int64")
+    frame.attrs.pop("malformed", None)
     return frame
-
-
-def iter_joined(
-    path: str | Path, *, columns: list[str] | None = None, batch_rows: int = 500_000
-) -> Iterator[pd.DataFrame] | None:
-    """Batches of a table written by ``geofront join`` (None if ``path`` is not one).
-
-    GeoParquet and CSV are read ``batch_rows`` rows at a time, only ``columns`` (those
-    present); other formats are read whole (:func:`read_joined`) and cut.
-    """
-    from geofront.io import check_input_file
-
-    src = check_input_file(datasets.resolve(path), "events")
-    suffix = src.suffix.lower()
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            names = pq.read_schema(src).names
-        except Exception:  # not Parquet after all: let the readers say why
-            return None
-        if not all(c in names for c in JOIN_COLUMNS):
-            return None
-        wanted = [c for c in (columns or names) if c in names]
-        return _parquet_frames(src, wanted, batch_rows)
-    if suffix == ".csv":
-        head = pd.read_csv(src, nrows=0)
-        if not is_joined(head):
-            return None
-        wanted = [c for c in (columns or list(head.columns)) if c in head.columns]
-        return _csv_frames(src, list(head.columns), wanted, batch_rows)
-    table = read_joined(src)
-    if table is None:
-        return None
-    return (table.iloc[s : s + batch_rows] for s in range(0, max(len(table), 1), batch_rows))
-
-
-def _parquet_frames(src: Path, columns: list[str], batch_rows: int) -> Iterator[pd.DataFrame]:
-    import pyarrow.parquet as pq
-
-    for batch in pq.ParquetFile(src).iter_batches(batch_size=batch_rows, columns=columns):
-        yield restore_joined(batch.to_pandas())
-
-
-def _csv_frames(
-    src: Path, names: list[str], columns: list[str], batch_rows: int
-) -> Iterator[pd.DataFrame]:
-    import pyarrow.csv as pacsv
-
-    reader = pacsv.open_csv(
-        src,
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
-            include_columns=columns,
-            null_values=[""],
-            strings_can_be_null=True,
-        ),
-    )
-    held: list[pa.RecordBatch] = []
-    rows = 0
-    for batch in reader:
-        held.append(batch)
-        rows += batch.num_rows
-        if rows >= batch_rows:
-            yield restore_joined(pa.Table.from_batches(held).to_pandas())
-            held, rows = [], 0
-    if held or rows == 0:
-        yield restore_joined(pa.Table.from_batches(held, schema=reader.schema).to_pandas())
 
 
 def combine_rejects(*frames: pd.DataFrame) -> pd.DataFrame:
@@ -724,22 +862,26 @@ def load_joined_events(
     *,
     format: str = "auto",
     snap_distance_m: float = 2000.0,
+    layer: str | None = None,
     progress: bool = False,
 ) -> gpd.GeoDataFrame:
     """Return joined events from a joined file, or by reading and joining a raw one.
 
     A file written by ``geofront join`` (it has :data:`~geofront.schema.JOIN_COLUMNS`)
-    is read as it is; anything else goes through :func:`geofront.read_events` and
+    is read and checked again row by row (:func:`read_joined`, its unit ids against
+    ``boundaries``); anything else goes through :func:`geofront.read_events` and
     :func:`join_events`, and rejected rows are logged (use ``geofront join --rejects`` to
-    keep them). ``path`` may be a bundled dataset name such as ``"seed-events"``.
+    keep them). ``path`` may be a bundled dataset name such as ``"seed-events"``;
+    ``layer`` chooses the layer of a multi-layer file.
     """
     from geofront.events import read_events
 
     src = datasets.resolve(path)
-    table = read_joined(src)
+    table = read_joined(src, boundaries=boundaries, layer=layer)
     if table is not None:
         return table
-    read = read_events(src, format=format, progress=progress)
+    read = read_events(src, format=format, layer=layer, progress=progress)
+    log.info("%s: read as %s", src, read.layout)
     result = join_events(
         read.events, boundaries, snap_distance_m=snap_distance_m, progress=progress
     )

@@ -41,10 +41,10 @@ def run(case: Case, out: Path, *, progress: bool = False) -> list[Path]:
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(steps, desc=f"case {case.name}", unit="step", delay=0.5)
-        for name in bar:
-            bar.set_postfix_str(name)
-            globals()[f"_step_{name}"](state)
+        with tqdm(steps, desc=f"case {case.name}", unit="step", delay=0.5) as bar:
+            for name in bar:  # closed (its line ended) also when a step fails
+                bar.set_postfix_str(name, refresh=False)
+                globals()[f"_step_{name}"](state)
     else:
         for name in steps:
             log.info("case %s: %s", case.name, name)

@@ -38,6 +38,7 @@ from geofront import datasets
 from geofront.boundaries import AdminBoundaries
 from geofront.crs import WGS84
 from geofront.errors import InputError, SchemaError
+from geofront.files import csv_header
 from geofront.io import VECTOR_EXTENSIONS, check_input_file, read_vector
 from geofront.names import normalise_name, phonetic_key, skeleton_key
 
@@ -343,7 +344,8 @@ def _read_user_cities(
         if geo.crs is None:
             if crs is None:
                 raise InputError(
-                    f"cities file {src} has no CRS: add one to the file or state it (crs=...)"
+                    f"cities file {src} has no CRS: add one to the file, give the cities as a "
+                    "CSV of WGS 84 latitude/longitude, or state it (crs= in Python)"
                 )
             geo = geo.set_crs(crs)
         kinds = set(geo.geometry.geom_type.dropna())
@@ -359,6 +361,7 @@ def _read_user_cities(
         lat_col: str | None = "__lat"
         lon_col: str | None = "__lon"
     else:
+        csv_header(src, what="cities")
         try:
             raw = pd.read_csv(src, dtype=str, keep_default_na=False, na_values=[""])
         except Exception as exc:  # pandas raises several parser errors
@@ -369,8 +372,9 @@ def _read_user_cities(
         lon_col = _pick(cols, longitude_column, _LON_COLUMNS)
         if lat_col is None or lon_col is None:
             raise SchemaError(
-                f"cities file {src} has no latitude/longitude column: name them "
-                f"(--latitude/--longitude, latitude_column=...); the file has {', '.join(cols)}"
+                f"cities file {src} has no latitude/longitude column: name them latitude and "
+                f"longitude (or lat/lon; latitude_column= in Python); the file has "
+                f"{', '.join(cols)}"
             )
     cols = [c for c in raw.columns if not c.startswith("__")]
     name_col = _pick(cols, name_column, _NAME_COLUMNS)

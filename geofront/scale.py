@@ -381,7 +381,7 @@ def join_file_dask(
             [rej_ext] * n_parts,
             pure=False,
         )
-        run = JoinRun(counts=_zero_counts())
+        run = JoinRun(counts=_zero_counts(), layout=reader.layout)
         from distributed import as_completed
 
         with _parts_bar(progress, n_parts, "join") as bar:

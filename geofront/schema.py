@@ -129,6 +129,7 @@ DISTRICT_COLUMNS: Final = ("district_id", "district", "province_id", "province")
 PROVINCE_COLUMNS: Final = ("province_id", "province")
 
 # --- rejects ----------------------------------------------------------------------
+#: A CSV record with more or fewer fields than the header (detail: its line number).
 MALFORMED_ROW: Final = "malformed_row"
 MISSING_COORDINATES: Final = "missing_coordinates"
 INVALID_COORDINATES: Final = "invalid_coordinates"

@@ -43,6 +43,7 @@ import pyarrow as pa
 
 from geofront import datasets, schema
 from geofront.errors import SchemaError
+from geofront.files import csv_header
 from geofront.io import check_input_file
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ def read_side_mapping(
 
 def _read_rules(path: Path) -> pd.DataFrame:
     src = check_input_file(path, "side mapping")
+    csv_header(src, what="side mapping")
     try:
         raw = pd.read_csv(src, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:

@@ -52,8 +52,6 @@ BATCH_ROWS = 100_000
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 _GLOB_CHARS = re.compile(r"[*?\[]")
-#: Bytes per CSV parse block, also the longest row read.
-BLOCK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -88,6 +86,7 @@ class Source:
     geometry: str | None = None
     geo: dict[str, Any] = field(default_factory=dict)
     row_bytes: float = 400.0
+    layer: str | None = None
 
     @property
     def multipart(self) -> bool:
@@ -159,6 +158,7 @@ def open_source(
     known_names: set[str],
     headerless_names: tuple[str, ...],
     what: str = "events",
+    layer: str | None = None,
 ) -> Source:
     """Open an events file (or parts): decide its kind and read its column names.
 
@@ -171,7 +171,7 @@ def open_source(
     if suffix in PARQUET_SUFFIXES:
         return _open_parquet(label, parts)
     if suffix in _VECTOR_SUFFIXES:
-        return Source(label=label, parts=parts, kind="vector", names=())
+        return Source(label=label, parts=parts, kind="vector", names=(), layer=layer)
     first = _sniff_csv(parts[0], allow_headerless, known_names, headerless_names)
     for q in parts[1:]:
         other = _sniff_csv(q, allow_headerless, known_names, headerless_names)
@@ -217,7 +217,7 @@ def _sniff_csv(
     if not first_line.strip():
         raise DataFileError(f"events file {src} has no header row: give a CSV with a header")
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = next(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
     date_at = headerless_names.index("date_start") if "date_start" in headerless_names else -1
     headerless = (
         allow_headerless
@@ -228,6 +228,11 @@ def _sniff_csv(
         and re.match(r"^\d{4}-\d{2}-\d{2}", header[date_at].strip()) is not None
     )
     names = list(headerless_names) if headerless else unique_names(header)
+    whole = len(head) < (1 << 16)  # the head is the whole file
+    if whole and not headerless and sum(1 for ln in text.splitlines() if ln.strip()) <= 1:
+        raise DataFileError(
+            f"events file {src} has a header but no data rows: give a file with events"
+        )
     lines = max(head.count(b"\n"), 1)
     row_bytes = len(head) / lines if len(head) == (1 << 16) else 400.0
     return delimiter, headerless, names, max(row_bytes, 16.0)
@@ -256,18 +261,23 @@ def raw_batches(
     parts: list[int] | None = None,
     columns: list[str] | None = None,
     batch_rows: int = BATCH_ROWS,
-    numbered: bool = False,
+    layouts: dict[int, PartLayout] | None = None,
 ) -> Iterator[RawBatch]:
     """Yield the rows of every part (or of ``parts``) in order, in batches of about
     ``batch_rows``.
 
     ``columns`` limits CSV and Parquet reads to those columns (plus the geometry).
-    ``numbered``: parse CSV in one thread so that malformed rows get their record
-    numbers (set it when a first pass met some).
+    ``layouts`` holds, per CSV part, what a first pass found (:class:`PartLayout`);
+    a part with malformed records or a value longer than a parse block raises
+    :class:`NeedLayout` when it has none.
     """
+    layouts = layouts or {}
     for part in range(len(source.parts)) if parts is None else parts:
         if source.kind == "csv":
-            yield from _csv_batches(source, part, columns, batch_rows, numbered)
+            try:
+                yield from _csv_batches(source, part, columns, batch_rows, layouts.get(part))
+            except _BlockTooSmall as exc:
+                raise NeedLayout(part, block_bytes=exc.block_bytes) from None
         elif source.kind == "parquet":
             yield from _parquet_batches(source, part, columns, batch_rows)
         else:
@@ -275,17 +285,22 @@ def raw_batches(
 
 
 def _csv_batches(
-    source: Source, part: int, columns: list[str] | None, batch_rows: int, numbered: bool
+    source: Source,
+    part: int,
+    columns: list[str] | None,
+    batch_rows: int,
+    layout: PartLayout | None,
 ) -> Iterator[RawBatch]:
     path = source.parts[part]
     names = list(source.names)
-    # Small parse blocks: pyarrow parses a block in one thread, blocks in parallel; a
-    # row longer than a block (an unclosed quote, mostly) is refused with a clear line.
-    block = BLOCK_BYTES
-    pending: list[tuple[int | None, str, int, int]] = []
+    layout = layout or PartLayout()
+    # Small parse blocks (pyarrow parses blocks in parallel, each in one thread), unless a
+    # first pass met a value longer than a block: then blocks big enough for it.
+    block = layout.block_bytes
+    skipped = [0]
 
     def on_bad_row(row: Any) -> str:
-        pending.append((row.number, row.text, row.expected_columns, row.actual_columns))
+        skipped[0] += 1
         return "skip"
 
     include = [c for c in names if columns is None or c in columns]
@@ -297,7 +312,6 @@ def _csv_batches(
                 skip_rows=0 if source.headerless else 1,
                 encoding="utf8",
                 block_size=block,
-                use_threads=not numbered,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=source.delimiter,
@@ -314,12 +328,16 @@ def _csv_batches(
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise _csv_error(path, exc, 0, block) from exc
-    header_rows = 0 if source.headerless else 1
+    bad = layout.malformed
+    bad_numbers = [] if bad is None else [p + 1 for p in bad.positions]
+    waiting = [] if bad is None else [
+        (p + 1, fields, detail)
+        for p, fields, detail in zip(bad.positions, bad.fields, bad.details, strict=True)
+    ]  # fmt: skip
     good_done = 0  # good rows delivered so far
-    bad_numbers: list[int] = []  # record numbers of malformed rows (known so far)
-    waiting: list[tuple[int, list[str], str]] = []  # malformed rows not yet delivered
     held: list[pa.RecordBatch] = []
     held_rows = 0
+    last_row: pa.Table | None = None
     finished = False
     while not finished:
         try:
@@ -329,11 +347,9 @@ def _csv_batches(
         except StopIteration:
             finished = True
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise _csv_error(path, exc, good_done + len(bad_numbers) + held_rows, block) from exc
-        new = _malformed(pending, header_rows, names, source.delimiter, numbered)
-        pending.clear()
-        bad_numbers.extend(r for r, _, _ in new)
-        waiting.extend(new)
+            raise _csv_error(path, exc, good_done + held_rows, block) from exc
+        if skipped[0] and bad is None:
+            raise NeedLayout(part)  # find the malformed rows by line first
         if held_rows < batch_rows and not finished:
             continue
         table = (
@@ -342,57 +358,64 @@ def _csv_batches(
             else pa.table({c: pa.array([], pa.string()) for c in include})
         )
         held, held_rows = [], 0
-        _check_fields(table, path, good_done, bad_numbers)
+        if table.num_rows:
+            last_row = table.slice(table.num_rows - 1)
         start = 0
         while table.num_rows - start >= batch_rows or (finished and start < table.num_rows):
             n = min(batch_rows, table.num_rows - start)
             rows = _good_rows(good_done, n, bad_numbers)
             good_done += n
-            last = finished and start + n == table.num_rows
-            mine = [w for w in waiting if last or w[0] < rows[-1]]
-            waiting = [w for w in waiting if not (last or w[0] < rows[-1])]
+            end = finished and start + n == table.num_rows
+            mine = [w for w in waiting if end or w[0] < rows[-1]]
+            waiting = [w for w in waiting if not (end or w[0] < rows[-1])]
+            if end:
+                _check_last_row(last_row, source, path)
             yield RawBatch(table.slice(start, n), part, rows, mine)
             start += n
         if start < table.num_rows:  # a remainder waits for the next block
             held = table.slice(start).to_batches()
             held_rows = table.num_rows - start
-        elif finished and waiting:  # malformed rows after the last good row
-            yield RawBatch(table.slice(0, 0), part, np.zeros(0, dtype=np.int64), waiting)
-            waiting = []
+        elif finished:
+            _check_last_row(last_row, source, path)
+            if waiting:  # malformed rows after the last good row
+                yield RawBatch(table.slice(0, 0), part, np.zeros(0, dtype=np.int64), waiting)
+                waiting = []
+    if bad is not None and good_done + len(bad.positions) != bad.n_records:
+        raise DataFileError(
+            f"cannot read events file {path} row by row: it has {bad.n_records} records "
+            f"by one reading and {good_done + len(bad.positions)} by another (irregular "
+            f"quotes?); check the quotes of the rows near line {bad.lines[0] if bad.lines else '?'}"
+        )
 
 
-#: A field longer than this, or holding more line breaks, is taken for a quote opened
-#: and never closed (it swallows the rows after it).
-MAX_FIELD_BYTES = BLOCK_BYTES
-MAX_FIELD_LINES = 200
+def _check_last_row(last_row: pa.Table | None, source: Source, path: Path) -> None:
+    """A quote never closed makes the last value swallow the rows after it: refuse it."""
+    from geofront.malformed import check_unclosed_quote
+
+    if last_row is not None and last_row.num_rows:
+        check_unclosed_quote(last_row.to_pandas(), path, delimiter=source.delimiter)
 
 
-def _check_fields(table: pa.Table, path: Path, good_before: int, bad: list[int]) -> None:
-    """Refuse a batch with a field no event has: an unclosed quote, mostly."""
-    import pyarrow.compute as pc
+@dataclass
+class PartLayout:
+    """What a first pass found about one CSV part: the parse block size a value needs,
+    and its malformed records (by line), when it has any."""
 
-    for name, col in zip(table.column_names, table.columns, strict=True):
-        if not len(col):
-            continue
-        lengths = pc.binary_length(col)
-        longest = pc.max(lengths).as_py() or 0
-        if longest <= 4096:
-            continue
-        lines = pc.count_substring(col, "\n")
-        at = None
-        if longest > MAX_FIELD_BYTES:
-            at = int(np.argmax(np.asarray(lengths)))
-            what = f"is {longest / 2**20:.1f} MiB long"
-        elif (pc.max(lines).as_py() or 0) > MAX_FIELD_LINES:
-            at = int(np.argmax(np.asarray(lines)))
-            what = f"spans {pc.max(lines).as_py() + 1} lines"
-        if at is not None:
-            row = int(_good_rows(good_before + at, 1, bad)[0])
-            raise DataFileError(
-                f"events file {path}: field {name} of source row {row} {what}, which no "
-                'event has; most likely a quote (") opens it and is never closed: close it '
-                "or remove it and retry"
-            )
+    block_bytes: int = 1 << 20
+    malformed: Any = None  # geofront.malformed.Malformed
+
+
+def part_layout(source: Source, part: int, *, block_bytes: int) -> PartLayout:
+    """Find the malformed records of a CSV part (Python's csv module, one streaming pass)."""
+    from geofront.malformed import locate_malformed
+
+    bad = locate_malformed(
+        source.parts[part],
+        delimiter=source.delimiter,
+        n_columns=len(source.names),
+        header_records=0 if source.headerless else 1,
+    )
+    return PartLayout(block_bytes=block_bytes, malformed=bad)
 
 
 def _good_rows(n_good_before: int, n: int, bad: list[int]) -> np.ndarray:
@@ -408,34 +431,21 @@ def _good_rows(n_good_before: int, n: int, bad: list[int]) -> np.ndarray:
     return g + 1 + shift
 
 
-def _malformed(
-    pending: list[tuple[int | None, str, int, int]],
-    header_rows: int,
-    names: list[str],
-    delimiter: str,
-    numbered: bool,
-) -> list[tuple[int, list[str], str]]:
-    out = []
-    for number, text, expected, actual in pending:
-        if number is None:
-            if not numbered:
-                raise NeedNumbers(f"malformed rows in {text[:40]!r}")
-            number = 0
-        fields = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-        detail = (
-            f"the row has {actual} fields where the header has {expected}: a missing or "
-            "extra delimiter, or an unclosed quote; fix the row and read the file again"
-        )
-        out.append((int(number) - header_rows, fields[: len(names)], detail))
-    return out
+class NeedLayout(Exception):
+    """A part has malformed records (or a value longer than a parse block): find them
+    (:func:`part_layout`) and read the part again."""
+
+    def __init__(self, part: int, *, block_bytes: int | None = None) -> None:
+        super().__init__(part)
+        self.part = part
+        self.block_bytes = block_bytes
 
 
-class NeedNumbers(Exception):
-    """Malformed rows were met while parsing in parallel (no record numbers): read the
-    file again with ``numbered=True``."""
+#: The largest parse block tried for a value longer than the default block.
+MAX_BLOCK_BYTES = 1 << 28
 
 
-def _csv_error(path: Path, exc: BaseException, done: int, block: int) -> DataFileError:
+def _csv_error(path: Path, exc: BaseException, done: int, block: int) -> Exception:
     msg = " ".join(str(exc).split())
     where = f" after source row {done}" if done else ""
     if "UTF8" in msg or isinstance(exc, UnicodeDecodeError):
@@ -443,17 +453,28 @@ def _csv_error(path: Path, exc: BaseException, done: int, block: int) -> DataFil
             f"events file {path} is not UTF-8 text{where}: save it as CSV UTF-8 and retry"
         )
     if "straddl" in msg or "block size" in msg:
+        if block < MAX_BLOCK_BYTES:  # a long value: read again with blocks that hold it
+            return _BlockTooSmall(MAX_BLOCK_BYTES)
         return DataFileError(
-            f"events file {path}: a row{where} is longer than {block / 2**20:.0f} MiB, which "
-            'no event is; most likely a quote (") opens a field and is never closed: '
-            "close it or remove it and retry"
+            f"events file {path} has a value longer than {MAX_BLOCK_BYTES >> 20} MiB{where}, "
+            'usually a quote (") that is never closed: check the quotes in the file'
         )
     return DataFileError(f"cannot read events file {path}{where}: {msg[:200]}")
+
+
+class _BlockTooSmall(Exception):
+    def __init__(self, block_bytes: int) -> None:
+        super().__init__(block_bytes)
+        self.block_bytes = block_bytes
 
 
 def _open_parquet(label: str, parts: tuple[Path, ...]) -> Source:
     import pyarrow.parquet as pq
 
+    from geofront.files import check_content
+
+    for q in parts:  # Parquet by its content too, not only its name
+        check_content(q, what="events")
     try:
         schema = pq.read_schema(parts[0])
     except Exception as exc:
@@ -604,7 +625,12 @@ def _vector_batches(source: Source, part: int, batch_rows: int) -> Iterator[RawB
     from geofront.io import read_vector
 
     path = source.parts[part]
-    frame = read_vector(path, what="events")
+    frame = read_vector(
+        path,
+        layer=source.layer,
+        what="events",
+        layer_hint="use geofront join --layer NAME (in a case file [events] layer, in Python layer=)",
+    )
     if len(frame) == 0:
         raise DataFileError(f"events file {path} has no features: give a file with events")
     xy = None
@@ -635,6 +661,60 @@ def _vector_batches(source: Source, part: int, batch_rows: int) -> Iterator[RawB
             [],
             part_xy,  # type: ignore[arg-type]
         )
+
+
+def read_csv_strings(
+    src: Path,
+    *,
+    allow_headerless: bool,
+    known_names: set[str],
+    headerless_names: tuple[str, ...],
+) -> tuple[Any, bool]:
+    """Read a whole delimited text file, every column as text. Return (frame, headerless).
+
+    Malformed records are put back in place (:func:`geofront.malformed.insert_malformed`:
+    their positions and details in ``frame.attrs["malformed"]``), the delimiter is in
+    ``frame.attrs["delimiter"]``. For tables read whole (joined tables read back).
+    """
+    from geofront.malformed import insert_malformed
+
+    source = open_source(
+        src,
+        allow_headerless=allow_headerless,
+        known_names=known_names,
+        headerless_names=headerless_names,
+    )
+    layouts: dict[int, PartLayout] = {}
+    for attempt in range(3):
+        try:
+            tables = [b.table for b in raw_batches(source, layouts=layouts, batch_rows=1 << 40)]
+            break
+        except NeedLayout as need:
+            if attempt == 2:
+                raise
+            old = layouts.get(0, PartLayout())
+            layouts[0] = (
+                PartLayout(need.block_bytes, old.malformed)
+                if need.block_bytes
+                else part_layout(source, 0, block_bytes=old.block_bytes)
+            )
+    names = list(source.names)
+    table = (
+        pa.concat_tables(tables)
+        if tables
+        else pa.table({n: pa.array([], pa.string()) for n in names})
+    )
+    frame = table.to_pandas()
+    frame.columns = names
+    bad = layouts.get(0, PartLayout()).malformed
+    if bad is not None and bad.positions:
+        frame = insert_malformed(frame, bad, src=source.parts[0])
+    if len(frame) == 0:
+        raise DataFileError(
+            f"events file {src} has a header but no data rows: give a file with events"
+        )
+    frame.attrs["delimiter"] = source.delimiter
+    return frame, source.headerless
 
 
 def prefetch(items: Iterator[Any], *, depth: int = 1) -> Iterator[Any]:

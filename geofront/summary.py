@@ -260,8 +260,8 @@ def summarize_file(
     columns = list(dict.fromkeys(wanted))
     files = resolve_parts(datasets.resolve(path) if isinstance(path, str) else path)
     frames: Iterable[pd.DataFrame]
-    if iter_joined(files[0], columns=columns, batch_rows=rows) is not None:
-        frames = _joined_parts(files, columns, rows)
+    if iter_joined(files[0], columns=columns, batch_rows=rows, boundaries=boundaries) is not None:
+        frames = _joined_parts(files, columns, rows, boundaries)
     else:
         frames = _joined_on_the_way(path, boundaries, snap_distance_m, rows, progress, read_options)
     for frame in frames:
@@ -275,12 +275,14 @@ def summarize_file(
     return finish(parts, boundaries, by=by, freq=freq), n_events
 
 
-def _joined_parts(parts: Iterable[Path], columns: list[str], rows: int) -> Iterable[pd.DataFrame]:
+def _joined_parts(
+    parts: Iterable[Path], columns: list[str], rows: int, boundaries: AdminBoundaries | None
+) -> Iterable[pd.DataFrame]:
     from geofront.errors import DataFileError
     from geofront.join import iter_joined
 
     for part in parts:
-        frames = iter_joined(part, columns=columns, batch_rows=rows)
+        frames = iter_joined(part, columns=columns, batch_rows=rows, boundaries=boundaries)
         if frames is None:
             raise DataFileError(f"{part} is not a joined table like the other parts: join it first")
         yield from frames

@@ -110,7 +110,7 @@ class BatchWriter:
             self._tmp = self._stack.enter_context(atomic_path(self.dest))
         return self
 
-    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> bool:
         try:
             try:
                 self._drain()
@@ -120,12 +120,15 @@ class BatchWriter:
             if kind is None:
                 self._finish()
                 self._drain()
+            self._close_sink()  # flushes: a write fault here is a write fault like any
         except BaseException:
-            self._close_sink()
-            self._stack.__exit__(*sys.exc_info())
-            raise
-        self._close_sink()
-        self._stack.__exit__(kind, exc, tb)
+            with contextlib.suppress(BaseException):
+                self._close_sink()
+            # the temporary file goes, and a write fault becomes one line naming the file
+            if not self._stack.__exit__(*sys.exc_info()):
+                raise
+            return True
+        return bool(self._stack.__exit__(kind, exc, tb))
 
     # -- writing -------------------------------------------------------------------------
 
@@ -157,13 +160,29 @@ class BatchWriter:
 
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geofront-writer")
         if self._pending is not None:
-            self._pending.result()  # one batch in flight at most; re-raises its error
+            self._result(self._pending)  # one batch in flight at most; re-raises its error
         self._pending = self._pool.submit(self._write_now, table)
+
+    def _result(self, pending: Any) -> None:
+        """Wait for a write; a write fault becomes one OutputError line naming this file
+        (not whichever output's context it would otherwise pass through first)."""
+        from geofront.files import describe_os_error, gdal_message
+        from geofront.io import _WRITE_FAULTS
+
+        try:
+            pending.result()
+        except OutputError:
+            raise
+        except _WRITE_FAULTS as exc:
+            if self.dest is None:
+                raise  # standard output: the command says what a shell expects
+            cause = describe_os_error(exc) if isinstance(exc, OSError) else gdal_message(exc)
+            raise OutputError(f"cannot write {self.dest}: {cause}") from exc
 
     def _drain(self) -> None:
         pending, self._pending = self._pending, None
         if pending is not None:
-            pending.result()
+            self._result(pending)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None

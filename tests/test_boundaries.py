@@ -83,7 +83,9 @@ def test_self_intersecting_polygon_repaired_with_warning(tmp_path):
 def test_missing_column_named(tmp_path):
     path = tmp_path / "units.gpkg"
     w.districts_frame().to_file(path)
-    with pytest.raises(SchemaError, match="lacks column.*district_name='NAME_2'"):
+    with pytest.raises(
+        SchemaError, match=r"lacks column.*'NAME_2' \(--district-name, district_name="
+    ):
         read_boundaries(path, district_name="NAME_2")
 
 

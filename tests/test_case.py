@@ -41,7 +41,7 @@ def test_bad_case_reports_every_problem_at_once(tmp_path):
         "unknown section [colour]",
         "'nope.csv' is neither a bundled dataset nor a file",
         "control.as_of 'yesterday-ish' is not a date",
-        "control.window_days must be a number >= 1",
+        "control.window_days must be a whole number from 1 to 3,650, got -3",
     ):
         assert part in msg
 

@@ -163,5 +163,5 @@ def test_bad_inputs(runner, files, tmp_path):
         cli,
         ["compare", str(control), str(reference), "--as-of", "2021-07-07", "-o", str(reference)],
     )
-    assert res.exit_code == 1 and "it is an input" in res.stderr
+    assert res.exit_code == 1 and "is the same file as REFERENCE" in res.stderr
     assert not out.exists()

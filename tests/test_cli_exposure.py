@@ -195,7 +195,7 @@ def test_zones_without_crs(tmp_path: Path, grid4: Path) -> None:
     with pytest.warns(UserWarning, match="'crs' was not provided"):
         gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)]).to_file(path, engine="pyogrio")
     res = run("exposure", "--zones", path, "--population", grid4, "-o", tmp_path / "o.csv")
-    assert "zones has no CRS" in _error_line(res)
+    assert f"zones file {path} has no CRS" in _error_line(res)
 
 
 def test_unknown_zone_id(tmp_path: Path, grid4: Path, zones_file: Path) -> None:

@@ -554,6 +554,7 @@ def test_bad_files(tmp_path: Path) -> None:
     cases.append((tmp_path / "latin1.csv", DataFileError, "is not UTF-8 text"))
     (tmp_path / "utf16.csv").write_bytes("id,date,lat,lon\n".encode("utf-16"))
     cases.append((tmp_path / "utf16.csv", DataFileError, "is not UTF-8 text"))
+    # (a ragged row is rejected as a row, naming its line: tests/test_hardening.py)
     (tmp_path / "cols.csv").write_text("name,value\na,1\n")
     cases.append((tmp_path / "cols.csv", SchemaError, "columns are: name, value"))
     for path, kind, needle in cases:

@@ -46,7 +46,8 @@ def test_malformed_rows_are_rejected_with_their_row_numbers(tmp_path):
     bad = r.rejected.set_index("source_row")
     assert bad["reason"].tolist() == [schema.MALFORMED_ROW] * 3
     assert bad.index.tolist() == [4, 7, 9]
-    assert bad.loc[4, "detail"].startswith("the row has 4 fields where the header has 5")
+    # record 4 starts on line 6 (the header is line 1; record 2 takes two lines)
+    assert bad.loc[4, "detail"].startswith("line 6 has 4 field(s) where the header has 5")
     assert bad.loc[7, "src_notes"] == "x" and bad.loc[7, "event_id"] == "g"
     assert r.reject_counts()[schema.MALFORMED_ROW] == 3
     # the same numbers, batch by batch
@@ -60,17 +61,22 @@ def test_malformed_rows_are_rejected_with_their_row_numbers(tmp_path):
     assert rows == list(range(1, 10))
 
 
-def test_a_field_longer_than_a_block_says_what_to_do(tmp_path):
-    big = "x" * (16 << 20)  # a 16 MiB field
-    p = _csv(tmp_path / "big.csv", f"id,date,lat,lon,notes\na,2021-07-01,34.5,69.2,{big}\n")
-    with pytest.raises(DataFileError, match="longer than 1 MiB") as err:
-        read_events(p)
-    assert "quote" in str(err.value) and str(p) in str(err.value)
-    # an unclosed quote swallows the rest of the file: the same message, not pyarrow's
-    rows = "".join(f"r{i},2021-07-01,34.5,69.2,n{i}\n" for i in range(40_000))
+def test_a_16_mib_value_is_read_and_an_unclosed_quote_refused(tmp_path):
+    big = "x" * (16 << 20)  # longer than a parse block: read with bigger blocks
+    p = _csv(
+        tmp_path / "big.csv",
+        f"id,date,lat,lon,notes\na,2021-07-01,34.5,69.2,{big}\nb,2021-07-01,34.5,69.2,n\n",
+    )
+    r = read_events(p)
+    assert r.events["event_id"].tolist() == ["a", "b"]
+    assert len(r.events["src_notes"].iloc[0]) == 16 << 20
+    assert len(_read_in_batches(p, 1)) == 0  # and batch by batch, nothing rejected
+    # a quote never closed swallows the rows after it: refused, naming the line
+    rows = "".join(f"r{i},2021-07-01,34.5,69.2,n{i}\n" for i in range(40))
     p = _csv(tmp_path / "quote.csv", 'id,date,lat,lon,notes\na,2021-07-01,34.5,69.2,"oops\n' + rows)
-    with pytest.raises(DataFileError, match="never closed"):
+    with pytest.raises(DataFileError, match="never closed") as err:
         read_events(p)
+    assert str(p) in str(err.value)
 
 
 def test_parts_folder_and_glob(tmp_path):

@@ -8,20 +8,19 @@ from typing import Any
 import click
 import pandas as pd
 
-from geofront import datasets
 from geofront.cli.main import summary
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     date_option,
     input_path,
     load_boundaries_from_options,
     output_path,
 )
-from geofront.errors import OutputError
 from geofront.io import write_table
 
 
-@click.command("compare")
+@click.command("compare", cls=GeofrontCommand)
 @click.argument("control", type=input_path)
 @click.argument("reference", type=input_path)
 @click.option(
@@ -94,13 +93,7 @@ def command(
         read_status_table,
     )
 
-    inputs = {Path(datasets.resolve(p)).resolve() for p in (control, reference)}
-    outputs = [p for p in (output, confusion, disagreements, map_path) if p is not None]
-    for out in outputs:
-        if out.resolve() in inputs:
-            raise OutputError(f"cannot write {out}: it is an input; choose another file name")
-    if len({p.resolve() for p in outputs}) < len(outputs):
-        raise OutputError("two outputs have the same file name: give each its own")
+    # (an output that is an input or another output: refused by GeofrontCommand)
     if map_path is not None:
         from geofront.maps import check_figure_path
 

@@ -17,6 +17,7 @@ import pandas as pd
 from geofront import datasets
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     control_rule_options,
     control_rules_from_options,
@@ -153,7 +154,7 @@ def status_counts(status: pd.Series) -> str:
     return ", ".join(f"{s} {int(counts.get(s, 0))}" for s in CONTROL_STATUSES)
 
 
-@click.command("control")
+@click.command("control", cls=GeofrontCommand)
 @click.argument("events", type=input_path, required=False)
 @date_option("--as-of", "as_of", required=True, help="Decide control as of this day.")
 @control_window_option

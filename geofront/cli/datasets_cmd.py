@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from geofront import datasets
+from geofront.cli.options import GeofrontCommand
 
 
-@click.command("datasets")
+@click.command("datasets", cls=GeofrontCommand)
 @click.option("--paths", is_flag=True, help="Print only the absolute path of each file.")
 def command(paths: bool) -> None:
     """List the bundled datasets (name, licence, description) on stdout.

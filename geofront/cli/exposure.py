@@ -12,6 +12,7 @@ import pandas as pd
 from geofront import datasets
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     date_option,
     distances_option,
@@ -25,7 +26,7 @@ from geofront.io import read_vector, write_table
 _MODES = ("zones", "control", "city", "events", "near")
 
 
-@click.command("exposure")
+@click.command("exposure", cls=GeofrontCommand)
 @click.option(
     "--zones",
     type=input_path,
@@ -150,6 +151,7 @@ def command(
     """
     from geofront import exposure as ex
     from geofront.control import read_control
+    from geofront.crs import require_crs
 
     chosen = [m for m, v in zip(_MODES, (zones, control, city, events, near), strict=True) if v]
     if len(chosen) != 1:
@@ -162,6 +164,15 @@ def command(
     opts: dict[str, Any] = {"band": band, "progress": progress}
     if zones is not None:
         frame = read_vector(datasets.resolve(zones), what="zones")
+        require_crs(frame, f"zones file {zones}")
+        kinds = frame.geometry.geom_type
+        odd = ~kinds.isin(["Polygon", "MultiPolygon"]) & frame.geometry.notna()
+        if odd.any():
+            first = int(odd.to_numpy().nonzero()[0][0])
+            raise SchemaError(
+                f"zones file {zones}: feature {first} is a {kinds.iloc[first]}, not a polygon: "
+                "give polygons (for points or lines, count people near them with --near)"
+            )
         if zone_id is not None and zone_id not in frame.columns:
             raise SchemaError(
                 f"zones file {zones} has no column {zone_id!r}: choose one of "
@@ -209,6 +220,7 @@ def command(
     else:
         assert near is not None
         lines = read_vector(datasets.resolve(near), what="features")
+        require_crs(lines, f"features file {near}")
         table = ex.population_near(lines, raster, distance_m=radius_m, by=by, **opts)
         what = f"{len(lines):,} features"
     write_table(_for_output(table, output), output)

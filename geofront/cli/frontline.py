@@ -11,6 +11,7 @@ import pandas as pd
 from geofront.cli.control import assessment_options, load_assessments_from_options
 from geofront.cli.main import summary
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     date_option,
     input_path,
@@ -20,7 +21,7 @@ from geofront.cli.options import (
 from geofront.io import write_table
 
 
-@click.command("frontline")
+@click.command("frontline", cls=GeofrontCommand)
 @click.argument("control", type=input_path, required=False)
 @click.option(
     "-o",

@@ -8,8 +8,10 @@ from typing import Any
 import click
 
 from geofront import datasets
-from geofront.cli.main import progress_enabled, summary
+from geofront.cli.main import progress_enabled, stdout_guarded, summary
 from geofront.cli.options import (
+    GeofrontCommand,
+    OutputPath,
     boundary_options,
     distance_option,
     engine_options,
@@ -21,12 +23,12 @@ from geofront.cli.options import (
 from geofront.schema import JOIN_METHODS, REJECT_REASONS
 
 
-@click.command("join")
+@click.command("join", cls=GeofrontCommand)
 @click.argument("events", type=input_path)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=OutputPath(dir_okay=True, writable=False, path_type=Path),
     default=None,
     help="Joined events (.parquet: GeoParquet, fastest; .csv, .gpkg, .geojson). "
     "Default: CSV on stdout.",
@@ -56,6 +58,9 @@ from geofront.schema import JOIN_METHODS, REJECT_REASONS
 @click.option("--date-col", default=None, help="Date column of a generic table.")
 @click.option("--id-col", default=None, help="Event id column of a generic table.")
 @click.option(
+    "--layer", default=None, help="Layer of a multi-layer events file (e.g. a GeoPackage)."
+)
+@click.option(
     "--sides",
     type=input_path,
     default=None,
@@ -76,6 +81,7 @@ def command(
     lon_col: str | None,
     date_col: str | None,
     id_col: str | None,
+    layer: str | None,
     sides: Path | None,
     engine: str,
     scheduler: str | None,
@@ -88,7 +94,8 @@ def command(
     EVENTS may also be a folder or a glob of parts of one export ('parts/*.csv'), or a
     bundled dataset name (see `geofront datasets`), e.g. `geofront join seed-events -o
     joined.csv`. Every row is either joined or rejected with a reason; a summary line on
-    stderr gives the counts, which always add up. Files of any size are read in batches
+    stderr gives the counts, which always add up, and says which layout the file was
+    read as (and from which columns). Files of any size are read in batches
     in bounded memory; GeoParquet (-o joined.parquet) is the fast output for large data.
     With --engine dask, -o may name a folder, which receives one GeoParquet part per
     partition.
@@ -102,6 +109,7 @@ def command(
         "date": date_col,
         "event_id": id_col,
         "sides": sides,
+        "layer": layer,
     }
     if engine == "dask":
         from geofront.scale import join_file_dask
@@ -121,19 +129,22 @@ def command(
         )
     else:
         from geofront.engine import join_file
+        from geofront.io import committed_together
 
-        run = join_file(
-            src,
-            boundaries,
-            output=output,
-            rejects=rejects,
-            snap_distance_m=snap_m,
-            region_districts=region_districts,
-            batch_rows=batch_rows,
-            progress=progress_enabled(ctx),
-            **options,
-        )
-    summary(ctx, summary_line(run.n_read, run.counts, rejects))
+        # joined table and rejects replace old ones together; stdout faults as one line
+        with stdout_guarded(output is None), committed_together():
+            run = join_file(
+                src,
+                boundaries,
+                output=output,
+                rejects=rejects,
+                snap_distance_m=snap_m,
+                region_districts=region_districts,
+                batch_rows=batch_rows,
+                progress=progress_enabled(ctx),
+                **options,
+            )
+    summary(ctx, summary_line(run.n_read, run.counts, rejects) + f"; read as {run.layout}")
 
 
 def summary_line(n_read: int, counts: dict[str, int], rejects_path: Path | None) -> str:

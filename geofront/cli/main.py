@@ -2,21 +2,27 @@
 
 Every command module defines one click command and is registered below. Any
 :class:`~geofront.errors.GeofrontError` becomes one ``Error: ...`` line on stderr and exit
-code 1 (2 for usage errors, as click does); any other exception prints
+code 1 (2 for usage errors, as click does); so does any fault of the system around the
+program (an ``OSError``: disk full, permission denied...; ``MemoryError``). Ctrl-C prints
+``Aborted.`` and exits 130, SIGTERM (see :mod:`geofront.__main__`) the same with 143; both
+unwind normally, so temporary files are removed. Any other exception prints
 ``internal error: ...; rerun with -vv`` and exits 3 (the traceback only with ``-vv``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sys
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import click
 
 from geofront import __version__
-from geofront.errors import GeofrontError
+from geofront.errors import GeofrontError, OutputError, Terminated
 
 log = logging.getLogger("geofront")
 
@@ -29,13 +35,22 @@ class _GeofrontGroup(click.Group):
                 warnings.showwarning = _show_warning
                 return super().invoke(ctx)
         except GeofrontError as exc:
-            click.echo(f"Error: {_one_line(exc)}", err=True)
+            _echo_err(f"Error: {_one_line(exc)}")
             ctx.exit(1)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except KeyboardInterrupt:
-            click.echo("Aborted.", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as exc:
+            _echo_err("Aborted.")
+            ctx.exit(143 if isinstance(exc, Terminated) else 130)
+        except OSError as exc:  # the system around the program: one line, not a bug report
+            from geofront.files import describe_os_error
+
+            where = f"cannot use {exc.filename}: " if exc.filename else ""
+            _echo_err(f"Error: {where}{describe_os_error(exc)}")
+            ctx.exit(1)
+        except MemoryError:
+            _echo_err("Error: not enough memory for this input: use a smaller file or area")
+            ctx.exit(1)
         except Exception as exc:
             verbosity = (ctx.obj or {}).get("verbosity", 0)
             if verbosity >= 2:
@@ -44,6 +59,60 @@ class _GeofrontGroup(click.Group):
                 f"internal error: {type(exc).__name__}: {_one_line(exc)}; rerun with -vv", err=True
             )
             ctx.exit(3)
+
+
+def _echo_err(text: str) -> None:
+    with contextlib.suppress(OSError):  # stderr gone or full: nothing more can be said
+        click.echo(text, err=True)
+
+
+def write_csv_to_stdout(frame: Any) -> None:
+    """Write ``frame`` as CSV on stdout (dates as ``YYYY-MM-DD``).
+
+    A full or failing stdout (``> /dev/full``) becomes one :class:`OutputError` line; a
+    closed pipe (``| head``) ends the command quietly with exit code 141, as a shell would.
+    """
+    with stdout_guarded(True):
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+
+
+@contextlib.contextmanager
+def stdout_guarded(active: bool = True) -> Iterator[None]:
+    """Turn a failure to write standard output in the block into what a shell expects.
+
+    A full or failing stdout becomes one :class:`OutputError` line; a closed pipe ends the
+    command quietly with exit code 141. ``active=False`` (output to a file) does nothing.
+    """
+    if not active:
+        yield
+        return
+    try:
+        yield
+        sys.stdout.flush()
+    except GeofrontError:
+        raise
+    except BrokenPipeError:
+        _silence_stdout()
+        raise click.exceptions.Exit(141) from None
+    except OSError as exc:
+        from geofront.files import describe_os_error
+
+        _silence_stdout()
+        raise OutputError(
+            f"cannot write the table to standard output: {describe_os_error(exc)}; "
+            "write it to a file with -o FILE"
+        ) from exc
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the final flush at exit cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. under CliRunner)
+        pass
 
 
 def _one_line(exc: BaseException) -> str:

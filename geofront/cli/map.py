@@ -23,6 +23,7 @@ from geofront.cli.control import (
 )
 from geofront.cli.main import summary
 from geofront.cli.options import (
+    GeofrontGroup,
     boundary_options,
     control_rule_options,
     control_rules_from_options,
@@ -31,6 +32,7 @@ from geofront.cli.options import (
     days_option,
     distance_option,
     distances_option,
+    input_name,
     input_path,
     load_boundaries_from_options,
     output_path,
@@ -112,7 +114,7 @@ def _save(ctx: click.Context, fig: Any, output: Path, dpi: float, what: str) -> 
     summary(ctx, f"{what}: wrote {output} ({int(round(w * dpi))} x {int(round(h * dpi))} px)")
 
 
-@click.group("map")
+@click.group("map", cls=GeofrontGroup)
 def command() -> None:
     """Draw print-ready maps: control, siege, events, timeline (PNG, SVG or PDF)."""
 
@@ -281,6 +283,7 @@ def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Times
 )
 @click.option(
     "--population",
+    type=input_name,
     default="afg-population",
     show_default=True,
     help="Population raster for the backdrop; 'none' to leave it out.",
@@ -517,7 +520,7 @@ def timeline_cmd(
     lengths = None
     sources: list[str] = ["boundaries"]
     if timeline_path is not None:
-        table = _read_table(timeline_path)
+        table = _read_table(timeline_path, measure)
     else:
         table, lengths, sources = _timeline_from_events(
             ctx, events, start, end, every_days, window_days, kwargs
@@ -533,18 +536,49 @@ def timeline_cmd(
     _save(ctx, fig, output, dpi, f"timeline ({table['date'].nunique()} dates)")
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_table(path: Path, measure: str = "districts") -> pd.DataFrame:
+    """A timeline table written by `geofront timeline`, checked row by row (one line)."""
+    from geofront.errors import DataFileError, SchemaError
+    from geofront.files import check_content, csv_header
     from geofront.io import check_input_file
+    from geofront.schema import CONTROL_STATUSES
 
     src = check_input_file(datasets.resolve(path), "timeline")
     try:
-        return (
-            pd.read_parquet(src)
-            if src.suffix.lower() == ".parquet"
-            else pd.read_csv(src, parse_dates=["date"])
-        )
+        if src.suffix.lower() == ".parquet":
+            check_content(src, what="timeline")
+            table = pd.read_parquet(src)
+        else:
+            csv_header(src, what="timeline")
+            table = pd.read_csv(src)
     except (ValueError, OSError) as exc:
-        raise InputError(f"cannot read timeline file {src}: {str(exc).splitlines()[0]}") from exc
+        if isinstance(exc, DataFileError):
+            raise
+        msg = " ".join(str(exc).split()) or type(exc).__name__
+        raise InputError(f"cannot read timeline file {src}: {msg}") from exc
+    missing = [c for c in ("date", "status", measure) if c not in table.columns]
+    if missing:
+        raise SchemaError(
+            f"timeline file {src} lacks column(s) {', '.join(missing)}: give a table written "
+            "by geofront timeline (with --measure one of its columns)"
+        )
+    dates = pd.to_datetime(table["date"], errors="coerce", format="ISO8601")
+    values = pd.to_numeric(table[measure], errors="coerce")
+    for bad, what in (
+        (dates.isna(), "date is not a date (YYYY-MM-DD)"),
+        (
+            ~table["status"].isin(CONTROL_STATUSES),
+            f"status is not one of {', '.join(CONTROL_STATUSES)}",
+        ),
+        (values.isna() | (values < 0), f"{measure} is not a number >= 0"),
+    ):
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise SchemaError(
+                f"timeline file {src}, row {row + 1}: {what} (found "
+                f"{table.iloc[row][what.split()[0]]!r}); fix it or write the table again"
+            )
+    return table.assign(date=dates, **{measure: values})
 
 
 def _timeline_from_events(

@@ -2,6 +2,11 @@
 
 Text such as ``5km`` or ``30d`` is parsed here, once, into numbers with units in their
 names (metres, days); commands receive plain numbers.
+
+Every file a command reads is an :data:`input_path` (or :data:`input_name`) and every
+file it writes an :data:`output_path`: these types record the paths, and
+:class:`GeofrontCommand` (the class of every command) refuses an output that is the same
+file as an input or as another output before the command does any work.
 """
 
 from __future__ import annotations
@@ -90,10 +95,89 @@ def date_option(*names: str, **kwargs: Any) -> Any:
     return click.option(*names, callback=_date_cb, metavar="YYYY-MM-DD", **kwargs)
 
 
+_INPUTS, _OUTPUTS = "geofront.inputs", "geofront.outputs"
+
+
+def _label(param: click.Parameter | None) -> str:
+    if param is None:
+        return "a file"
+    if isinstance(param, click.Option):
+        longs = [o for o in param.opts if o.startswith("--")]
+        return (longs or param.opts)[0]
+    return param.human_readable_name
+
+
+def _record(ctx: click.Context | None, key: str, param: click.Parameter | None, value: Any) -> None:
+    if ctx is not None and value is not None:
+        ctx.meta.setdefault(key, []).append((_label(param), value))
+
+
+class InputPath(click.Path):
+    """A file the command reads (or a bundled dataset name); recorded for the same-file
+    check of :class:`GeofrontCommand`."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        out = super().convert(value, param, ctx)
+        _record(ctx, _INPUTS, param, out)
+        return out
+
+
+class OutputPath(click.Path):
+    """A file the command writes (atomically); recorded for the same-file check."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        out = super().convert(value, param, ctx)
+        _record(ctx, _OUTPUTS, param, out)
+        return out
+
+
+class InputName(click.ParamType):
+    """A file or bundled dataset name given as text ('none' means no file); recorded."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value)
+        if text.lower() != "none":
+            _record(ctx, _INPUTS, param, text)
+        return text
+
+
+def check_paths(ctx: click.Context) -> None:
+    """Refuse an output that is the same file as an input or another output (one line)."""
+    from geofront import datasets
+    from geofront.files import check_distinct_paths
+
+    inputs: dict[str, list[Any]] = {}
+    for label, value in ctx.meta.get(_INPUTS, []):
+        inputs.setdefault(label, []).append(datasets.resolve(value))
+    outputs: dict[str, list[Any]] = {}
+    for label, value in ctx.meta.get(_OUTPUTS, []):
+        outputs.setdefault(label, []).append(value)
+    check_distinct_paths(inputs, outputs)
+
+
+class GeofrontCommand(click.Command):
+    """A command that checks its input and output paths before it runs (see
+    :func:`check_paths`)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        check_paths(ctx)
+        return super().invoke(ctx)
+
+
+class GeofrontGroup(click.Group):
+    """A group whose subcommands are :class:`GeofrontCommand`."""
+
+    command_class = GeofrontCommand
+
+
 #: An input file: must exist, may be a bundled dataset name (resolved by the command).
-input_path = click.Path(dir_okay=True, path_type=Path)
+input_path = InputPath(dir_okay=True, path_type=Path)
+#: An input given as text: a path, a bundled dataset name, or 'none'.
+input_name = InputName()
 #: An output file (atomicity is the writer's job).
-output_path = click.Path(dir_okay=False, writable=False, path_type=Path)
+output_path = OutputPath(dir_okay=False, writable=False, path_type=Path)
 
 boundaries_option = click.option(
     "--boundaries",

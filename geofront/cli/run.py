@@ -7,12 +7,14 @@ from pathlib import Path
 import click
 
 from geofront.cli.main import progress_enabled, summary
+from geofront.cli.options import GeofrontCommand, input_name
 
 
-@click.command("run")
+@click.command("run", cls=GeofrontCommand)
 @click.option(
     "--case",
     "case_name",
+    type=input_name,
     default="afghanistan-2021",
     show_default=True,
     help="A case file (TOML), or the name of a bundled case.",

@@ -16,6 +16,7 @@ from geofront.cli.control import (
 )
 from geofront.cli.main import progress_enabled, summary
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     control_rule_options,
     control_rules_from_options,
@@ -35,7 +36,7 @@ from geofront.errors import InputError
 from geofront.io import write_table
 
 
-@click.command("siege")
+@click.command("siege", cls=GeofrontCommand)
 @click.argument("cities", nargs=-1, metavar="[CITY]...")
 @click.option("--all", "all_cities", is_flag=True, help="Judge every city of the cities file.")
 @siege_events_option

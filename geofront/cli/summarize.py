@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from geofront import datasets
-from geofront.cli.main import progress_enabled, summary
+from geofront.cli.main import progress_enabled, summary, write_csv_to_stdout
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     engine_options,
     input_path,
@@ -20,7 +20,7 @@ from geofront.cli.options import (
 from geofront.io import write_table
 
 
-@click.command("summarize")
+@click.command("summarize", cls=GeofrontCommand)
 @click.argument("joined", type=input_path)
 @click.option(
     "--by",
@@ -84,7 +84,7 @@ def command(
             src, boundaries, by=by, freq=freq, batch_rows=batch_rows, progress=progress_enabled(ctx)
         )
     if output is None:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        write_csv_to_stdout(table)
     else:
         write_table(table, output)
     left = table.attrs.get("region_only_events", 0)

@@ -16,12 +16,14 @@ from geofront.cli.control import (
 )
 from geofront.cli.main import summary
 from geofront.cli.options import (
+    GeofrontCommand,
     boundary_options,
     control_rule_options,
     control_rules_from_options,
     control_window_option,
     date_option,
     days_option,
+    input_name,
     input_path,
     load_boundaries_from_options,
     output_path,
@@ -62,7 +64,7 @@ def timeline_dates(
     return days
 
 
-@click.command("timeline")
+@click.command("timeline", cls=GeofrontCommand)
 @click.argument("events", type=input_path, required=False)
 @click.option(
     "--dates",
@@ -78,6 +80,7 @@ def timeline_dates(
 @control_rule_options
 @click.option(
     "--population",
+    type=input_name,
     default=None,
     metavar="RASTER",
     help="People-per-cell raster (path or bundled name, e.g. afg-population) to count "

@@ -525,16 +525,15 @@ def population_grid(
     from rasterio.warp import reproject, transform_bounds
     from rasterio.windows import from_bounds as window_from_bounds
 
-    from geofront.io import check_input_file
+    from geofront.raster import open_raster, read_valid
 
-    path = check_input_file(raster, "population raster")
     dst_crs = CRS.from_user_input(crs)
     height_px = max(1, int(round(width_px * (view[3] - view[1]) / (view[2] - view[0]))))
     dst_transform = Affine(
         (view[2] - view[0]) / width_px, 0.0, view[0], 0.0, -(view[3] - view[1]) / height_px, view[3]
     )
     dest = np.full((height_px, width_px), np.nan, dtype="float32")
-    with rasterio.open(path) as src:
+    with open_raster(raster) as (src, info):
         b = transform_bounds(dst_crs, src.crs, *view, densify_pts=21)
         sb = src.bounds
         if b[0] >= sb.right or b[2] <= sb.left or b[1] >= sb.top or b[3] <= sb.bottom:
@@ -551,7 +550,7 @@ def population_grid(
             .round_lengths()
         )
         win = win.intersection(rasterio.windows.Window(0, 0, src.width, src.height))
-        data = src.read(1, window=win, masked=True).astype("float32").filled(np.nan)
+        data = np.ma.filled(read_valid(src, info, win).astype("float32"), np.nan)
         reproject(
             data,
             dest,

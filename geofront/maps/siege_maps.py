@@ -203,7 +203,9 @@ def siege_map(
                 nb_drawn = True
         if has_pop:
             assert population is not None
-            ly.plot_population(ax, population, crs=crs, view=view)
+            # no finer grid than the figure has pixels (a small map draws in a blink)
+            grid_px = int(min(700, max(50, width_in * dpi)))
+            ly.plot_population(ax, population, crs=crs, view=view, width_px=grid_px)
         if boundaries is not None:
             pm = boundaries.provinces.to_crs(crs)
             m = 0.2 * (view[2] - view[0])
