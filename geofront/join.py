@@ -290,25 +290,30 @@ class Joiner:
         snap = np.zeros(n)
         swapped = np.zeros(n, dtype=bool)
         margin = self._margin() if self.snap_distance_m > 0 else 0.0
+        near_parts = []
         for start, stop in _chunks(n, progress=progress, desc="join"):
             lo, la = lon[start:stop], lat[start:stop]
             x, y = _to_crs(lo, la, self.crs)
             u, border = self.index.covering(x, y)
-            m = np.where(border, _BORDER, _WITHIN).astype(np.int8)
+            unit[start:stop] = u
+            method[start:stop] = np.where(border, _BORDER, _WITHIN)
             outside = np.flatnonzero(u < 0)
             if len(outside) and self.snap_distance_m > 0:
-                near = outside[self.index.maybe_near(x[outside], y[outside], margin)]
-                near_unit, nearest_m = _nearest(
-                    self.index, self.crs, lo[near], la[near], self.snap_distance_m
+                near_parts.append(
+                    start + outside[self.index.maybe_near(x[outside], y[outside], margin)]
                 )
-                ok = nearest_m <= self.snap_distance_m
-                u[near[ok]] = near_unit[ok]
-                m[near[ok]] = _SNAPPED
-                snap[start + near[ok]] = np.round(nearest_m[ok], 1)
-            unit[start:stop] = u
-            method[start:stop] = m
-            out = np.flatnonzero(u < 0)
-            swapped[start + out] = self._swapped(lo[out], la[out])
+        if near_parts:  # the few points near a district, measured all at once
+            near = np.concatenate(near_parts)
+            near_unit, nearest_m = _nearest(
+                self.index, self.crs, lon[near], lat[near], self.snap_distance_m
+            )
+            ok = nearest_m <= self.snap_distance_m
+            unit[near[ok]] = near_unit[ok]
+            method[near[ok]] = _SNAPPED
+            snap[near[ok]] = np.round(nearest_m[ok], 1)
+        for start, stop in _chunks(n, progress=False, desc="join"):
+            out = start + np.flatnonzero(unit[start:stop] < 0)
+            swapped[out] = self._swapped(lon[out], lat[out])
         keep = unit >= 0
         no_district = country | (region & (not self.region_districts))
         if not self.region_districts:
