@@ -10,7 +10,7 @@ country and exercise the snapping / rejection path too.
 Without ``--compare``: prints events per second and the count of each join method; the
 counts must add up to N.
 
-With ``--compare``: for each size, geopandas.sjoin and geofront's join_events run in
+With ``--compare``: for each size, geopandas.sjoin and geofront run in
 separate processes on the same points (each process's peak memory is its own) and a
 side-by-side table is printed: seconds, events per second, peak RSS (and the part of it
 the join itself added), and whether the assignments are identical. geopandas.sjoin
@@ -68,6 +68,19 @@ def run_one(engine: str, n: int, seed: int, out: Path) -> dict[str, float]:
         pos = right.groupby(level=0).min().reindex(range(n), fill_value=-1).to_numpy()
         seconds = time.perf_counter() - t0
         snapped = 0
+    elif engine == "assign":
+        from geofront.join import Joiner
+
+        joiner = Joiner(b)  # the index, built once per boundary set and cached on disk
+        none = np.zeros(n, dtype=bool)
+        build = 0.0
+        base = _rss_mb()
+        t0 = time.perf_counter()
+        a = joiner.assign(lon, lat, region=none, country=none)
+        seconds = time.perf_counter() - t0
+        covered = a.method != 2  # not snapped
+        pos = np.where(covered, a.unit, -1)
+        snapped = int((a.method == 2).sum())
     else:
         boundaries_index(b)  # built once per boundary set and cached on disk
         import pyarrow as pa
@@ -110,12 +123,20 @@ def run_one(engine: str, n: int, seed: int, out: Path) -> dict[str, float]:
     }
 
 
+ENGINES = ("geopandas", "geofront", "assign")
+LABELS = {
+    "geopandas": "geopandas.sjoin",
+    "geofront": "geofront join_events",
+    "assign": "geofront assignments only",
+}
+
+
 def compare(sizes: list[int], seed: int) -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             got = {}
-            for engine in ("geopandas", "geofront"):
+            for engine in ENGINES:
                 out = Path(tmp) / f"{engine}-{n}.npy"
                 cmd = [sys.executable, __file__, "--one", engine, "--events", str(n),
                        "--seed", str(seed), "--out", str(out)]  # fmt: skip
@@ -124,30 +145,35 @@ def compare(sizes: list[int], seed: int) -> None:
                     raise SystemExit(f"{engine} at {n}: {res.stderr.strip()[-400:]}")
                 got[engine] = json.loads(res.stdout.strip().splitlines()[-1])
                 got[engine]["pos"] = np.load(out)
-            same = bool((got["geopandas"]["pos"] == got["geofront"]["pos"]).all())
-            for engine in ("geopandas", "geofront"):
+            for engine in ENGINES:
                 g = got[engine]
+                same = bool((got["geopandas"]["pos"] == g["pos"]).all())
+                speed = got["geopandas"]["seconds"] / g["seconds"]
                 rows.append(
                     {
                         "events": f"{n:,}",
-                        "engine": engine,
+                        "engine": LABELS[engine],
                         "seconds": f"{g['seconds']:.2f}",
                         "events/s": f"{n / g['seconds']:,.0f}",
+                        "vs sjoin": "1x" if engine == "geopandas" else f"{speed:.0f}x faster",
                         "peak RSS MB": f"{g['peak_mb']:,.0f}",
                         "join added MB": f"{g['peak_mb'] - g['base_mb']:,.0f}",
                         "in a district": f"{g['joined']:,}",
-                        "snapped 2 km": f"{g['snapped']:,}" if engine == "geofront" else "-",
-                        "identical": "yes" if same else "NO",
+                        "snapped 2 km": f"{g['snapped']:,}" if engine != "geopandas" else "-",
+                        "same districts": "-"
+                        if engine == "geopandas"
+                        else ("yes" if same else "NO"),
                     }
                 )
-            speed = got["geopandas"]["seconds"] / got["geofront"]["seconds"]
-            rows[-1]["identical"] += f" ({speed:.0f}x faster)"
     table = pd.DataFrame(rows)
     print(table.to_string(index=False))
     print(
-        "geopandas: sjoin(intersects) + smallest district per point, from a GeoDataFrame of "
-        "points (building it not counted); geofront: join_events(geometry=False) from "
-        "coordinates, index loaded from the cache. Peak RSS: whole process."
+        "geopandas.sjoin: sjoin(intersects) + smallest district per point, from a "
+        "GeoDataFrame of points (building it not counted). geofront join_events: "
+        "join_events(geometry=False) from coordinates, joined and rejected tables built "
+        "(each reject with its reason and detail). geofront assignments only: "
+        "Joiner.assign, the district (and method, snap distance) of every point, no "
+        "tables. Index loaded from the cache. Peak RSS: whole process, one per engine."
     )
 
 
@@ -158,7 +184,7 @@ def main() -> None:
     ap.add_argument("--snap-m", type=float, default=2000.0)
     ap.add_argument("--compare", action="store_true")
     ap.add_argument("--sizes", default="1000000,10000000")
-    ap.add_argument("--one", choices=["geopandas", "geofront"], help=argparse.SUPPRESS)
+    ap.add_argument("--one", choices=list(ENGINES), help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
