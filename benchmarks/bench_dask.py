@@ -34,6 +34,13 @@ def _digest(paths: list[Path]) -> str:
     for p in paths:
         for batch in pq.ParquetFile(p).iter_batches(batch_size=200_000):
             frame = batch.to_pandas()
+            for col in frame.columns:
+                if (
+                    frame[col].dtype == object
+                    and len(frame)
+                    and isinstance(frame[col].iloc[0], bytes)
+                ):
+                    frame[col] = frame[col].map(bytes.hex)  # WKB points, as text
             h.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy())
     return h.hexdigest()
 
@@ -62,6 +69,7 @@ def main() -> None:
     rows.append(("stream (1 process)", seconds, ref, "reference"))
     for w in (int(x) for x in args.workers.split(",")):
         target = args.workdir / f"dask{w}"
+        target.mkdir(parents=True, exist_ok=True)
         with dask_client(workers=w) as client:
             t0 = time.perf_counter()
             run = join_file_dask(

@@ -292,13 +292,45 @@ class EventReader:
         The dask engine gathers these from every part to settle, before the second pass,
         which row keeps each repeated id (the first good one).
         """
-        assert self.context is not None
-        out: list[tuple[str, int, str]] = []
-        probe = _Probe(self.context.suspects)
-        for batch in self.batches(part, probe):
-            del batch
-        out.extend(probe.found)
-        return out
+        ctx = self.context
+        assert ctx is not None
+        f = self.fields
+        found: list[tuple[str, int, str]] = []
+        if len(ctx.suspects) == 0:
+            return found
+        keys = ("event_id", "latitude", "longitude", "country", "date", "date_end")
+        cols = list(dict.fromkeys(str(f[k]) for k in keys if f.get(k)))
+        suffix = "" if not self.source.multipart else f" of {self.source.part_label(part)}"
+        position = 0
+        for b in self._raw(part, columns=cols):
+            n = b.table.num_rows
+            raw = _frame(b.table, cols)
+            ids = event_ids(raw, f, b.rows, made=self.made_id_prefix(part))
+            h = hash_strings(pa.array(ids.array))
+            pos = np.minimum(np.searchsorted(ctx.suspects, h), len(ctx.suspects) - 1)
+            pick = np.flatnonzero(ctx.suspects[pos] == h)  # only rows whose id may repeat
+            if len(pick):
+                sub = raw.iloc[pick].reset_index(drop=True)
+                rows = b.rows[pick]
+                reason = np.full(len(pick), "", dtype=object)
+                detail = np.full(len(pick), "", dtype=object)
+                xy = None if b.xy is None else tuple(a[pick] for a in b.xy)
+                check_coordinates(
+                    sub,
+                    f,
+                    xy,  # type: ignore[arg-type]
+                    reason,
+                    detail,
+                    decimal_comma=self.decimal_comma,
+                    extents=ctx.extents,
+                )
+                check_dates(sub, f, reason, detail, orders=ctx.orders)
+                good = reason == ""
+                for j in np.flatnonzero(good):
+                    key = (part << 40) + position + int(pick[j])
+                    found.append((str(ids.iloc[pick[j]]), key, f"{rows[j]}{suffix}"))
+            position += n
+        return found
 
     def warn_fatalities(self) -> None:
         """Log, once for the whole file, the rows whose fatalities were not taken as is."""
@@ -317,19 +349,6 @@ class PartScan:
     sample: SwapSample
     hashes: np.ndarray
     layout: PartLayout | None
-
-
-class _Probe(DuplicateIds):
-    """Records the good rows with a suspect id instead of judging them."""
-
-    def __init__(self, suspects: np.ndarray) -> None:
-        super().__init__(suspects)
-        self.found: list[tuple[str, int, str]] = []
-
-    def mark(self, ids: pd.Series, keys: np.ndarray, ok: np.ndarray, label: Any) -> Any:
-        for j, value in self.candidates(ids, ok):
-            self.found.append((value, int(keys[j]), label(j)))
-        return np.zeros(len(ids), dtype=bool), np.array([], dtype=object)
 
 
 class EventStream:
