@@ -49,6 +49,7 @@ _EXPORTS = {
     "control_from_events": "geofront.control",
     "control_history": "geofront.control",
     "control_timeline": "geofront.control",
+    "evidence_dates": "geofront.control",
     "empty_joined": "geofront.join",
     "event_exposure": "geofront.exposure",
     "find_city": "geofront.places",
@@ -68,6 +69,7 @@ _EXPORTS = {
     "read_boundaries": "geofront.boundaries",
     "read_case": "geofront.case",
     "read_cities": "geofront.places",
+    "read_control": "geofront.control",
     "read_events": "geofront.events",
     "read_side_mapping": "geofront.sides",
     "read_status_table": "geofront.compare",
@@ -97,6 +99,7 @@ __all__ = [
     "control_from_events",
     "control_history",
     "control_timeline",
+    "evidence_dates",
     "datasets",
     "empty_joined",
     "event_exposure",
@@ -117,6 +120,7 @@ __all__ = [
     "read_boundaries",
     "read_case",
     "read_cities",
+    "read_control",
     "read_events",
     "read_side_mapping",
     "read_status_table",
@@ -155,6 +159,8 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         control_from_events,
         control_history,
         control_timeline,
+        evidence_dates,
+        read_control,
     )
     from geofront.engine import JoinRun, join_file
     from geofront.errors import GeofrontError, GeofrontWarning, InputError

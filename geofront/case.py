@@ -24,7 +24,8 @@ thresholds of :class:`geofront.siege.SiegeThresholds`: core_events, assault_fact
 sector_events, sector_factor, besieged_index, besieged_arc, threatened_events,
 threatened_factor, held_share, rate_days · ``[exposure]``
 event_radius_m, frontline_distance_m · ``[maps]`` dpi, focus_province, small_multiples
-(list of dates).
+(list of dates; default: up to four days with evidence in the focus province, see
+:func:`geofront.control.evidence_dates`).
 """
 
 from __future__ import annotations

@@ -140,8 +140,20 @@ RULES: tuple[str, ...] = tuple(M.RULE_NAMES)
 #: Event columns :func:`control_from_events` needs.
 REQUIRED_EVENT_COLUMNS = M.REQUIRED_EVENT_COLUMNS
 #: Columns of :func:`control_timeline`; ``last_evidence`` is the last day with evidence
-#: (an event the rules count, or an assessment) anywhere, on or before the date.
-TIMELINE_COLUMNS = ("date", "status", "districts", "area_km2", "people", "last_evidence")
+#: (an event the rules count, or an assessment) anywhere, on or before the date;
+#: ``assumed_*`` are the part of the districts, area and people whose status only the
+#: baseline assumes (rule ``baseline``).
+TIMELINE_COLUMNS = (
+    "date",
+    "status",
+    "districts",
+    "area_km2",
+    "people",
+    "last_evidence",
+    "assumed_districts",
+    "assumed_area_km2",
+    "assumed_people",
+)
 #: Columns of :func:`control_history`.
 HISTORY_COLUMNS = (
     "date",
@@ -358,7 +370,19 @@ def control_from_events(
     ev = _evidence(joined, districts, assessments, rules)
     states = _run(ev, day, day, window_days, baseline, baseline_date)
     out = _table_at(ev, states, districts, day)
-    return gpd.GeoDataFrame(out, geometry=districts.geometry.array, crs=districts.crs)
+    frame = gpd.GeoDataFrame(out, geometry=districts.geometry.array, crs=districts.crs)
+    frame.attrs["credits"] = _credits(joined, assessments)
+    return frame
+
+
+def _credits(joined: pd.DataFrame | None, assessments: Any) -> list[str]:
+    """Credits of the evidence (``attrs["credits"]``: maps of the table credit it)."""
+    from geofront.credits import assessments_credit, events_credit
+
+    out = events_credit(joined)
+    if isinstance(assessments, AssessmentsRead):
+        out.append(assessments_credit(assessments))
+    return out
 
 
 def control_history(
@@ -456,6 +480,58 @@ def control_timeline(
     return timeline_from_history(history, districts, population=population)
 
 
+def evidence_dates(
+    joined: pd.DataFrame | None,
+    *,
+    assessments: AssessmentsRead | pd.DataFrame | None = None,
+    districts: Iterable[str] | None = None,
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+    max_dates: int = 4,
+) -> list[pd.Timestamp]:
+    """The days with evidence (an event or an assessment) in an area, for small multiples.
+
+    Parameters
+    ----------
+    joined : DataFrame or None
+        Joined events (``date``, ``district_id``).
+    assessments : AssessmentsRead or DataFrame, optional
+        Their ``date`` and ``district_id`` count too.
+    districts : iterable of str, optional
+        The area's district ids (default: everywhere).
+    start, end : date-like, optional
+        Only days in ``[start, end]``.
+    max_dates : int
+        At most this many days: evenly spread over the days found, the last always kept.
+
+    Returns
+    -------
+    list of Timestamp
+        Sorted days (midnight); empty when there is no evidence.
+    """
+    frames = []
+    if joined is not None and len(joined) and "date" in joined.columns:
+        frames.append(joined[["date", "district_id"]])
+    table = assessments.table if isinstance(assessments, AssessmentsRead) else assessments
+    if table is not None and len(table):
+        frames.append(table[["date", "district_id"]])
+    if not frames:
+        return []
+    ev = pd.concat(frames, ignore_index=True)
+    if districts is not None:
+        ev = ev[ev["district_id"].astype(str).isin({str(d) for d in districts})]
+    days = pd.to_datetime(ev["date"], errors="coerce").dropna().dt.normalize()
+    if start is not None:
+        days = days[days >= pd.Timestamp(start).normalize()]
+    if end is not None:
+        days = days[days <= pd.Timestamp(end).normalize()]
+    found = sorted(pd.Timestamp(d) for d in days.unique())
+    if len(found) <= max_dates:
+        return found
+    pick = np.unique(np.round(np.linspace(0, len(found) - 1, max_dates)).astype(int))
+    return [found[i] for i in pick]
+
+
 def timeline_from_history(
     history: pd.DataFrame, boundaries: AdminBoundaries | gpd.GeoDataFrame, *, population: Any
 ) -> pd.DataFrame:
@@ -466,6 +542,11 @@ def timeline_from_history(
     people = _people(districts, population)
     days = pd.Index(pd.unique(history["date"]))
     status = history["status"].to_numpy().reshape(len(days), n)
+    assumed = (
+        history["rule"].to_numpy().reshape(len(days), n) == RULE_BASELINE
+        if "rule" in history.columns
+        else np.zeros((len(days), n), dtype=bool)
+    )
     if "last_evidence" in history.columns:
         last = pd.to_datetime(history["last_evidence"]).groupby(history["date"]).max()
     else:
@@ -474,6 +555,7 @@ def timeline_from_history(
     for i, day in enumerate(days):
         for st in CONTROL_STATUSES:
             mask = status[i] == st
+            part = mask & assumed[i]
             rows.append(
                 (
                     day,
@@ -482,6 +564,9 @@ def timeline_from_history(
                     float(area[mask].sum()),
                     float(people[mask].sum()) if people is not None else np.nan,
                     last.get(day, pd.NaT),
+                    int(part.sum()),
+                    float(area[part].sum()),
+                    float(people[part].sum()) if people is not None else np.nan,
                 )
             )
     return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))

@@ -70,6 +70,18 @@ _DATASETS: tuple[Dataset, ...] = (
         "facts, CC BY 4.0 compilation",
     ),
     Dataset(
+        "afg-display-names",
+        "names/afg_display_names.csv",
+        "Published spellings of the 398 districts and 34 provinces, for maps",
+        "facts, CC BY 4.0 compilation",
+    ),
+    Dataset(
+        "afg-airports",
+        "context/ne_10m_airports_afg_region.geojson",
+        "Natural Earth 1:10m airports around Afghanistan",
+        "Public Domain",
+    ),
+    Dataset(
         "afg-neighbours",
         "boundaries/ne_10m_countries_afg_region.geojson",
         "Natural Earth 1:10m countries around Afghanistan",

@@ -843,6 +843,27 @@ def _in_window(events: gpd.GeoDataFrame, start: Any, end: Any) -> np.ndarray:
     return keep
 
 
+#: Columns of people counts (rounded to whole people in written tables).
+PEOPLE_COLUMNS = ("population", "population_assumed", "people")
+
+
+def round_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` for writing: people counts (:data:`PEOPLE_COLUMNS`) rounded to
+    whole people (``Int64``, missing kept), shares and data coverage to 6 decimals.
+
+    Sums over partial raster cells are fractional; a published table says "89,996
+    people", not "89996.237".
+    """
+    out = frame.copy()
+    for col in PEOPLE_COLUMNS:
+        if col in out.columns:
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(0).astype("Int64")
+    for col in ("share", "data_coverage"):
+        if col in out.columns:
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(6)
+    return out
+
+
 def _require_frame(frame: Any, what: str) -> None:
     if not isinstance(frame, gpd.GeoDataFrame):
         raise InputError(f"{what} must be a GeoDataFrame, not {type(frame).__name__}")
@@ -893,6 +914,7 @@ def _progress(items: Iterable[Any], progress: bool, desc: str) -> Iterable[Any]:
 
 
 __all__ = [
+    "round_people",
     "COVERAGE",
     "UnitPopulation",
     "event_exposure",

@@ -53,8 +53,10 @@ def run(case: Case, out: Path, *, progress: bool = False) -> list[Path]:
 
 
 def _write(state: dict[str, Any], frame: pd.DataFrame, name: str) -> None:
+    from geofront.exposure import round_people
+
     path = state["out"] / name
-    write_table(frame, path)
+    write_table(round_people(frame), path)  # people as whole people
     state["written"].append(path)
 
 
@@ -143,8 +145,10 @@ def _step_control(state: dict[str, Any]) -> None:
     tables = [read_assessments(p, b, aliases=case.aliases).table for p in case.assessments]
     assessments = pd.concat(tables, ignore_index=True) if tables else None
     state["assessments"] = assessments
+    multiples = list(case.small_multiples) or _evidence_days(case, b, state["joined"], assessments)
+    state["multiples"] = multiples
     controls = {}
-    for day in sorted({case.as_of, *case.small_multiples}):
+    for day in sorted({case.as_of, *multiples}):
         controls[day] = control_from_events(
             state["joined"],
             b,
@@ -158,6 +162,26 @@ def _step_control(state: dict[str, Any]) -> None:
     tag = _day(case.as_of)
     _write(state, control, f"tables/control_{tag}.gpkg")
     _write(state, control.drop(columns=[control.geometry.name]), f"tables/control_{tag}.csv")
+
+
+def _evidence_days(case: Case, b: Any, joined: Any, assessments: Any) -> list[pd.Timestamp]:
+    """Days with evidence in the focus province (or anywhere) up to as_of: the small
+    multiples' dates when the case names none (never a panel of assumptions only)."""
+    from geofront.control import evidence_dates
+    from geofront.maps import select_province
+
+    ids = None
+    if case.focus_province:
+        prov = select_province(b.provinces, case.focus_province)["province_id"].astype(str)
+        d = b.districts
+        ids = d.loc[d["province_id"].astype(str).isin(prov), "district_id"].astype(str)
+    return evidence_dates(
+        joined,
+        assessments=assessments,
+        districts=ids,
+        start=case.timeline_start,
+        end=case.as_of,
+    )
 
 
 def _step_frontlines(state: dict[str, Any]) -> None:
@@ -295,6 +319,7 @@ def _step_exposure(state: dict[str, Any]) -> None:
 
 
 def _step_maps(state: dict[str, Any]) -> None:
+    from geofront.credits import assessments_credit, events_credit
     from geofront.maps import (
         bundled_context,
         control_map,
@@ -304,7 +329,6 @@ def _step_maps(state: dict[str, Any]) -> None:
         siege_map,
         timeline_figure,
     )
-    from geofront.maps.furniture import events_credit
     from geofront.places import find_city
 
     case, b = state["case"], state["boundaries"]
@@ -315,7 +339,7 @@ def _step_maps(state: dict[str, Any]) -> None:
     capitals = state["cities"].merge(status[["city", "status"]], on="city", how="left")
     tag = _day(case.as_of)
     sources = ("boundaries", "outlines", "places", *events_credit(state["joined"]))
-    sources += tuple(_assessment_credit(p) for p in case.assessments)
+    sources += tuple(assessments_credit(p) for p in case.assessments)
 
     def save(fig: Any, name: str) -> None:
         path = state["out"] / "maps" / name
@@ -348,6 +372,8 @@ def _step_maps(state: dict[str, Any]) -> None:
             events=state["joined"],
             control=state["control"],
             population=case.population,
+            boundaries=b,
+            neighbours=neighbours if neighbours is not None else False,
             as_of=case.as_of,
             window_days=case.siege_window_days,
             sources=("boundaries", "population", "places", *sources[3:]),
@@ -377,14 +403,14 @@ def _step_maps(state: dict[str, Any]) -> None:
         sources=("boundaries", *sources[3:]),
     )
     save(fig, "timeline.png")
-    if len(case.small_multiples) > 1:
-        controls = {d: state["controls"][d] for d in case.small_multiples}
-        lines = {d: state["frontlines"][d] for d in case.small_multiples}
+    if len(state["multiples"]) > 1:
+        controls = {d: state["controls"][d] for d in state["multiples"]}
+        lines = {d: state["frontlines"][d] for d in state["multiples"]}
         fig, _ = control_small_multiples(
             controls,
             boundaries=b,
             frontlines=lines,
-            neighbours=neighbours,
+            neighbours=neighbours if neighbours is not None else False,
             province=case.focus_province,
             title=f"{case.title}: control in {case.focus_province or 'the country'}",
             sources=sources,
@@ -400,14 +426,6 @@ def _rules(case: Case) -> dict[str, Any]:
         "baseline": case.baseline,
         "baseline_date": case.baseline_date,
     }
-
-
-def _assessment_credit(path: Path) -> str:
-    from geofront import datasets
-
-    if path.resolve() == datasets.get_path("seed-assessments").resolve():
-        return "Assessments: Long War Journal and news reports of 7 July 2021, compiled by geofront"
-    return f"Assessments: {path.name}"
 
 
 def _slug(text: str) -> str:

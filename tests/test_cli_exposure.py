@@ -61,7 +61,11 @@ def test_zones(tmp_path: Path, grid4: Path, zones_file: Path) -> None:
     table = pd.read_csv(out)
     assert list(table.columns) == ["zone", "population", "data_coverage"]
     expected = hand_zones()["expected"]
-    assert table.set_index("zone")["population"].to_dict() == pytest.approx(expected.to_dict())
+    # written tables count whole people (half people round to even, as numpy rounds)
+    assert table["population"].dtype.kind == "i"
+    assert (
+        table.set_index("zone")["population"].to_dict() == expected.round(0).astype(int).to_dict()
+    )
 
 
 def test_quiet_and_deterministic(tmp_path: Path, grid4: Path, zones_file: Path) -> None:
@@ -255,4 +259,5 @@ def test_near_line(tmp_path: Path) -> None:
     # 2 km either side of the line plus the round ends, 1 person per cell
     length_km = GEOD.inv(65.9, 35.0, 66.1, 35.0)[2] / 1000
     area = 2 * 2.0 * length_km + math.pi * 2.0**2
-    assert table["population"].iloc[0] == pytest.approx(area / _cell_area_km2(35.0), rel=5e-3)
+    # whole people, within one person of the geometric estimate (84.5)
+    assert abs(table["population"].iloc[0] - area / _cell_area_km2(35.0)) <= 1.0

@@ -250,3 +250,162 @@ def test_siege_radius_must_be_positive(tmp_path):
     result = run("map", "siege", "Kabul", *SEED, "--radius", "0km", *SMALL, "-o", str(out))
     assert result.exit_code == 2 and "positive distance" in result.output
     assert "Traceback" not in result.output and not out.exists()
+
+
+@pytest.fixture()
+def figures(monkeypatch):
+    """The figures the map commands save (their artists, for assertions)."""
+    import geofront.maps as gm
+
+    saved = []
+    original = gm.save_figure
+
+    def capture(fig, path, **kw):
+        saved.append(fig)
+        return original(fig, path, **kw)
+
+    monkeypatch.setattr(gm, "save_figure", capture)
+    return saved
+
+
+def _credit(fig) -> str:
+    return next(t for t in fig.texts if t.get_gid() == "attribution").get_text().replace("\n", " ")
+
+
+def _subtitle(fig) -> str:
+    return next(t for t in fig.texts if t.get_gid() == "subtitle").get_text()
+
+
+def test_control_map_credits_the_assessments_source(tmp_path, figures):
+    out = tmp_path / "m.png"
+    result = run("map", "control", *SEED, "--province", "Badghis", *SMALL, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    credit = _credit(figures[-1])
+    assert "Long War Journal" in credit and "news reports of 2-7 July 2021" in credit
+
+
+def test_control_file_keeps_its_date_credits_and_capitals(tmp_path, figures):
+    from geofront.maps import furniture as fu
+
+    table = tmp_path / "control.gpkg"
+    made = run(
+        "-q",
+        "control",
+        "seed-events",
+        "--assessments",
+        "seed-assessments",
+        "--as-of",
+        "2021-07-07",
+        "-o",
+        str(table),
+    )
+    assert made.exit_code == 0, made.output
+    out = tmp_path / "m.png"
+    result = run(
+        "map",
+        "control",
+        "--control",
+        str(table),
+        "--events",
+        "seed-events",
+        "--province",
+        "Badghis",
+        *SMALL,
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    fig = figures[-1]
+    assert _subtitle(fig) == "Data as of 7 July 2021"  # from the table, no --as-of given
+    credit = _credit(fig)
+    assert "news reports" in credit and "Long War Journal" in credit
+    legend = next(a for a in fig.axes[-1].artists if a.get_gid() == "legend")
+    assert "Under assault" in fu.legend_texts(legend)  # Qala-i-Naw judged from the events
+    # the file's answer, not a recomputed one: 6 insurgent, 1 contested in Badghis
+    texts = fu.legend_texts(legend)
+    assert any(t.startswith("Full insurgent control (6") for t in texts)
+    bad = run(
+        "map",
+        "control",
+        "--control",
+        str(table),
+        "--assessments",
+        "seed-assessments",
+        *SMALL,
+        "-o",
+        str(out),
+    )
+    assert bad.exit_code == 2 and "--assessments decide a control computed here" in bad.output
+
+
+def test_siege_map_from_the_tables_shows_their_answer(tmp_path, figures):
+    from geofront.maps import furniture as fu
+
+    status, rings, table = tmp_path / "s.csv", tmp_path / "r.gpkg", tmp_path / "c.gpkg"
+    args = ["seed-events", "--assessments", "seed-assessments", "--as-of", "2021-07-07"]
+    assert run("-q", "control", *args, "-o", str(table)).exit_code == 0
+    made = run(
+        "-q",
+        "siege",
+        "Qala-i-Naw",
+        "--events",
+        *args,
+        "-o",
+        str(status),
+        "--geometry-out",
+        str(rings),
+    )
+    assert made.exit_code == 0, made.output
+    out = tmp_path / "m.png"
+    result = run(
+        "map",
+        "siege",
+        "Qala-i-Naw",
+        "--sieges",
+        str(status),
+        "--geometry",
+        str(rings),
+        "--control",
+        str(table),
+        "--events",
+        "seed-events",
+        *SMALL,
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    expected = pd.read_csv(status)["status"].iloc[0]
+    assert f"({expected})" in result.stderr
+    legend = next(a for a in figures[-1].axes[-1].artists if a.get_gid() == "legend")
+    assert f"Status: {expected}" in fu.legend_texts(legend)
+    assert _subtitle(figures[-1]) == "Data as of 7 July 2021"
+    # the capitals of a control map take the table's statuses
+    out2 = tmp_path / "n.png"
+    result = run(
+        "map",
+        "control",
+        "--control",
+        str(table),
+        "--sieges",
+        str(status),
+        "--province",
+        "Badghis",
+        *SMALL,
+        "-o",
+        str(out2),
+    )
+    assert result.exit_code == 0, result.output
+    legend = next(a for a in figures[-1].axes[-1].artists if a.get_gid() == "legend")
+    assert expected.capitalize() in fu.legend_texts(legend)
+
+
+def test_map_help_documents_every_option():
+    for sub in ("control", "siege", "events"):
+        text = run("map", sub, "--help").output
+        for opt in ("--dpi",):
+            line = next(ln for ln in text.splitlines() if ln.strip().startswith(opt))
+            assert len(line.split(opt, 1)[1].strip()) > 10, line  # a help text, not bare
+    assert "Sectors per ring" in run("map", "siege", "--help").output
+    assert "initiated them" in run("map", "events", "--help").output

@@ -38,7 +38,11 @@ def test_timeline_dates(runner, tmp_path):
         "area_km2",
         "people",
         "last_evidence",
+        "assumed_districts",
+        "assumed_area_km2",
+        "assumed_people",
     ]
+    assert (t["assumed_districts"] == 0).all()  # no baseline: nothing assumed
     # the last evidence on or before each date: none before the Bagram handover of 2 July,
     # the clashes of 6 July, the assessments and takeover of 7 July
     last = t.groupby("date")["last_evidence"].first().fillna("")
@@ -104,3 +108,15 @@ def test_timeline_usage_errors(runner, tmp_path):
     res = runner.invoke(cli, ["timeline", "seed-events", "--dates", "2021-13-01", "-o", str(out)])
     assert res.exit_code == 2 and "YYYY-MM-DD" in res.stderr
     assert not out.exists()
+
+
+def test_timeline_counts_what_the_baseline_assumes_apart(runner, tmp_path):
+    out = tmp_path / "t.csv"
+    args = ["-q", "timeline", "seed-events", "--assessments", "seed-assessments"]
+    args += ["--dates", "2021-07-07", "--baseline", "government", "-o", str(out)]
+    res = runner.invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(out).set_index("status")
+    # 391 government districts: Bagram by its handover (AFGSEED0001), 390 by assumption
+    assert t.loc["government", ["districts", "assumed_districts"]].tolist() == [391, 390]
+    assert t.loc["insurgent", ["districts", "assumed_districts"]].tolist() == [6, 0]

@@ -88,17 +88,28 @@ def test_frontline_vertices_equal_the_lines(world, control, frontlines):
     np.testing.assert_allclose(seg, expected, rtol=0, atol=1e-6)
 
 
-def test_legend_lists_every_status_even_when_empty(world, control, frontlines):
+def test_legend_lists_exactly_the_classes_drawn(world, control, frontlines):
     fig, ax = control_map(control, boundaries=world, frontlines=frontlines, width_in=6, dpi=50)
     legend = next(a for a in fig.axes[1].artists if a.get_gid() == "legend")
     texts = fu.legend_texts(legend)
-    # every class in the fixed order, with its count in the view: 1 government,
-    # 1 contested, 1 insurgent, 0 unknown (listed although empty), 1 no data (202)
-    counts = {"government": 1, "contested": 1, "insurgent": 1, "unknown": 0, "no data": 1}
-    labels = [f"{style.STATUS_LABELS[s]} ({counts[s]})" for s in style.STATUS_ORDER]
-    assert [t for t in texts if t in labels] == labels
+    # the classes drawn with their counts: 1 government, 1 contested, 1 insurgent,
+    # 1 no data (202); unknown is not drawn, so not listed
+    counts = {"government": 1, "contested": 1, "insurgent": 1, "no data": 1}
+    labels = [f"{style.STATUS_LABELS[s]} ({counts[s]})" for s in counts]
+    assert [
+        t for t in texts if t.endswith(")") and t.split(" (")[0] in style.STATUS_LABELS.values()
+    ] == labels
+    assert not [t for t in texts if t.startswith("Unknown")]
     assert "4 districts" in texts
-    assert style.frontline_label("government-insurgent") in texts
+    # the frontline section lists the one class drawn, not the three known classes
+    lines = [t for t in texts if t in style.FRONTLINE_LABELS.values()]
+    assert lines == [style.FRONTLINE_LABELS["government-insurgent"]]
+    drawn = {
+        c.get_gid().split(":", 1)[1]
+        for c in ax.collections
+        if str(c.get_gid()).startswith("frontline:")
+    }
+    assert drawn == {"government-insurgent"}
 
 
 def test_title_stamp_and_attribution(world, control):
@@ -322,11 +333,11 @@ def test_siege_map_rings_events_and_status_box(world, control):
         dpi=40,
     )
     (coll,) = _by_gid(ax, "rings")
-    assert len(coll.get_paths()) == 8
-    # sectors with 0 hostile events are left transparent
-    coll.update_scalarmappable()
-    faces = coll.get_facecolors()
-    assert faces[0][3] == 0 and faces[1][3] > 0
+    assert len(coll.get_segments()) == 8  # one ring of edges per sector: outlines, no fill
+    # the two hostile sectors have the heavy outline; counts label the ring-1 sector
+    assert len(_by_gid(ax, "rings:hostile")) == 1
+    counts = [t.get_text() for t in ax.texts if t.get_gid() == "label:count"]
+    assert "5" in counts  # ring 1 (5-15 km), sector 0
     (pts,) = [a for a in ax.collections if a.get_gid() == "events:Battles:insurgent"]
     assert tuple(pts.get_facecolors()[0][:3]) == pytest.approx(
         to_rgba(style.EVENT_TYPE_COLORS["Battles"])[:3]
@@ -364,7 +375,8 @@ def test_timeline_stacks_statuses_in_legend_order():
     fl = pd.DataFrame({"date": ["2021-07-01", "2021-07-02"], "length_km": [20.0, 40.0]})
     fig, ax = timeline_figure(tl, frontline_length=fl)
     polys = [c for c in ax.collections if str(c.get_gid()).startswith("timeline:")]
-    assert [p.get_gid() for p in polys] == [f"timeline:{s}" for s in style.STATUS_ORDER[:4]]
+    # unknown has no district at any date: not drawn
+    assert [p.get_gid() for p in polys] == [f"timeline:{s}" for s in style.STATUS_ORDER[:3]]
     assert tuple(polys[0].get_facecolor()[0]) == pytest.approx(
         to_rgba(style.STATUS_COLORS["government"])
     )
@@ -377,7 +389,9 @@ def test_small_multiples_one_panel_per_date(world, control):
     fig, axes = control_small_multiples(
         {"2021-07-07": later, "2021-07-01": control}, boundaries=world, width_in=6, dpi=40
     )
-    assert [a.get_title(loc="left") for a in axes] == ["1 July 2021", "7 July 2021"]
+    assert [a.get_title(loc="left").split("\n")[0] for a in axes] == ["1 July 2021", "7 July 2021"]
+    # each panel says how many districts in view rest on evidence (none are assumed here)
+    assert axes[0].get_title(loc="left").split("\n")[1] == "4 of 4 districts on evidence"
     faces = _by_gid(axes[1], "districts")[0].get_facecolors()
     assert all(
         tuple(f) == pytest.approx(to_rgba(style.STATUS_COLORS["insurgent"])) for f in faces[:3]
@@ -489,7 +503,7 @@ def _city_and_rings():
     return city, rings
 
 
-def test_siege_legend_gives_battles_and_state_based_conflict_their_own_colours():
+def test_siege_legend_maps_ucdp_types_onto_acled_types():
     city, rings = _city_and_rings()
     types = ["Battles", "State-based conflict", "One-sided violence", "Explosions/Remote violence"]
     events = w.events_frame(
@@ -497,20 +511,24 @@ def test_siege_legend_gives_battles_and_state_based_conflict_their_own_colours()
     )
     fig, ax = siege_map(city, sectors=rings, events=events, width_in=6, dpi=40)
     swatches = dict(fu.legend_swatches(_legend(fig)))
-    faces = {t: to_rgba(swatches[t].get_markerfacecolor()) for t in types}
-    assert len(set(faces.values())) == 4
-    for t in types:
-        assert faces[t] == pytest.approx(to_rgba(style.EVENT_TYPE_COLORS[t]))
-        (coll,) = [c for c in ax.collections if c.get_gid() == f"events:{t}:insurgent"]
-        assert tuple(coll.get_facecolors()[0]) == pytest.approx(faces[t][:3] + (0.85,))
-    # legend rows in the fixed order: ACLED's types first, then UCDP's
+    # one taxonomy: UCDP's state-based conflict drawn as Battles, one-sided violence as
+    # Violence against civilians; the legend says so
+    shown = ["Battles", "Violence against civilians", "Explosions/Remote violence"]
     texts = fu.legend_texts(_legend(fig))
-    assert [x for x in texts if x in types] == [
-        "Battles",
-        "Explosions/Remote violence",
-        "State-based conflict",
-        "One-sided violence",
-    ]
+    assert [x for x in texts if x in set(types) | set(shown)] == shown
+    for t in shown:
+        face = to_rgba(swatches[t].get_markerfacecolor())
+        assert face == pytest.approx(to_rgba(style.EVENT_TYPE_COLORS[t]))
+        (coll,) = [c for c in ax.collections if c.get_gid() == f"events:{t}:insurgent"]
+        assert tuple(coll.get_facecolors()[0]) == pytest.approx(face[:3] + (0.85,))
+    (battles,) = [c for c in ax.collections if c.get_gid() == "events:Battles:insurgent"]
+    assert len(battles.get_offsets()) == 2  # ACLED's battle and UCDP's state-based conflict
+    assert any(t.startswith("UCDP conflict shown as Battles") for t in texts)
+    # without ACLED rows, UCDP's own types are kept
+    only = events[events["event_type"].isin(types[1:3])]
+    fig, ax = siege_map(city, sectors=rings, events=only, width_in=6, dpi=40)
+    texts = fu.legend_texts(_legend(fig))
+    assert "State-based conflict" in texts and "One-sided violence" in texts
 
 
 def _point_axes():
@@ -764,7 +782,15 @@ def test_dense_events_drawn_as_dots_or_density_only(world, monkeypatch):
     assert hb.get_array().sum() == 5
     texts = fu.legend_texts(_legend(fig))
     assert "5 events (density only)" in texts
-    assert "Events per hexagon (5 km across)" in texts and "1 event" in texts
+    assert "Events per hexagon (5 km across)" in texts
+    # the key lists the classes with a hexagon, in the log classes 1, 2-3 (five events in
+    # hexagons of 2 and 3): no empty class
+    breaks = hb.geofront_breaks
+    shown = [t for t in texts if t[0].isdigit() and "event" not in t]
+    present = {
+        int(i) for i in np.searchsorted(breaks, np.asarray(hb.get_array()), side="right") - 1
+    }
+    assert len(shown) == len(present)
 
 
 def test_siege_map_beyond_the_population_raster_has_no_population_legend_or_credit(world):
@@ -938,7 +964,7 @@ def test_statuses_only_the_baseline_assumes_are_drawn_pale_and_counted_apart(wor
 
     c = control_from_events(None, world, as_of="2021-07-01", baseline="government")
     c.loc["101", ["status", "rule"]] = ["insurgent", "territory_transfer"]
-    fig, ax = control_map(c, boundaries=world)
+    fig, ax = control_map(c, boundaries=world, graded=False)
     coll = next(x for x in ax.collections if x.get_gid() == "districts")
     faces = coll.get_facecolor()
     ids = list(coll.geofront_ids)
@@ -948,9 +974,10 @@ def test_statuses_only_the_baseline_assumes_are_drawn_pale_and_counted_apart(wor
         assert tuple(faces[i]) == pytest.approx(want)
     legend = next(a for a in fig.axes[-1].artists if a.get_gid() == "legend")
     texts = fu.legend_texts(legend)
-    assert "Government control (0)" in texts
-    assert f"Government control, {style.ASSUMED_LABEL} (3)" in texts
+    assert not [t for t in texts if t.startswith("Government control (0")]  # not drawn
+    assert f"Government control ({style.ASSUMED_LABEL}, 3)" in texts
     assert "Insurgent control (1)" in texts and "4 districts" in texts
+    assert style.ASSUMED_NOTE[0] in texts
 
 
 def test_ucdp_events_have_no_initiator_on_the_map(world):
@@ -971,3 +998,24 @@ def test_ucdp_events_have_no_initiator_on_the_map(world):
     legend = next(a for a in fig.axes[-1].artists if a.get_gid() == "legend")
     texts = fu.legend_texts(legend)
     assert "Events by initiating side" in texts and NO_INITIATOR in texts
+
+
+def test_timeline_draws_what_the_baseline_assumes_pale():
+    rows = [
+        ("2021-07-01", "government", 4, 3),
+        ("2021-07-01", "insurgent", 0, 0),
+        ("2021-07-07", "government", 3, 2),
+        ("2021-07-07", "insurgent", 1, 0),
+    ]
+    tl = pd.DataFrame(rows, columns=["date", "status", "districts", "assumed_districts"])
+    fig, ax = timeline_figure(tl)
+    gids = [c.get_gid() for c in ax.collections if str(c.get_gid()).startswith("timeline:")]
+    assert gids == ["timeline:government", "timeline:government:assumed", "timeline:insurgent"]
+    pale = next(c for c in ax.collections if c.get_gid() == "timeline:government:assumed")
+    assert tuple(pale.get_facecolor()[0]) == pytest.approx(
+        to_rgba(style.assumed_color("government"))
+    )
+    # the legend lists what is drawn: no contested, no unknown
+    legend = next(a for a in fig.axes[-1].artists if a.get_gid() == "legend")
+    texts = " ".join(fu.legend_texts(legend))
+    assert "Contested" not in texts and style.ASSUMED_LABEL in texts

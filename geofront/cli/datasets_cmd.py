@@ -16,8 +16,13 @@ def command(paths: bool) -> None:
     Any command that takes a file also accepts one of these names.
     """
     table = datasets.list_datasets()
-    for row in table.itertuples():
-        if paths:
+    if paths:
+        for row in table.itertuples():
             click.echo(row.path)
-        else:
-            click.echo(f"{row.name:<26} {row.licence:<14} {row.description}")
+        return
+    # columns as wide as their longest entry, so every row lines up
+    w_name = max(len("name"), *(len(n) for n in table["name"]))
+    w_lic = max(len("licence"), *(len(n) for n in table["licence"]))
+    click.echo(f"{'name':<{w_name}}  {'licence':<{w_lic}}  description")
+    for row in table.itertuples():
+        click.echo(f"{row.name:<{w_name}}  {row.licence:<{w_lic}}  {row.description}")

@@ -229,13 +229,10 @@ def command(
 
 
 def _for_output(table: pd.DataFrame, output: Path) -> pd.DataFrame:
-    """Round people to 0.01 and coverage to 1e-6; drop geometry for CSV."""
-    out = table.copy()
-    if "population" in out.columns:
-        out["population"] = out["population"].round(2)
-    for col in ("data_coverage", "share"):
-        if col in out.columns:
-            out[col] = out[col].round(6)
+    """Round people to whole people and coverage to 1e-6; drop geometry for CSV."""
+    from geofront.exposure import round_people
+
+    out = round_people(table)
     if isinstance(out, gpd.GeoDataFrame) and output.suffix.lower() == ".csv":
         return pd.DataFrame(out.drop(columns=[out.geometry.name]))
     return out

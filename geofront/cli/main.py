@@ -159,8 +159,12 @@ def summary(ctx: click.Context, text: str) -> None:
 
 
 def progress_enabled(ctx: click.Context) -> bool:
-    """Whether long work should show progress bars (not with ``--quiet``)."""
-    return not ctx.find_root().obj.get("quiet")
+    """Whether long work should show progress bars: only on a terminal (a log file or a
+    pipe gets no carriage-return redraws) and not with ``--quiet``."""
+    import sys
+
+    stream = sys.stderr
+    return not ctx.find_root().obj.get("quiet") and bool(getattr(stream, "isatty", lambda: False)())
 
 
 def _register() -> None:

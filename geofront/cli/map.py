@@ -37,6 +37,8 @@ from geofront.cli.options import (
     load_boundaries_from_options,
     output_path,
     siege_events_option,
+    siege_threshold_options,
+    siege_thresholds_from_options,
     siege_window_option,
 )
 from geofront.control import DEFAULT_WINDOW_DAYS, read_control
@@ -61,7 +63,12 @@ def _figure_options(f: Any) -> Any:
             "-o", "--output", type=output_path, required=True, help="Map file: .png, .svg or .pdf."
         ),
         click.option(
-            "--dpi", type=click.FloatRange(min=10, max=1200), default=200.0, show_default=True
+            "--dpi",
+            type=click.FloatRange(min=10, max=1200),
+            default=200.0,
+            show_default=True,
+            help="Resolution in dots per inch: pixels of a PNG (width x dpi); SVG and PDF "
+            "are vector, geometry is simplified to half a pixel at this resolution.",
         ),
         click.option("--title", default=None, help="Title (default: made from the view)."),
         click.option(
@@ -92,6 +99,27 @@ def _view_options(f: Any) -> Any:
     for opt in reversed(opts):
         f = opt(f)
     return f
+
+
+def _roads_option(f: Any) -> Any:
+    return click.option(
+        "--roads",
+        "roads_path",
+        type=input_path,
+        default=None,
+        metavar="FILE",
+        help="Main roads (lines: .gpkg, .geojson, .shp, .parquet) drawn as context and "
+        "credited by file name (no roads are bundled).",
+    )(f)
+
+
+siege_window_option_for_map = days_option(
+    "--siege-window",
+    "siege_window_days",
+    default="14d",
+    show_default=True,
+    help="Events in this many days up to the date count for the capitals' siege status.",
+)
 
 
 def _context(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -144,6 +172,25 @@ def command() -> None:
 @control_window_option
 @control_rule_options
 @click.option("--no-frontlines", is_flag=True, help="Do not draw frontlines.")
+@click.option(
+    "--sieges",
+    "sieges_path",
+    type=input_path,
+    default=None,
+    metavar="FILE",
+    help="Siege status table written by `geofront siege` (.csv or .parquet): the capitals "
+    "are drawn with its statuses instead of statuses computed here.",
+)
+@siege_window_option_for_map
+@siege_threshold_options
+@click.option(
+    "--graded/--statuses",
+    "graded",
+    default=None,
+    help="Colour districts by Kalyvas's five zones (graded control) or by the four "
+    "statuses. Default: graded when the table has zones.",
+)
+@_roads_option
 @_view_options
 @_figure_options
 @assessment_options
@@ -156,6 +203,10 @@ def control_cmd(
     as_of: pd.Timestamp | None,
     window_days: int,
     no_frontlines: bool,
+    sieges_path: Path | None,
+    siege_window_days: int,
+    graded: bool | None,
+    roads_path: Path | None,
     province: str | None,
     bbox: tuple[float, float, float, float] | None,
     output: Path,
@@ -164,54 +215,71 @@ def control_cmd(
     width_in: float,
     **kwargs: Any,
 ) -> None:
-    """Map districts by control status, frontlines and capitals (with their siege status
-    when control is computed here).
+    """Map districts by control status, frontlines and capitals with their siege status.
 
-    Control comes from --control FILE, or is computed as of --as-of from --events and/or
-    --assessments (assessments alone are enough).
+    Control comes from --control FILE (the table `geofront control` wrote: the map shows
+    exactly its answer, dated by its as_of), or is computed as of --as-of from --events
+    and/or --assessments with the same options as `geofront control`. The capitals'
+    statuses come from --sieges FILE (the table `geofront siege` wrote) or are judged
+    here from the events with the options of `geofront siege`. With --control FILE,
+    --events only adds the capitals' statuses and the events' credit. Contested districts
+    are hatched; districts only the baseline assumes are pale.
 
     Example: geofront map control --events seed-events --assessments seed-assessments
     --as-of 2021-07-07 --province Badghis -o badghis.png
     """
     from geofront.frontline import frontline_lines
     from geofront.maps import check_figure_path, control_map, select_province
+    from geofront.maps.control_maps import table_as_of
     from geofront.maps.furniture import events_credit
 
     check_figure_path(output)
-    computed = events is not None or kwargs.get("assessments") is not None
-    if (control_path is None) == (not computed):
+    if control_path is not None and kwargs.get("assessments") is not None:
+        raise click.UsageError(
+            "--assessments decide a control computed here: give them to `geofront control` "
+            "and map its table with --control FILE, or leave --control out"
+        )
+    if control_path is None and events is None and kwargs.get("assessments") is None:
         raise click.UsageError(
             "give either --control FILE, or --events EVENTS and/or --assessments FILE "
             "with --as-of DATE"
         )
-    if computed and as_of is None:
+    if control_path is None and as_of is None:
         raise click.UsageError("--events and --assessments need --as-of YYYY-MM-DD")
+    thresholds = siege_thresholds_from_options(kwargs)
+    rules = control_rules_from_options(kwargs)
     context = _context(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     if province is not None:  # fail fast, before reading events
         select_province(boundaries.provinces, province)
     assessments = load_assessments_from_options(kwargs, boundaries)
     capitals = context.get("capitals")
-    joined = None
+    roads = _read_roads(roads_path)
+    joined = (
+        None if events is None and control_path is not None else _events(events, boundaries, ctx)
+    )
     if control_path is not None:
         control = read_control(control_path, boundaries)
-        stamp = as_of
+        stamp = as_of if as_of is not None else table_as_of(control)
     else:
         from geofront.control import control_from_events
 
         assert as_of is not None
-        joined = _events(events, boundaries, ctx)
         control = control_from_events(
             joined,
             boundaries,
             as_of=as_of,
             window_days=window_days,
             assessments=assessments,
-            **control_rules_from_options(kwargs),
+            **rules,
         )
         stamp = as_of
-        if capitals is not None:
-            capitals = _with_siege_status(capitals, joined, control, as_of)
+    if capitals is not None and sieges_path is not None:
+        capitals = _with_status_table(capitals, sieges_path)
+    elif capitals is not None and joined is not None and stamp is not None:
+        capitals = _with_siege_status(
+            capitals, joined, control, pd.Timestamp(stamp), siege_window_days, thresholds
+        )
     lines = None if no_frontlines else frontline_lines(control)
     credits = ["boundaries", "outlines", "places", *events_credit(joined)]
     credits += _assessments_credit(assessments)
@@ -219,13 +287,16 @@ def control_cmd(
         control,
         boundaries=boundaries,
         frontlines=lines,
-        capitals=capitals,
-        neighbours=context.get("neighbours"),
+        capitals=capitals if capitals is not None else False,
+        neighbours=context.get("neighbours", False),
+        airports=context.get("airports", False),
+        roads=roads,
         province=province,
         bbox=bbox,
         as_of=stamp,
         title=title,
         sources=credits,
+        graded=graded,
         width_in=width_in,
         dpi=dpi,
     )
@@ -233,25 +304,72 @@ def control_cmd(
 
 
 def _assessments_credit(assessments: Any) -> list[str]:
-    """``Assessments: <file>`` when the map rests on assessments."""
-    return [] if assessments is None else [f"Assessments: {assessments.source}"]
+    """The assessments' credit (their source) when the map rests on assessments."""
+    from geofront.credits import assessments_credit
+
+    return [] if assessments is None else [assessments_credit(assessments)]
 
 
-def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Timestamp) -> Any:
-    from geofront.siege import siege_status
+def _with_siege_status(
+    capitals: Any,
+    joined: Any,
+    control: Any,
+    as_of: pd.Timestamp,
+    window_days: int,
+    thresholds: Any,
+) -> Any:
+    from geofront.siege import assess_sieges
 
     try:
-        st = siege_status(capitals, joined, control, as_of=as_of)
+        st = assess_sieges(
+            capitals, joined, control, as_of=as_of, window_days=window_days, thresholds=thresholds
+        ).status
     except InputError as exc:
         warnings.warn(f"capitals drawn without siege status: {exc}", GeofrontWarning, stacklevel=2)
         return capitals
     return capitals.assign(status=st["status"].reindex(capitals.index).to_numpy())
 
 
+def _read_status_table(path: Path) -> pd.DataFrame:
+    """A siege status table written by `geofront siege` (.csv or .parquet)."""
+    from geofront.io import check_input_file
+
+    src = check_input_file(datasets.resolve(path), "siege status table")
+    try:
+        table = pd.read_parquet(src) if src.suffix.lower() == ".parquet" else pd.read_csv(src)
+    except (ValueError, OSError) as exc:
+        raise InputError(f"cannot read siege table {src}: {str(exc).splitlines()[0]}") from exc
+    missing = [c for c in ("city", "status") if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"siege table {src} lacks column(s) {', '.join(missing)}: give the table "
+            "`geofront siege -o` wrote"
+        )
+    return table
+
+
+def _with_status_table(capitals: Any, path: Path) -> Any:
+    table = _read_status_table(path).drop_duplicates("city").set_index("city")["status"]
+    return capitals.assign(status=capitals["city"].map(table).to_numpy())
+
+
+def _read_roads(path: Path | None) -> Any:
+    """Road lines of --roads FILE, credited by file name."""
+    if path is None:
+        return None
+    from geofront.io import read_vector
+
+    roads = read_vector(datasets.resolve(path), what="roads")
+    roads.attrs["credit"] = f"Roads: {Path(str(path)).name}"
+    return roads
+
+
 @command.command("siege")
 @click.argument("city")
 @siege_events_option
-@date_option("--as-of", "as_of", required=True, help="Judge the siege as of this day.")
+@date_option(
+    "--as-of", "as_of", default=None, help="Judge the siege as of this day (default: --sieges')."
+)
 @siege_window_option
 @days_option(
     "--control-window",
@@ -265,15 +383,54 @@ def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Times
     "radii_m",
     default="5km,20km,50km",
     show_default=True,
-    help="Outer radius of each ring.",
+    help="Outer radius of each ring: core, outskirts, approaches.",
 )
-@click.option("--sectors", type=click.IntRange(min=1, max=72), default=16, show_default=True)
+@click.option(
+    "--sectors",
+    type=click.IntRange(min=1, max=72),
+    default=16,
+    show_default=True,
+    help="Sectors per ring (sector 0 centred on north, numbered clockwise).",
+)
+@click.option(
+    "--defender",
+    type=click.Choice(["government", "insurgent"]),
+    default="government",
+    show_default=True,
+    help="Side defending the city (as for `geofront siege`).",
+)
 @click.option(
     "--cities",
     "cities_path",
     type=input_path,
     default=None,
     help="Cities file (default: bundled capitals).",
+)
+@click.option(
+    "--control",
+    "control_path",
+    type=input_path,
+    default=None,
+    metavar="FILE",
+    help="Control table written by `geofront control`: the ground drawn and judged (not "
+    "recomputed).",
+)
+@click.option(
+    "--sieges",
+    "sieges_path",
+    type=input_path,
+    default=None,
+    metavar="FILE",
+    help="Status table written by `geofront siege -o`: the status drawn (with --geometry, "
+    "nothing is recomputed: the map shows exactly those tables).",
+)
+@click.option(
+    "--geometry",
+    "geometry_path",
+    type=input_path,
+    default=None,
+    metavar="FILE",
+    help="Rings and sectors written by `geofront siege --geometry-out` (needs --sieges).",
 )
 @distance_option(
     "--radius",
@@ -286,8 +443,9 @@ def _with_siege_status(capitals: Any, joined: Any, control: Any, as_of: pd.Times
     type=input_name,
     default="afg-population",
     show_default=True,
-    help="Population raster for the backdrop; 'none' to leave it out.",
+    help="Population raster: where people live densely is outlined; 'none' to leave it out.",
 )
+@siege_threshold_options
 @control_rule_options
 @_figure_options
 @assessment_options
@@ -297,12 +455,16 @@ def siege_cmd(
     ctx: click.Context,
     city: str,
     events: Path | None,
-    as_of: pd.Timestamp,
+    as_of: pd.Timestamp | None,
     window_days: int,
     control_window_days: int,
     radii_m: tuple[float, ...],
     sectors: int,
+    defender: str,
     cities_path: Path | None,
+    control_path: Path | None,
+    sieges_path: Path | None,
+    geometry_path: Path | None,
     radius_m: float | None,
     population: str,
     output: Path,
@@ -311,9 +473,13 @@ def siege_cmd(
     width_in: float,
     **kwargs: Any,
 ) -> None:
-    """Map the siege of CITY: rings and sectors, events, control and population.
+    """Map the siege of CITY: the ground around it, rings and sectors, open corridors,
+    events and where people live.
 
-    --events may be left out when --assessments are given (control alone then decides).
+    The siege is judged as `geofront siege` judges it (same options), or taken from the
+    tables it wrote: --sieges FILE and --geometry FILE (and --control FILE for the ground),
+    so the map never shows another answer than the table beside it. --events may be left
+    out when --assessments, or the tables, are given.
 
     Example: geofront map siege Qala-i-Naw --events seed-events
     --assessments seed-assessments --as-of 2021-07-07 -o qala-i-naw.png
@@ -324,39 +490,74 @@ def siege_cmd(
     from geofront.siege import assess_sieges
 
     check_figure_path(output)
-    require_evidence(events, kwargs, what="--events EVENTS")
+    from_tables = sieges_path is not None
+    if geometry_path is not None and sieges_path is None:
+        raise click.UsageError("--geometry needs --sieges FILE (the status table beside it)")
+    if not from_tables:
+        if control_path is None:
+            require_evidence(events, kwargs, what="--events EVENTS")
+        if as_of is None:
+            raise click.UsageError("give --as-of YYYY-MM-DD (or the tables: --sieges FILE)")
     if radius_m is not None and not radius_m > 0:
         raise click.BadParameter("must be a positive distance, e.g. 60km", param_hint="--radius")
+    thresholds = siege_thresholds_from_options(kwargs)
+    rules = control_rules_from_options(kwargs)
     context = _context(kwargs)
     boundaries = load_boundaries_from_options(kwargs)
     assessments = load_assessments_from_options(kwargs, boundaries)
     cities = read_cities(None if cities_path is None else datasets.resolve(cities_path))
     one = find_city(cities, city)
+    name = str(one["city"].iloc[0])
     joined = _events(events, boundaries, ctx)
-    control = control_from_events(
-        joined,
-        boundaries,
-        as_of=as_of,
-        window_days=control_window_days,
-        assessments=assessments,
-        **control_rules_from_options(kwargs),
-    )
-    result = assess_sieges(
-        one, joined, control, as_of=as_of, window_days=window_days, radii_m=radii_m, sectors=sectors
-    )
+    if from_tables:
+        assert sieges_path is not None
+        table = _read_status_table(sieges_path)
+        rows = table[table["city"].astype(str) == name]
+        if len(rows) == 0:
+            raise InputError(f"siege table {sieges_path} has no row for {name}: judge it first")
+        status = rows.iloc[0]
+        as_of = pd.Timestamp(str(as_of if as_of is not None else status.get("as_of")))
+        days = int(status.get("window_days", window_days))
+        sector_rows = _read_sectors(geometry_path) if geometry_path is not None else None
+    if control_path is not None:
+        control = read_control(control_path, boundaries)
+    else:
+        assert as_of is not None
+        control = control_from_events(
+            joined,
+            boundaries,
+            as_of=as_of,
+            window_days=control_window_days,
+            assessments=assessments,
+            **rules,
+        )
+    if not from_tables:
+        assert as_of is not None
+        result = assess_sieges(
+            one,
+            joined,
+            control,
+            as_of=as_of,
+            window_days=window_days,
+            radii_m=radii_m,
+            sectors=sectors,
+            thresholds=thresholds,
+            defender=defender,
+        )
+        status, sector_rows, days = result.status.iloc[0], result.sectors, window_days
     raster = None if population.lower() == "none" else datasets.resolve(population)
     fig, _ = siege_map(
         one,
-        sectors=result.sectors,
-        status=result.status.iloc[0],
-        events=joined,
+        sectors=sector_rows,
+        status=status,
+        events=joined if len(joined) else None,
         control=control,
         population=raster,
         boundaries=boundaries,
-        neighbours=context.get("neighbours"),
+        neighbours=context.get("neighbours", False),
         radius_m=radius_m,
         as_of=as_of,
-        window_days=window_days,
+        window_days=days,
         title=title,
         sources=(
             "boundaries",
@@ -368,13 +569,20 @@ def siege_cmd(
         width_in=width_in,
         dpi=dpi,
     )
-    _save(
-        ctx,
-        fig,
-        output,
-        dpi,
-        f"siege map of {one['city'].iloc[0]} ({result.status['status'].iloc[0]})",
-    )
+    _save(ctx, fig, output, dpi, f"siege map of {name} ({status['status']})")
+
+
+def _read_sectors(path: Path) -> Any:
+    from geofront.io import read_vector
+
+    frame = read_vector(datasets.resolve(path), what="siege rings and sectors")
+    missing = [c for c in ("city", "ring_index", "outer_m") if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"rings file {path} lacks column(s) {', '.join(missing)}: give the file "
+            "`geofront siege --geometry-out` wrote"
+        )
+    return frame
 
 
 @command.command("events")
@@ -386,11 +594,24 @@ def siege_cmd(
     type=click.Choice(["event_type", "initiator", "side1", "side2"]),
     default="event_type",
     show_default=True,
-    help="Colour events by type, by the side that initiated them (UCDP rows have no "
-    "initiator on record), or by the side of actor 1 or 2.",
+    help="Colour events by type (ACLED's types; UCDP's shown as ACLED's when both are "
+    "present), by the side that initiated them (UCDP rows have no initiator on record), "
+    "or by the side of actor 1 or 2.",
 )
-@click.option("--hexbin", is_flag=True, help="Add event density hexagons.")
+@click.option(
+    "--hexbin",
+    is_flag=True,
+    help="Add event density hexagons (alone above 5,000 events), coloured by classes.",
+)
 @distance_option("--hex-size", "hex_size_m", default=None, help="Hexagon size, e.g. 20km.")
+@click.option(
+    "--hex-classes",
+    type=click.Choice(["log", "quantile"]),
+    default="log",
+    show_default=True,
+    help="Colour classes of the hexagon counts: 1-2-5 steps (log) or equal shares of the "
+    "hexagons (quantile); one dense city never washes the rest out.",
+)
 @_view_options
 @_figure_options
 @boundary_options
@@ -403,6 +624,7 @@ def events_cmd(
     color_by: str,
     hexbin: bool,
     hex_size_m: float | None,
+    hex_classes: str,
     province: str | None,
     bbox: tuple[float, float, float, float] | None,
     output: Path,
@@ -437,11 +659,12 @@ def events_cmd(
     fig, _ = events_map(
         shown,
         boundaries=boundaries,
-        neighbours=context.get("neighbours"),
-        capitals=context.get("capitals"),
+        neighbours=context.get("neighbours", False),
+        capitals=context.get("capitals", False),
         color_by=color_by,
         hexbin=hexbin,
         hex_size_m=hex_size_m,
+        hex_classes=hex_classes,
         province=province,
         bbox=bbox,
         start=start,

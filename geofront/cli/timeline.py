@@ -29,6 +29,7 @@ from geofront.cli.options import (
     output_path,
     parse_date,
 )
+from geofront.exposure import round_people
 from geofront.io import write_table
 
 
@@ -138,7 +139,7 @@ def command(
     table = timeline_from_history(history, boundaries, population=population)
     if districts_out is not None:
         write_table(history, districts_out)
-    write_table(table, output)
+    write_table(round_people(table), output)  # people as whole people
     last = table[table["date"] == table["date"].max()].set_index("status")
     summary(
         ctx,

@@ -3,7 +3,8 @@
 Each figure function takes frames that are already computed and returns ``(fig, ax)``:
 :func:`control_map` and :func:`control_small_multiples` (``control_maps``),
 :func:`siege_map` (``siege_maps``), :func:`events_map` (``event_maps``),
-:func:`timeline_figure` (``timeline``), :func:`disagreement_map` (``compare_maps``).
+:func:`timeline_figure` and :func:`chronology_figure` (``timeline``),
+:func:`disagreement_map` (``compare_maps``).
 :func:`save_figure` writes PNG, SVG or PDF atomically and byte-stable (``view``, which also chooses the map projection and view).
 ``layers`` and ``points`` draw single layers on an Axes, ``labels`` places labels without
 overlaps, ``furniture`` draws the scale bar, north arrow, legend, inset and source line,
@@ -23,7 +24,7 @@ from geofront.maps.control_maps import control_map, control_small_multiples
 from geofront.maps.event_maps import events_map
 from geofront.maps.siege_maps import siege_map
 from geofront.maps.style import map_style
-from geofront.maps.timeline import timeline_figure
+from geofront.maps.timeline import chronology_figure, timeline_figure
 from geofront.maps.view import (
     bundled_context,
     check_figure_path,
@@ -35,6 +36,7 @@ from geofront.maps.view import (
 __all__ = [
     "bundled_context",
     "check_figure_path",
+    "chronology_figure",
     "control_map",
     "control_small_multiples",
     "disagreement_map",

@@ -28,7 +28,7 @@ from geofront.errors import InputError
 from geofront.maps import furniture as fu
 from geofront.maps import layers as ly
 from geofront.maps import style
-from geofront.maps.control_maps import _boundary_section, _place_name, _titled
+from geofront.maps.scene import boundary_section, place_name, titled
 from geofront.maps.style import Z
 from geofront.maps.view import (
     _lonlat_bounds,
@@ -169,7 +169,7 @@ def disagreement_map(
         view = _pad(_projected_bounds(shapely.box(*ll), WGS84, crs), 0.015)
         sections = [
             _class_section(counts),
-            _boundary_section(zoomed=False, international=is_bundled(boundaries)),
+            boundary_section(zoomed=False, international=is_bundled(boundaries)),
         ]
         page = _page(view, width_in=width_in, inset=False, sections=sections)
         ax = page.ax
@@ -229,7 +229,7 @@ def disagreement_map(
         )
         fu.add_title_block(
             page.fig,
-            title or _titled("Control compared with the reference", _place_name(boundaries)),
+            title or titled("Control compared with the reference", place_name(boundaries)),
             subtitle,
             x_in=page.left_in,
             top_in=0.2,
@@ -246,8 +246,10 @@ def disagreement_map(
 
 
 def _class_section(counts: dict[str, int]) -> fu.LegendSection:
-    entries = []
+    entries = []  # only the classes drawn
     for k, label in DISAGREEMENT_CLASSES.items():
+        if not counts.get(k, 0):
+            continue
         st: dict[str, Any] = {"facecolor": DISAGREEMENT_COLORS[k], "edgecolor": "#8c8c8c"}
         if k == NOT_SCORED:
             st["hatch"] = style.NO_DATA_HATCH

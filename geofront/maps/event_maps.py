@@ -18,23 +18,16 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
 from geofront.boundaries import AdminBoundaries
+from geofront.errors import InputError
 from geofront.maps import furniture as fu
 from geofront.maps import labels as lb
 from geofront.maps import points as pn
+from geofront.maps import scene as sc
 from geofront.maps import style
-from geofront.maps.control_maps import (
-    _capital_layer,
-    _control_scene,
-    _draw_control,
-    _plain_capital_section,
-)
 from geofront.maps.style import Z
 from geofront.maps.view import (
-    _graticule_labels,
     _page,
-    _sources_line,
     _units_per_px,
-    draw_legend,
     drawn_credits,
 )
 
@@ -148,36 +141,108 @@ def lump_event_types(
     return events.assign(**{column: values.where(values.isin(keep), other).astype(object)})
 
 
-def _density_section(counts: np.ndarray | None, cmap: Any, size_m: float) -> fu.LegendSection:
-    """Hexagon colours for 1 event, the middle and the most (placeholders without counts)."""
-    hi = int(counts.max()) if counts is not None and len(counts) else 3
-    values = sorted({1, max(1, int(round((1 + hi) / 2))), hi})
-    while len(values) < 3:
-        values.append(values[-1])
+#: Most colour classes of a density map (a reader tells six steps of one hue apart).
+MAX_DENSITY_CLASSES: Final = 6
 
-    def norm(v: int) -> float:
-        return 0.0 if hi <= 1 else (v - 1) / (hi - 1)
 
-    entries = tuple(
-        fu.LegendEntry(
-            f"{v:,} event{'s' if v != 1 else ''}",
-            "patch",
-            {"facecolor": cmap(norm(v)), "edgecolor": "white", "alpha": 0.85},
+def density_breaks(counts: Any, *, scheme: str = "log") -> np.ndarray:
+    """Class breaks (integers, lower bounds, then one past the largest count) for counts.
+
+    ``log``: a 1-2-5 sequence (1, 2, 5, 10, 20, 50, ...) thinned to at most
+    :data:`MAX_DENSITY_CLASSES` classes (1, 3, 10, 30, ... or powers of ten when the
+    range is wide), so one very dense cell (a capital) does not wash every other cell
+    out as a linear scale does. ``quantile``: breaks at equal shares of the cells, made
+    unique. Every count falls in one class: ``breaks[i] <= count < breaks[i + 1]``.
+    """
+    c = np.asarray(counts, dtype=float)
+    c = c[np.isfinite(c) & (c >= 1)]
+    hi = int(c.max()) if len(c) else 1
+    if scheme == "quantile":
+        qs = np.quantile(c, np.linspace(0, 1, MAX_DENSITY_CLASSES + 1)) if len(c) else [1.0]
+        edges = sorted({int(np.floor(q)) for q in qs[:-1]} | {1})
+    elif scheme == "log":
+        edges = []
+        for seq in ((1, 2, 5), (1, 3), (1,)):
+            edges = [m * 10**e for e in range(0, 12) for m in seq if m * 10**e <= hi]
+            if len(edges) <= MAX_DENSITY_CLASSES:
+                break
+        step = 1
+        while len(edges) > MAX_DENSITY_CLASSES:  # powers of ten are still too many
+            step += 1
+            edges = [10 ** (e * step) for e in range(0, 12) if 10 ** (e * step) <= hi]
+    else:
+        raise InputError(f"density scheme {scheme!r} is not log or quantile")
+    return np.asarray([*edges, hi + 1], dtype=np.int64)
+
+
+def density_colors(n: int, cmap: Any = "YlOrRd") -> list[Any]:
+    """``n`` colours from light to dark (the lightest still visible on white)."""
+    cm = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
+    return [cm(v) for v in np.linspace(0.18, 1.0, n)] if n > 1 else [cm(0.6)]
+
+
+def _range_label(lo: int, hi: int) -> str:
+    return f"{lo:,}" if hi - lo <= 1 else f"{lo:,}–{hi - 1:,}"
+
+
+def _density_section(
+    counts: np.ndarray | None, breaks: np.ndarray, colors: Sequence[Any], size_m: float, scheme: str
+) -> fu.LegendSection:
+    """One entry per class that has a hexagon (all classes before drawing)."""
+    entries = []
+    for i in range(len(breaks) - 1):
+        lo, hi = int(breaks[i]), int(breaks[i + 1])
+        if counts is not None and not ((counts >= lo) & (counts < hi)).any():
+            continue
+        entries.append(
+            fu.LegendEntry(
+                _range_label(lo, hi), "patch", {"facecolor": colors[i], "edgecolor": "white"}
+            )
         )
-        for v in values[:3]
+    how = "log classes" if scheme == "log" else "quantile classes"
+    return fu.LegendSection(
+        f"Events per hexagon ({size_m / 1000:g} km across)",
+        tuple(entries),
+        (f"{how}; the darkest holds the most",),
     )
-    return fu.LegendSection(f"Events per hexagon ({size_m / 1000:g} km across)", entries)
+
+
+#: UCDP GED's types of violence shown as the ACLED event type they correspond to when a
+#: map shows both sources (one taxonomy per legend): state-based and non-state conflict are
+#: armed clashes (ACLED ``Battles``), one-sided violence is violence against civilians.
+UCDP_AS_ACLED: Final[dict[str, str]] = {
+    "State-based conflict": "Battles",
+    "Non-state conflict": "Battles",
+    "One-sided violence": "Violence against civilians",
+}
+
+
+def harmonise_event_types(events: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, str | None]:
+    """Events with UCDP's types of violence shown as ACLED event types when both sources
+    are present (:data:`UCDP_AS_ACLED`), and the legend note saying so (None otherwise).
+    A new frame; the input is not modified."""
+    if "event_type" not in events.columns or len(events) == 0:
+        return events, None
+    types = events["event_type"].astype("string")
+    ucdp = types.isin(list(UCDP_AS_ACLED)).to_numpy()
+    acled = types.isin(list(style.EVENT_TYPE_ORDER[:6])).to_numpy()
+    if not (ucdp.any() and acled.any()):
+        return events, None
+    mapped = types.map(lambda t: UCDP_AS_ACLED.get(t, t) if pd.notna(t) else t)
+    note = "UCDP conflict shown as Battles,\none-sided violence as Violence against civilians"
+    return events.assign(event_type=mapped.astype(object).to_numpy()), note
 
 
 def events_map(
     events: gpd.GeoDataFrame,
     *,
     boundaries: AdminBoundaries,
-    neighbours: gpd.GeoDataFrame | None = None,
-    capitals: gpd.GeoDataFrame | None = None,
+    neighbours: gpd.GeoDataFrame | bool | None = None,
+    capitals: gpd.GeoDataFrame | bool | None = None,
     color_by: str = "event_type",
     hexbin: bool = False,
     hex_size_m: float | None = None,
+    hex_classes: str = "log",
     province: str | None = None,
     bbox: Sequence[float] | None = None,
     start: Any = None,
@@ -195,80 +260,99 @@ def events_map(
         Events with point geometry (canonical columns), any CRS; filter them to the time
         window first: ``start``/``end`` only label it (default: the events' dates).
         More than nine event types: the rarest are lumped into ``"Other types (k)"``
-        (:func:`lump_event_types`). More than :data:`DENSE_EVENTS` events: drawn as small
-        plain dots, or with ``hexbin`` as the density alone.
+        (:func:`lump_event_types`). UCDP and ACLED rows together: UCDP's types are shown
+        as ACLED's (:func:`harmonise_event_types`). More than :data:`DENSE_EVENTS` events:
+        drawn as small plain dots, or with ``hexbin`` as the density alone.
     boundaries : AdminBoundaries
         Districts and provinces drawn as a neutral base.
+    neighbours, capitals : GeoDataFrame, bool, optional
+        As for :func:`geofront.maps.control_map` (default: the bundled ones on the
+        bundled boundaries).
     color_by : {"event_type", "initiator", "side1", "side2"}
         ``initiator`` is the side that started the event (ACLED ``actor1``); UCDP rows
         have none on record (their ``side_a`` is only the dyad's first party).
     hexbin : bool
         Draw event counts per hexagon under the points; hexagons ``hex_size_m`` across
-        (default 1/30 of the view width, rounded), with a colour key of counts.
+        (default 1/30 of the view width, rounded).
+    hex_classes : {"log", "quantile"}
+        Colour classes of the counts (:func:`density_breaks`): the key lists each class
+        drawn.
     province, bbox
-        Zoom as in :func:`control_map`.
+        Zoom as in :func:`geofront.maps.control_map`.
 
     Returns
     -------
     (Figure, Axes)
-        Gids ``events:<class>``, ``hexbin``, ``districts``...; title carries the window.
+        Gids ``events:<class>``, ``hexbin`` (its ``geofront_breaks`` attribute holds the
+        class breaks), ``districts``...; title carries the window.
     """
+    ctx = sc.context_layers(boundaries, capitals=capitals, neighbours=neighbours)
+    caps_in, nb_in = ctx["capitals"], ctx["neighbours"]
     base = boundaries.districts.assign(status="unknown")
     events = pn.with_initiator(events, color_by)
+    note = None
     if color_by == "event_type":
+        events, note = harmonise_event_types(events)
         events = lump_event_types(events)
     dense = len(events) > DENSE_EVENTS
     points = len(events) > 0 and not (dense and hexbin)
     with style.map_style():
-        scene = _control_scene(base, boundaries, province, bbox)
-        zoomed = scene.focus is not None or scene.bbox is not None
-        cmap = matplotlib.colormaps["YlOrBr"]
+        scene = sc.control_scene(base, boundaries, province, bbox)
         size = hex_size_m or float(
             fu.nice_length_km((scene.view[2] - scene.view[0]) / 30000.0) * 1000.0
         )
-        has_caps = capitals is not None and len(capitals) > 0
+        has_caps = caps_in is not None and len(caps_in) > 0
+        breaks: np.ndarray | None = None
+        colors: list[Any] = []
 
-        def sections_for(counts: np.ndarray | None) -> list[fu.LegendSection]:
+        def sections_for(
+            counts: np.ndarray | None, caps: sc.Capitals | None
+        ) -> list[fu.LegendSection]:
             out = (
                 _event_sections(events, color_by=color_by, marker_by=None, dense=dense)
                 if points
                 else []
             )
-            if hexbin and len(events):
-                out.append(_density_section(counts, cmap, size))
+            if note and out:
+                out[0] = fu.LegendSection(out[0].title, out[0].entries, tuple(note.split("\n")))
+            if hexbin and len(events) and breaks is not None:
+                out.append(_density_section(counts, breaks, colors, size, hex_classes))
             shown = f"{len(events):,} event{'s' if len(events) != 1 else ''}"
             notes = [shown + (" (density only)" if hexbin and not points else "")]
             if dense and points:
                 notes.append("one dot per event")
             out.append(fu.LegendSection("Events shown", notes=tuple(notes)))
-            if has_caps:
-                assert capitals is not None
+            if has_caps and (caps is None or caps.collection is not None):
                 out.append(
-                    fu.siege_section() if "status" in capitals.columns else _plain_capital_section()
+                    sc.capitals_section(caps_in, caps)
+                    if caps is not None
+                    else sc.plain_capital_section()
                 )
             return out
 
-        page = _page(scene.view, width_in=width_in, inset=zoomed, sections=sections_for(None))
+        if hexbin and len(events):
+            # the breaks need the counts: a first, cheap binning over the scene's view
+            breaks = density_breaks(_hex_counts(events, scene, size), scheme=hex_classes)
+            colors = density_colors(len(breaks) - 1)
+        page = _page(
+            scene.view, width_in=width_in, inset=scene.zoomed, sections=sections_for(None, None)
+        )
         ax, view = page.ax, page.view
         ax.geofront_crs = scene.crs  # type: ignore[attr-defined]
         tol = 0.5 * _units_per_px(page, dpi)
-        drawn = _draw_control(
-            ax,
-            scene,
-            view,
-            frontlines=None,
-            neighbours=neighbours,
-            boundaries=boundaries,
-            tol=tol,
-            graticule=True,
+        drawn = sc.draw_base(
+            ax, scene, view, frontlines=None, neighbours=nb_in, tol=tol, graticule=True
         )
-        drawn["districts"].set_facecolor("#fafaf8")
-        drawn["districts"].set_edgecolor("#dddddd")
+        drawn.districts.set_facecolor("#fafaf8")
+        drawn.districts.set_edgecolor("#dddddd")
         counts = None
-        if hexbin and len(events):
-            hb = pn.plot_hexbin(ax, events, crs=scene.crs, view=view, hex_size_m=size, cmap=cmap)
-            hb.geofront_size_m = size  # type: ignore[attr-defined]
+        if hexbin and len(events) and breaks is not None:
+            hb = pn.plot_hexbin(ax, events, crs=scene.crs, view=view, hex_size_m=size)
             counts = np.asarray(hb.get_array())
+            breaks = density_breaks(counts, scheme=hex_classes)
+            colors = density_colors(len(breaks) - 1)
+            _classify(hb, breaks, colors)
+            hb.geofront_size_m = size  # type: ignore[attr-defined]
             for art in ax.get_children():  # borders stay readable over the hexagons
                 if art.get_gid() in ("country", "provinces", "focus"):
                     art.set_zorder(Z["hexbin"] + art.get_zorder() / 100.0)
@@ -283,20 +367,12 @@ def events_map(
                 spread_stacks=not dense,
                 dot_pt2=3.0 if dense else 18.0,
                 edge_pt=0.0 if dense else 0.5,
-                stack_clear_pt=5.0 if capitals is not None else 2.5,  # clear a capital's marker
+                stack_clear_pt=5.0 if caps_in is not None else 2.5,  # clear a capital's marker
+                inside=drawn.outline,
             )
-        caps, cap_specs, _ = _capital_layer(ax, capitals, scene.crs, view)
-        if caps is not None and not dense:  # few events stay visible above the capitals
-            caps.set_zorder(Z["events"] - 0.1)
-        bar = fu.add_scale_bar(ax, crs=scene.crs, avoid=drawn.get("outline"))
-        arrow = fu.add_north_arrow(ax, crs=scene.crs)
-        _graticule_labels(ax, drawn["graticule"])
-        renderer = page.fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        obstacles = [bar.window_extent(renderer)] + [a.get_window_extent(renderer) for a in arrow]
-        specs = list(cap_specs) + [
-            lb.LabelSpec(x, y, n, "region", 1e12 + i)
-            for i, (x, y, n) in enumerate(drawn["region_labels"])
-        ]
+        caps = sc.capital_layer(ax, caps_in, scene.crs, view)
+        if caps.collection is not None and not dense:  # few events stay visible above
+            caps.collection.set_zorder(Z["events"] - 0.1)
         event_boxes = (
             []
             if dense
@@ -307,35 +383,50 @@ def events_map(
                 for box in lb.marker_boxes(ax, c)
             ]
         )
-        lb.place_labels(
-            ax,
-            specs,
-            obstacles=obstacles,
-            markers=(lb.marker_boxes(ax, caps, size_pt=6.5) if caps is not None else [])
-            + event_boxes,
-        )
-        draw_legend(page, sections_for(counts))
-        if page.inset is not None:
-            fu.add_inset_locator(page.inset, boundaries.provinces, crs=scene.crs, view=view)
+        markers = (
+            lb.marker_boxes(ax, caps.collection, size_pt=6.5) if caps.collection is not None else []
+        ) + event_boxes
+        specs = list(caps.specs) + drawn.region_specs
+        if not scene.zoomed:
+            specs += [p for p in sc.area_labels(scene, view, False) if p.kind == "province"]
         window = fu.window_text(events, start, end)
-        fu.add_title_block(
-            page.fig,
-            title or (f"Conflict events, {scene.place}" if scene.place else "Conflict events"),
-            window or None,
-            x_in=page.left_in,
-            top_in=0.2,
-        )
         credits = drawn_credits(
             sources,
             boundaries=boundaries,
-            outlines=drawn["neighbours_drawn"],
-            places=caps is not None,
+            outlines=drawn.neighbours,
+            places=caps.collection is not None,
         )
-        fu.add_attribution(
-            page.fig,
-            _sources_line(credits + fu.events_credit(events), scene.crs),
-            x_in=page.left_in,
-            y_in=page.bottom_in - 0.2,
-            width_in=page.width_in - 2 * page.left_in,
+        sc.finish_page(
+            page,
+            crs=scene.crs,
+            drawn=drawn,
+            specs=specs,
+            markers=markers,
+            sections=sections_for(counts, caps),
+            title=title
+            or (f"Conflict events, {scene.place}" if scene.place else "Conflict events"),
+            subtitle=window or None,
+            credits=credits + fu.events_credit(events),
+            inset_context=boundaries.provinces if scene.zoomed else None,
         )
     return page.fig, ax
+
+
+def _classify(coll: Any, breaks: np.ndarray, colors: Sequence[Any]) -> None:
+    """Colour a hexbin collection by classes: ``breaks[i] <= count < breaks[i + 1]``."""
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    coll.set_cmap(ListedColormap(list(colors)))
+    coll.set_norm(BoundaryNorm(np.asarray(breaks, dtype=float) - 0.5, len(colors)))
+    coll.geofront_breaks = np.asarray(breaks)
+
+
+def _hex_counts(events: gpd.GeoDataFrame, scene: sc.ControlScene, size_m: float) -> np.ndarray:
+    """Events per hexagon over the scene's view (for the class breaks)."""
+    from matplotlib.figure import Figure as _F
+
+    fig = _F()
+    ax = fig.add_subplot()
+    v = scene.view
+    hb = pn.plot_hexbin(ax, events, crs=scene.crs, view=v, hex_size_m=size_m)
+    return np.asarray(hb.get_array())

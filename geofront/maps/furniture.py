@@ -33,37 +33,16 @@ from matplotlib.patches import Polygon as MplPolygon
 from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation
 from pyproj import CRS, Proj, Transformer
 
+from geofront import credits as _credits
 from geofront.maps import style
 from geofront.maps.layers import line_segments, polygon_paths
 from geofront.maps.style import Z
 
 # --- attribution ------------------------------------------------------------------------
 
-#: Credit lines of the bundled sources (data/SOURCES.md), by key.
-CREDITS: dict[str, str] = {
-    "boundaries": "Boundaries: geoBoundaries (Runfola et al. 2020) / AIMS, public domain",
-    "population": "Population: WorldPop (www.worldpop.org), CC BY 4.0",
-    "places": "Places: GeoNames (www.geonames.org), CC BY 4.0",
-    "outlines": "Country outlines: Natural Earth",
-    "ucdp": "Events: UCDP GED 23.1, Uppsala Conflict Data Program, CC BY 4.0",
-    "acled": "Events: ACLED (acleddata.com)",
-    "seed": "Events: news reports of 2-7 July 2021 compiled by geofront, CC BY 4.0",
-    "csv": "Events: user-supplied table",
-}
-
-
-def events_credit(events: pd.DataFrame | None) -> list[str]:
-    """Return the credit line(s) for the sources of ``events`` (``source_dataset``).
-
-    The bundled news-report seed (ids ``AFGSEED...``) is credited as such, not as ACLED.
-    """
-    if events is None or len(events) == 0 or "source_dataset" not in events.columns:
-        return []
-    src = events["source_dataset"].astype(str)
-    if "event_id" in events.columns:
-        seed = events["event_id"].astype(str).str.startswith("AFGSEED").to_numpy()
-        src = src.where(~seed, "seed")
-    return [CREDITS.get(s, f"Events: {s}") for s in sorted(set(src))]
+# Credit lines are defined once, in :mod:`geofront.credits` (re-exported here).
+CREDITS = _credits.CREDITS
+events_credit = _credits.events_credit
 
 
 def attribution_text(sources: Iterable[str], *, extra: Sequence[str] = ()) -> str:
@@ -72,12 +51,8 @@ def attribution_text(sources: Iterable[str], *, extra: Sequence[str] = ()) -> st
     The bare key ``"events"`` is a placeholder and is dropped: the events' own credit comes
     from :func:`events_credit`, which the figures that draw events add themselves.
     """
-    parts = [CREDITS.get(s, s) for s in sources if s != "events"] + list(extra)
-    seen: list[str] = []
-    for p in parts:
-        if p and p not in seen:
-            seen.append(p)
-    return " · ".join(seen)
+    parts = [_credits.credit_line(s) for s in sources if s != "events"] + list(extra)
+    return " · ".join(_credits.unique(parts))
 
 
 def add_attribution(
@@ -228,34 +203,38 @@ class ScaleBar:
         return Bbox.union([a.get_window_extent(renderer) for a in self.artists])
 
 
-def add_scale_bar(
-    ax: Axes,
-    *,
-    crs: Any,
-    length_km: float | None = None,
-    loc: tuple[float, float] = (0.035, 0.04),
-    max_fraction: float = 0.28,
-    avoid: Any = None,
-) -> ScaleBar:
-    """Draw an alternating black/white scale bar in kilometres.
+#: Corners tried for the scale bar and the north arrow, in order of preference.
+BAR_CORNERS = ("lower left", "lower right", "upper left", "upper right")
+ARROW_CORNERS = ("upper right", "upper left", "lower right", "lower left")
+#: Room (points) right of the bar for the unit after the last number.
+_UNIT_PT = 20.0
+#: A scale bar shorter than this (inches) labels only its ends, so labels never crowd.
+MID_LABEL_MIN_IN = 1.1
 
-    The bar's length in map units is ``length_km * 1000 * k``, with ``k`` the
-    projection's scale factor at the centre of the view, so the bar is true at the centre.
-    Call it after the axes limits are final.
 
-    Parameters
-    ----------
-    crs : CRS-like
-        The map CRS (projected, metres).
-    length_km : float, optional
-        Default: the largest 1/2/5 x 10^n km under ``max_fraction`` of the view width.
-    loc : (x, y)
-        Lower-left corner of the bar in axes fraction.
-    avoid : shapely geometry, optional
-        What the bar should not hide (e.g. the mapped country, in map units): the bar goes
-        to the lower-left, lower-right or upper-left corner (in that order of preference)
-        where its box covers the least of it; ``loc`` then only sets the margins.
-    """
+@dataclass
+class _BarSize:
+    km: float
+    k: float  # projection scale factor at the view centre
+    nseg: int
+    bh: float  # bar height, map units
+    per_pt: float  # map units per point
+    pad: float  # map units
+
+    @property
+    def length(self) -> float:
+        return self.km * 1000.0 * self.k
+
+    @property
+    def box(self) -> tuple[float, float]:
+        """Width and height of the bar's white backing box, map units."""
+        return (
+            self.length + 2 * self.pad + (8.0 + _UNIT_PT) * self.per_pt,
+            self.bh * 1.6 + 9.0 * self.per_pt + self.pad * 2,
+        )
+
+
+def _bar_size(ax: Axes, crs: Any, length_km: float | None, max_fraction: float) -> _BarSize:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     inv = Transformer.from_crs(CRS.from_user_input(crs), "EPSG:4326", always_xy=True)
@@ -265,39 +244,87 @@ def add_scale_bar(
     km = length_km or nice_length_km(width_km * max_fraction)
     lead = int(round(km / 10 ** math.floor(math.log10(km))))
     nseg = {1: 4, 2: 4, 5: 5}.get(lead, 4)
-    seg_map = km * 1000.0 * k / nseg
-    bx = x0 + loc[0] * (x1 - x0)
-    by = y0 + loc[1] * (y1 - y0)
-    bh = 0.011 * (y1 - y0)
     fig = ax.get_figure(root=True)
     assert isinstance(fig, Figure)
     ax_h_in = ax.get_position().height * fig.get_size_inches()[1]
     per_pt = (y1 - y0) / (ax_h_in * 72.0)
-    pad = 4.0 * per_pt
-    if avoid is not None and not shapely.is_empty(avoid):
-        box_w = km * 1000.0 * k + 2 * pad + 16.0 * per_pt
-        box_h = bh * 1.6 + 9.0 * per_pt + pad
-        dx, dy = bx - x0, by - y0
-        corners = [
-            (bx, by),
-            (x1 - dx - km * 1000.0 * k, by),
-            (bx, y1 - dy - box_h + pad),
-        ]
-        covered = [
-            shapely.area(
-                shapely.intersection(
-                    avoid,
-                    shapely.box(
-                        cx - pad - 8 * per_pt,
-                        cy - pad,
-                        cx - pad - 8 * per_pt + box_w,
-                        cy - pad + box_h,
-                    ),
+    return _BarSize(km, k, nseg, 0.011 * (y1 - y0), per_pt, 4.0 * per_pt)
+
+
+def _bar_origin(
+    ax: Axes, size: _BarSize, corner: str, loc: tuple[float, float]
+) -> tuple[float, float]:
+    """Lower-left corner of the bar itself for a corner of the axes (``loc`` = margins)."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    dx, dy = loc[0] * (x1 - x0), loc[1] * (y1 - y0)
+    left = x0 + dx
+    right = x1 - dx - size.length - (_UNIT_PT - 8.0) * size.per_pt
+    bottom = y0 + dy
+    top = y1 - dy - size.box[1] + size.pad
+    return (right if "right" in corner else left, top if "upper" in corner else bottom)
+
+
+def _bar_box(size: _BarSize, origin: tuple[float, float]) -> Any:
+    bx, by = origin
+    w, h = size.box
+    return shapely.box(
+        bx - size.pad - 8 * size.per_pt,
+        by - size.pad,
+        bx - size.pad - 8 * size.per_pt + w,
+        by - size.pad + h,
+    )
+
+
+def add_scale_bar(
+    ax: Axes,
+    *,
+    crs: Any,
+    length_km: float | None = None,
+    loc: tuple[float, float] = (0.035, 0.04),
+    max_fraction: float = 0.28,
+    avoid: Any = None,
+    corner: str | None = None,
+) -> ScaleBar:
+    """Draw an alternating black/white scale bar in kilometres.
+
+    The bar's length in map units is ``length_km * 1000 * k``, with ``k`` the
+    projection's scale factor at the centre of the view, so the bar is true at the centre.
+    Call it after the axes limits are final. Labels: 0, the middle (on bars at least
+    :data:`MID_LABEL_MIN_IN` long) and the length with its unit.
+
+    Parameters
+    ----------
+    crs : CRS-like
+        The map CRS (projected, metres).
+    length_km : float, optional
+        Default: the largest 1/2/5 x 10^n km under ``max_fraction`` of the view width.
+    loc : (x, y)
+        Margins of the bar from the axes' edges, in axes fraction.
+    avoid : shapely geometry, optional
+        What the bar should not hide (e.g. the mapped country, in map units): the bar goes
+        to the corner of :data:`BAR_CORNERS` where its box covers the least of it.
+    corner : str, optional
+        One of :data:`BAR_CORNERS` (default lower left, or the one ``avoid`` picks).
+    """
+    size = _bar_size(ax, crs, length_km, max_fraction)
+    if corner is None:
+        corner = BAR_CORNERS[0]
+        if avoid is not None and not shapely.is_empty(avoid):
+            covered = [
+                shapely.area(
+                    shapely.intersection(avoid, _bar_box(size, _bar_origin(ax, size, c, loc)))
                 )
-            )
-            for cx, cy in corners
-        ]
-        bx, by = corners[int(np.argmin(np.round(covered, 6)))]
+                for c in BAR_CORNERS[:3]
+            ]
+            corner = BAR_CORNERS[int(np.argmin(np.round(covered, 6)))]
+    bx, by = _bar_origin(ax, size, corner, loc)
+    return _draw_bar(ax, size, bx, by)
+
+
+def _draw_bar(ax: Axes, size: _BarSize, bx: float, by: float) -> ScaleBar:
+    km, k, nseg, bh, per_pt, pad = size.km, size.k, size.nseg, size.bh, size.per_pt, size.pad
+    seg_map = size.length / nseg
     arts: list[Any] = []
     for i in range(nseg):
         r = Rectangle(
@@ -315,37 +342,44 @@ def add_scale_bar(
     from matplotlib import patheffects as pe
 
     halo = [pe.withStroke(linewidth=2.0, foreground="white")]
-    ticks = [0.0, km / 2.0, km] if nseg % 2 == 0 else [0.0, km]
+    long_enough = size.length / per_pt / 72.0 >= MID_LABEL_MIN_IN
+    ticks = [0.0, km / 2.0, km] if nseg % 2 == 0 and long_enough else [0.0, km]
     for t in ticks:
         label = _fmt_km(t) + (" km" if t == km else "")
         txt = ax.text(
             bx + t * 1000.0 * k,
             by + bh * 1.6,
             label,
-            ha="center",
+            ha="center" if t < km else "left",
             va="bottom",
             fontsize=6.5,
             zorder=Z["furniture"],
             path_effects=halo,
             gid="scalebar",
         )
+        if t == km:  # the unit follows the number: centre the number on the tick
+            txt.set_position(
+                (bx + t * 1000.0 * k - 0.5 * len(_fmt_km(t)) * 3.9 * per_pt, by + bh * 1.6)
+            )
         arts.append(txt)
     # A white backing box so the bar reads over any fill.
     top = by + bh * 1.6 + 9.0 * per_pt
     back = FancyBboxPatch(
         (bx - pad - 8.0 * per_pt, by - pad),
-        km * 1000.0 * k + 2 * pad + 16.0 * per_pt,
+        size.box[0],
         top - by + pad,
         boxstyle=f"round,pad=0,rounding_size={2.0 * per_pt}",
         facecolor="white",
         edgecolor="none",
-        alpha=0.8,
+        alpha=0.92,
         zorder=Z["furniture"] - 0.1,
         gid="scalebar",
     )
     ax.add_patch(back)
     arts.append(back)
-    return ScaleBar(km, km * 1000.0 * k, arts)
+    bar = ScaleBar(km, size.length, arts)
+    bar.corner = ""  # type: ignore[attr-defined]
+    return bar
 
 
 def _fmt_km(v: float) -> str:
@@ -419,6 +453,98 @@ def add_north_arrow(
     return [left, right, label]
 
 
+def _arrow_extent_in(size_in: float) -> tuple[float, float, float, float]:
+    """The arrow's box around its anchor, inches: left, right, below, above."""
+    return (0.17, 0.17, 0.45 * size_in + 0.03, 0.62 * size_in + 0.17)
+
+
+def _arrow_loc(
+    ax: Axes, corner: str, size_in: float, margin_in: float = 0.14
+) -> tuple[float, float]:
+    """The arrow's anchor (axes fraction) in a corner of the axes."""
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    w_in = ax.get_position().width * fig.get_size_inches()[0]
+    h_in = ax.get_position().height * fig.get_size_inches()[1]
+    left, right, below, above = _arrow_extent_in(size_in)
+    x = 1 - (right + margin_in) / w_in if "right" in corner else (left + margin_in) / w_in
+    y = 1 - (above + margin_in) / h_in if "upper" in corner else (below + margin_in) / h_in
+    return (x, y)
+
+
+def _arrow_box(ax: Axes, loc: tuple[float, float], size_in: float) -> Any:
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    w_in = ax.get_position().width * fig.get_size_inches()[0]
+    h_in = ax.get_position().height * fig.get_size_inches()[1]
+    ux, uy = (x1 - x0) / w_in, (y1 - y0) / h_in
+    cx, cy = x0 + loc[0] * (x1 - x0), y0 + loc[1] * (y1 - y0)
+    left, right, below, above = _arrow_extent_in(size_in)
+    return shapely.box(cx - left * ux, cy - below * uy, cx + right * ux, cy + above * uy)
+
+
+def add_scale_bar_and_arrow(
+    ax: Axes,
+    *,
+    crs: Any,
+    lines: Any = None,
+    area: Any = None,
+    length_km: float | None = None,
+    size_in: float = 0.32,
+) -> tuple[ScaleBar, list[Any]]:
+    """Draw the scale bar and the north arrow in the two corners clearest of the map.
+
+    Each corner of :data:`BAR_CORNERS` / :data:`ARROW_CORNERS` is scored by the length
+    of ``lines`` (borders, frontlines: map units) crossing the furniture's box, relative
+    to the box's diagonal, plus the share of the box covering ``area`` (the mapped
+    country); the pair of distinct corners with the lowest total wins (ties: the
+    preference order). So neither hides a border when a clear corner exists.
+
+    Returns
+    -------
+    (ScaleBar, list)
+        The bar (its ``corner`` attribute says where it went) and the arrow's artists
+        (the first one's ``corner`` attribute likewise).
+    """
+    size = _bar_size(ax, crs, length_km, 0.28)
+    loc = (0.035, 0.04)
+    lines = None if lines is None or shapely.is_empty(lines) else lines
+    area = None if area is None or shapely.is_empty(area) else area
+
+    def cost(box: Any) -> float:
+        c = 0.0
+        x0, y0, x1, y1 = box.bounds
+        if lines is not None:
+            c += (
+                10.0
+                * shapely.length(shapely.clip_by_rect(lines, x0, y0, x1, y1))
+                / np.hypot(x1 - x0, y1 - y0)
+            )
+        if area is not None:
+            c += shapely.area(shapely.clip_by_rect(area, x0, y0, x1, y1)) / box.area
+        return float(np.round(c, 6))
+
+    bar_boxes = {c: _bar_box(size, _bar_origin(ax, size, c, loc)) for c in BAR_CORNERS}
+    arrow_locs = {c: _arrow_loc(ax, c, size_in) for c in ARROW_CORNERS}
+    bar_cost = {c: cost(b) for c, b in bar_boxes.items()}
+    arrow_cost = {c: cost(_arrow_box(ax, arrow_locs[c], size_in)) for c in ARROW_CORNERS}
+    pairs = [
+        (bar_cost[b] + arrow_cost[a], i, j, b, a)
+        for i, b in enumerate(BAR_CORNERS)
+        for j, a in enumerate(ARROW_CORNERS)
+        if a != b
+    ]
+    _, _, _, bar_corner, arrow_corner = min(pairs)
+    bx, by = _bar_origin(ax, size, bar_corner, loc)
+    bar = _draw_bar(ax, size, bx, by)
+    bar.corner = bar_corner  # type: ignore[attr-defined]
+    arrow = add_north_arrow(ax, crs=crs, loc=arrow_locs[arrow_corner], size_in=size_in)
+    arrow[0].corner = arrow_corner  # type: ignore[attr-defined]
+    return bar, arrow
+
+
 # --- legend -----------------------------------------------------------------------------
 
 
@@ -440,44 +566,66 @@ class LegendSection:
     notes: tuple[str, ...] = ()
 
 
+def class_swatch(name: str, *, assumed: bool = False) -> dict[str, Any]:
+    """Legend swatch style of a district class (status or zone): its fill, the contested
+    hatch or the no-data hatch, exactly as :func:`geofront.maps.layers.plot_districts`
+    draws it."""
+    colour = style.assumed_color(name) if assumed else style.class_color(name)
+    st: dict[str, Any] = {"facecolor": colour, "edgecolor": "#8c8c8c"}
+    if name in style.CONTESTED_CLASSES:
+        st["hatch"] = style.CONTESTED_HATCH
+        st["hatchcolor"] = style.CONTESTED_HATCH_COLOR
+    elif name == style.NO_DATA:
+        st["hatch"] = style.NO_DATA_HATCH
+        st["hatchcolor"] = style.RC["hatch.color"]
+    return st
+
+
 def status_section(
     *,
     include_no_data: bool = True,
     title: str = "District control",
     counts: Mapping[str, int] | None = None,
     assumed: Mapping[str, int] | None = None,
+    graded: bool = False,
+    show_counts: bool = True,
 ) -> LegendSection:
-    """Every control status (plus ``no data``), in fixed order, whether present or not.
+    """The district classes a map draws, in fixed order (statuses, or zones if ``graded``).
 
-    With ``counts`` (status -> number of districts) each label ends with its count,
-    e.g. ``"Insurgent control (6)"``, zeros included, and a total line is added.
-    ``assumed`` (status -> districts whose status only the baseline assumes, counted
-    apart from ``counts``) adds a pale entry after each status that has any.
+    ``counts`` (class -> districts drawn in it, found by evidence) and ``assumed`` (class
+    -> districts whose class only the baseline assumes, drawn pale) select the entries:
+    only classes with at least one district are listed, so the legend lists exactly what
+    is drawn. With ``show_counts`` each label ends with its count, e.g. ``"Insurgent
+    control (6)"``, and a total line is added. Without ``counts`` every class is listed
+    (``no data`` unless ``include_no_data`` is False).
     """
+    order = style.ZONE_ORDER if graded else style.STATUS_ORDER
     entries = []
-    for s in style.STATUS_ORDER:
-        if s == style.NO_DATA and not include_no_data:
-            continue
-        st: dict[str, Any] = {"facecolor": style.STATUS_COLORS[s], "edgecolor": "#8c8c8c"}
-        if s == style.NO_DATA:
-            st["hatch"] = style.NO_DATA_HATCH
-        label = style.STATUS_LABELS[s]
-        if counts is not None:
-            label = f"{label} ({int(counts.get(s, 0))})"
-        entries.append(LegendEntry(label, "patch", st))
+    for s in order:
+        n = None if counts is None else int(counts.get(s, 0))
         n_assumed = int((assumed or {}).get(s, 0))
+        if counts is None and s == style.NO_DATA and not include_no_data:
+            continue
+        if counts is None or n:
+            label = style.class_label(s)
+            if show_counts and n is not None:
+                label = f"{label} ({n})"
+            entries.append(LegendEntry(label, "patch", class_swatch(s)))
         if n_assumed:
             entries.append(
                 LegendEntry(
-                    f"{style.STATUS_LABELS[s]}, {style.ASSUMED_LABEL} ({n_assumed})",
+                    f"{style.class_label(s)} ({style.ASSUMED_LABEL}"
+                    + (f", {n_assumed})" if show_counts else ")"),
                     "patch",
-                    {"facecolor": style.assumed_color(s), "edgecolor": "#8c8c8c"},
+                    class_swatch(s, assumed=True),
                 )
             )
     total = sum(int(v) for v in (counts or {}).values()) + sum(
         int(v) for v in (assumed or {}).values()
     )
-    notes = () if counts is None else (f"{total} districts",)
+    notes: tuple[str, ...] = () if counts is None or not show_counts else (f"{total} districts",)
+    if any(int(v) for v in (assumed or {}).values()):
+        notes += style.ASSUMED_NOTE
     return LegendSection(title, tuple(entries), notes)
 
 
@@ -506,23 +654,57 @@ def frontline_section(classes: Iterable[str], *, title: str = "Lines") -> Legend
     )
 
 
-def siege_section(*, title: str = "Provincial capitals") -> LegendSection:
-    """Every siege status marker, in order from no evidence and secure to fallen."""
-    return LegendSection(
-        title,
-        tuple(
+#: Legend labels of the siege statuses of capitals.
+SIEGE_LABELS: dict[str, str] = {
+    "no evidence": "No evidence (hollow: nothing known)",
+    "secure": "Secure",
+    "threatened": "Threatened",
+    "besieged": "Besieged",
+    "under assault": "Under assault",
+    "fallen": "Fallen",
+}
+
+
+def siege_section(
+    statuses: Iterable[str] | None = None, *, title: str = "Provincial capitals"
+) -> LegendSection:
+    """The siege status markers of ``statuses`` (default: all), from no evidence and
+    secure to fallen; a capital without a status is a plain ``Provincial capital``."""
+    present = set(style.SIEGE_STATUSES if statuses is None else (str(s) for s in statuses))
+    entries = [
+        LegendEntry(
+            SIEGE_LABELS.get(s, s.capitalize()),
+            "marker",
+            {
+                "marker": "s",
+                "facecolor": style.SIEGE_COLORS[s],
+                "edgecolor": style.siege_edge(s),
+            },
+        )
+        for s in style.SIEGE_STATUSES
+        if s in present
+    ]
+    if present - set(style.SIEGE_STATUSES):
+        entries.append(
             LegendEntry(
-                s.capitalize(),
+                "Provincial capital (no status)",
                 "marker",
                 {
                     "marker": "s",
-                    "facecolor": style.SIEGE_COLORS[s],
-                    "edgecolor": style.siege_edge(s),
+                    "facecolor": style.CAPITAL_NO_STATUS_COLOR,
+                    "edgecolor": style.TEXT,
                 },
             )
-            for s in style.SIEGE_STATUSES
-        ),
-    )
+        )
+    return LegendSection(title, tuple(entries))
+
+
+def _hatch_kw(st: Mapping[str, Any]) -> dict[str, Any]:
+    """``hatchcolor`` of a swatch where matplotlib supports it (else the edge colour)."""
+    if not (st.get("hatch") and st.get("hatchcolor")):
+        return {}
+    kw = style.hatch_color_kwargs(st["hatchcolor"])
+    return kw if "hatchcolor" in kw else {}
 
 
 def _swatch(entry: LegendEntry) -> DrawingArea:
@@ -540,6 +722,7 @@ def _swatch(entry: LegendEntry) -> DrawingArea:
                 linewidth=st.get("linewidth", 0.5),
                 hatch=st.get("hatch"),
                 alpha=st.get("alpha"),
+                **_hatch_kw(st),
             )
         )
     elif entry.kind == "line":

@@ -50,7 +50,12 @@ def largest_part(geom: Any) -> Any:
 
 @dataclass(frozen=True)
 class LabelSpec:
-    """One label to place: anchor (map coords), text, kind and priority (lower first)."""
+    """One label to place: anchor (map coords), text, kind and priority (lower first).
+
+    ``anchors`` are further anchors tried in order when no position around the first is
+    free (e.g. other points inside a country's visible part); ``fontsizes`` are smaller
+    sizes tried last. ``color`` and ``fontweight`` override the kind's style.
+    """
 
     x: float
     y: float
@@ -59,23 +64,35 @@ class LabelSpec:
     priority: float = 0.0
     marker_pt: float = 6.5  # size of the marker a point label sits beside
     fontsize: float | None = None  # overrides the kind's size (e.g. bigger for big cities)
+    anchors: tuple[tuple[float, float], ...] = ()
+    fontsizes: tuple[float, ...] = ()
+    color: str | None = None
+    fontweight: str | None = None
+
+
+#: Offset (points) of the farthest ring of point-label positions; a label placed there
+#: gets a thin leader line to its marker.
+LEADER_PT = 14.0
 
 
 def _point_candidates(h: float) -> tuple[tuple[float, float, str, str], ...]:
     """Offsets (points) and alignments around a marker of half-size ``h`` points, in the
     cartographic order of preference (Imhof): upper right, right, lower right, upper
-    left, left, lower left, above, below."""
-    g = h + 1.2
-    return (
-        (g, h * 0.35, "left", "bottom"),
-        (g + 0.8, 0.0, "left", "center_baseline"),
-        (g, -h * 0.35, "left", "top"),
-        (-g, h * 0.35, "right", "bottom"),
-        (-g - 0.8, 0.0, "right", "center_baseline"),
-        (-g, -h * 0.35, "right", "top"),
-        (0.0, g, "center", "bottom"),
-        (0.0, -g, "center", "top"),
-    )
+    left, left, lower left, above, below; then the same farther out (the farthest with
+    a leader line, :data:`LEADER_PT`)."""
+    out = []
+    for g in (h + 1.2, h + 4.5, h + LEADER_PT):
+        out += [
+            (g, h * 0.35, "left", "bottom"),
+            (g + 0.8, 0.0, "left", "center_baseline"),
+            (g, -h * 0.35, "left", "top"),
+            (-g, h * 0.35, "right", "bottom"),
+            (-g - 0.8, 0.0, "right", "center_baseline"),
+            (-g, -h * 0.35, "right", "top"),
+            (0.0, g, "center", "bottom"),
+            (0.0, -g, "center", "top"),
+        ]
+    return tuple(out)
 
 
 _AREA_CANDIDATES: tuple[tuple[float, float, str, str], ...] = (
@@ -89,8 +106,21 @@ _KIND_STYLE: dict[str, dict[str, Any]] = {
     "point": {"fontsize": 7.5, "color": style.TEXT, "fontweight": "bold"},
     "area": {"fontsize": 6.5, "color": style.MUTED_TEXT, "fontstyle": "italic"},
     "region": {"fontsize": 8.0, "color": style.NEIGHBOUR_TEXT},
-    "province": {"fontsize": 7.0, "color": "#7a7a7a"},
+    "province": {"fontsize": 6.5, "color": "#6e6e6e"},
+    "ring": {"fontsize": 6.5, "color": "#4d4d4d"},
+    "count": {"fontsize": 7.0, "color": style.TEXT, "fontweight": "bold"},
 }
+#: Kinds set in letter-spaced capitals, as on atlas maps.
+_SPACED = ("region", "province")
+#: A point label keeps at least this far (points) from any other marker when it can.
+ASSOCIATION_PT = 8.0
+
+
+def _box_gap(a: Bbox, b: Bbox) -> float:
+    """Distance between two display boxes (0 when they touch or overlap)."""
+    dx = max(b.x0 - a.x1, a.x0 - b.x1, 0.0)
+    dy = max(b.y0 - a.y1, a.y0 - b.y1, 0.0)
+    return float(np.hypot(dx, dy))
 
 
 def place_labels(
@@ -104,11 +134,16 @@ def place_labels(
     """Place labels greedily without overlaps; return the labels that were placed.
 
     Labels are taken by priority (then input order). Each tries its candidate positions
-    in order (eight positions around a marker, :data:`_AREA_CANDIDATES` for
-    areas and regions) and takes the first whose box, in display coordinates, stays
-    inside the axes and overlaps no placed label, no obstacle (scale bar, north arrow)
-    and no marker other than its own (the marker box holding its anchor). A label with no free position is left out (logged at debug level):
-    on a map, a missing label is better than a wrong or unreadable one.
+    in order (sixteen positions around a marker, :data:`_AREA_CANDIDATES` for areas and
+    regions, at each of its anchors, then at smaller sizes) and takes the first whose box,
+    in display coordinates, stays inside the axes and overlaps no placed label, no
+    obstacle (scale bar, north arrow) and no marker other than its own (the marker box
+    holding its anchor). A point label must also sit clearly beside its own marker: every
+    other marker at least :data:`ASSOCIATION_PT` points and twice as far from its box as
+    its own (failing any such position, 1.5 times as far), so a name never reads as
+    another place's. A label with no free position is left out
+    (logged at debug level): on a map, a missing label is better than a wrong or
+    unreadable one.
 
     Written by hand because matplotlib has no label-collision avoidance and the allowed
     dependencies have none; greedy placement over fixed candidates is the classic
@@ -125,6 +160,7 @@ def place_labels(
     frame = ax.get_window_extent(renderer)
     taken: list[Bbox] = [b.padded(pad_px) for b in obstacles]
     marks: list[Bbox] = [b.padded(pad_px) for b in markers]
+    slack = ASSOCIATION_PT * fig.dpi / 72.0
     placed: list[Annotation] = []
     order = sorted(range(len(labels)), key=lambda i: (labels[i].priority, i))
     halo = [pe.withStroke(linewidth=2.2, foreground=style.HALO)]
@@ -133,7 +169,11 @@ def place_labels(
         kw = dict(_KIND_STYLE.get(spec.kind, _KIND_STYLE["point"]))
         if spec.fontsize is not None:
             kw["fontsize"] = spec.fontsize
-        text = spec.text.upper() if spec.kind in ("region", "province") else spec.text
+        if spec.color is not None:
+            kw["color"] = spec.color
+        if spec.fontweight is not None:
+            kw["fontweight"] = spec.fontweight
+        text = spec.text.upper() if spec.kind in _SPACED else spec.text
         cands = (
             _point_candidates(spec.marker_pt / 2.0) if spec.kind == "point" else _AREA_CANDIDATES
         )
@@ -148,36 +188,120 @@ def place_labels(
             annotation_clip=False,
             **kw,
         )
-        if spec.kind in ("region", "province"):
+        if spec.kind in _SPACED:
             ann.set_fontfamily("DejaVu Sans")
             ann.set_text(" ".join(text))  # letter-spaced capitals, as on atlas maps
         ok = False
-        ax_x, ax_y = ax.transData.transform((spec.x, spec.y))
-        for dx, dy, ha, va in cands:
-            ann.set_position((dx, dy))
-            ann.set_horizontalalignment(ha)  # type: ignore[arg-type]
-            ann.set_verticalalignment(va)  # type: ignore[arg-type]
-            box = ann.get_window_extent(renderer).padded(pad_px)
-            inside = (
-                box.x0 >= frame.x0
-                and box.x1 <= frame.x1
-                and box.y0 >= frame.y0
-                and box.y1 <= frame.y1
-            )
-            # A label never collides with its own marker (the box holding its anchor).
-            if (
-                inside
-                and not any(box.overlaps(t) for t in taken)
-                and not any(box.overlaps(m) and not m.contains(ax_x, ax_y) for m in marks)
-            ):
+        sizes = (float(kw["fontsize"]), *spec.fontsizes)
+        best: tuple[float, Any] | None = None  # fallback: (margin, position)
+        # a point label first wants a position clearly nearer its own marker than any
+        # other; failing that, the one where its own marker is the most clearly nearest
+        for strict in (True, False) if spec.kind == "point" else (True,):
+            if not strict and best is not None:
+                margin, (size, ax_xy, dx, dy, ha, va, box) = best
+                ann.set_fontsize(size)
+                ann.xy = ax_xy
+                ann.set_position((dx, dy))
+                ann.set_horizontalalignment(ha)  # type: ignore[arg-type]
+                ann.set_verticalalignment(va)  # type: ignore[arg-type]
                 taken.append(box)
                 placed.append(ann)
                 ok = True
                 break
+            for size in sizes:
+                ann.set_fontsize(size)
+                for ax_xy in ((spec.x, spec.y), *spec.anchors):
+                    ann.xy = ax_xy
+                    ax_x, ax_y = ax.transData.transform(ax_xy)
+                    # only a point label has its own marker; an area label clears them all
+                    mine = spec.kind == "point"
+                    own = [m for m in marks if mine and m.contains(ax_x, ax_y)]
+                    others = [m for m in marks if not (mine and m.contains(ax_x, ax_y))]
+                    for dx, dy, ha, va in cands:
+                        ann.set_position((dx, dy))
+                        ann.set_horizontalalignment(ha)  # type: ignore[arg-type]
+                        ann.set_verticalalignment(va)  # type: ignore[arg-type]
+                        box = ann.get_window_extent(renderer).padded(pad_px)
+                        if not (
+                            box.x0 >= frame.x0
+                            and box.x1 <= frame.x1
+                            and box.y0 >= frame.y0
+                            and box.y1 <= frame.y1
+                        ):
+                            continue
+                        # never over its own marker's neighbours, nor another label
+                        if any(box.overlaps(t) for t in taken) or any(
+                            box.overlaps(m) for m in others
+                        ):
+                            continue
+                        if spec.kind == "point" and own and others:
+                            near_own = min(_box_gap(box, m) for m in own)
+                            near_other = min(_box_gap(box, m) for m in others)
+                            if near_other <= max(2.0 * near_own, slack):
+                                margin = near_other - 1.5 * near_own
+                                if margin > 0 and (best is None or margin > best[0]):
+                                    best = (margin, (size, ax_xy, dx, dy, ha, va, box))
+                                continue
+                        taken.append(box)
+                        placed.append(ann)
+                        ok = True
+                        break
+                    if ok:
+                        break
+                if ok:
+                    break
+            if ok:
+                break
         if not ok:
             log.debug("label %r left out: no free position", spec.text)
             ann.remove()
+        elif spec.kind == "point" and np.hypot(*ann.get_position()) > spec.marker_pt / 2 + 6.0:
+            _add_leader(ax, ann, spec)
     return placed
+
+
+def _add_leader(ax: Axes, ann: Annotation, spec: LabelSpec) -> None:
+    """A thin line from a far-placed label to the edge of its marker."""
+    from matplotlib.lines import Line2D
+
+    dx, dy = ann.get_position()
+    d = float(np.hypot(dx, dy))
+    h = spec.marker_pt / 2.0 + 0.8
+    line = Line2D(
+        [0.0, 1.0],
+        [0.0, 1.0],
+        transform=ax.transAxes,
+        color=style.MUTED_TEXT,
+        linewidth=0.5,
+        zorder=Z["labels"] - 0.01,
+        gid="label-leader",
+    )
+    x0, y0 = ax.transData.transform((spec.x, spec.y))
+    k = ax.figure.dpi / 72.0
+    p0 = (x0 + dx * h / d * k, y0 + dy * h / d * k)
+    p1 = (x0 + dx * (d - 2.0) / d * k, y0 + dy * (d - 2.0) / d * k)
+    inv = ax.transAxes.inverted()
+    (a0, b0), (a1, b1) = inv.transform(p0), inv.transform(p1)
+    line.set_data([a0, a1], [b0, b1])
+    ax.add_line(line)
+
+
+def label_anchors(geom: Any, *, n: int = 6) -> list[tuple[float, float]]:
+    """Anchors for an area label inside ``geom``: the centre of its largest inscribed
+    circle, then up to ``n`` more points inside it, nearest that centre first (for
+    labels that do not fit at the centre, e.g. a country only partly in view)."""
+    if geom is None or shapely.is_empty(geom):
+        return []
+    first = label_point(largest_part(geom))
+    out = [(float(first.x), float(first.y))]
+    x0, y0, x1, y1 = geom.bounds
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 9)[1:-1], np.linspace(y0, y1, 9)[1:-1])
+    px, py = gx.ravel(), gy.ravel()
+    inside = shapely.contains_xy(geom, px, py)
+    px, py = px[inside], py[inside]
+    order = np.lexsort((py, px, np.hypot(px - first.x, py - first.y)))
+    out += [(float(px[k]), float(py[k])) for k in order[:n]]
+    return out
 
 
 def marker_boxes(

@@ -35,7 +35,7 @@ from pyproj import CRS
 
 from geofront.errors import SchemaError
 from geofront.maps import style
-from geofront.maps.labels import label_point, largest_part
+from geofront.maps.labels import label_anchors
 from geofront.maps.style import Z
 
 log = logging.getLogger(__name__)
@@ -122,28 +122,54 @@ def line_segments(geoms: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
 # --- polygons ---------------------------------------------------------------------------
 
 
+def district_classes(districts: pd.DataFrame, *, graded: bool = False) -> np.ndarray:
+    """The class each district is drawn in: its control status, or with ``graded`` its
+    zone (:data:`geofront.schema.CONTROL_ZONES`); ``no data`` when missing or unknown."""
+    column = "zone" if graded else "status"
+    order = style.ZONE_ORDER if graded else style.STATUS_ORDER
+    if column in districts.columns:
+        values = districts[column].astype("string").fillna(style.NO_DATA).to_numpy()
+    else:
+        values = np.full(len(districts), style.NO_DATA, dtype=object)
+    return np.where(np.isin(values, order), values, style.NO_DATA).astype(object)
+
+
+def assumed_mask(districts: pd.DataFrame) -> np.ndarray:
+    """True where a district's status is only the baseline's assumption (rule ``baseline``)."""
+    if "rule" not in districts.columns:
+        return np.zeros(len(districts), dtype=bool)
+    return districts["rule"].astype("string").fillna("").to_numpy() == "baseline"
+
+
+def has_zones(districts: pd.DataFrame) -> bool:
+    """True when a control table carries graded zones (a filled ``zone`` column)."""
+    return "zone" in districts.columns and bool(districts["zone"].notna().any())
+
+
 def plot_districts(
     ax: Axes,
     districts: gpd.GeoDataFrame,
     *,
     crs: Any,
-    status_column: str = "status",
+    graded: bool = False,
     simplify_m: float | None = None,
     clip: tuple[float, float, float, float] | None = None,
     edgecolor: str = style.DISTRICT_EDGE,
     linewidth: float = 0.3,
 ) -> PathCollection:
-    """Fill districts by control status.
+    """Fill districts by control status (or, with ``graded``, by zone).
 
     Parameters
     ----------
     ax : Axes
     districts : GeoDataFrame
-        Districts with a status column (values of :data:`geofront.schema.CONTROL_STATUSES`;
-        missing or other values are drawn as ``no data``, white and hatched).
+        Districts with a ``status`` column (values of
+        :data:`geofront.schema.CONTROL_STATUSES`; missing or other values are drawn as
+        ``no data``, white and hatched), or with ``graded`` a ``zone`` column.
     crs : CRS-like
         The map CRS.
-    status_column : str
+    graded : bool
+        Colour by Kalyvas's five zones (:data:`geofront.maps.style.ZONE_COLORS`).
     simplify_m, clip : optional
         Simplification tolerance and clip rectangle ``(xmin, ymin, xmax, ymax)``, both in
         map CRS units.
@@ -152,25 +178,21 @@ def plot_districts(
     -------
     PathCollection
         gid ``"districts"``; one path per input row, in input order; face colours are
-        :func:`geofront.maps.style.status_color` of each row's status, or its pale
+        :func:`geofront.maps.style.class_color` of each row's class, or its pale
         :func:`geofront.maps.style.assumed_color` where the ``rule`` column says
-        ``baseline`` (a status assumed, not found). ``no data`` rows are also covered by
-        a hatched collection with gid ``"districts:no-data"``.
+        ``baseline`` (a status assumed, not found). Every face is opaque, so what the
+        reader sees is exactly a legend swatch. Contested districts (status
+        ``contested``, zone ``parity``) are covered by a hatched collection with gid
+        ``"districts:contested"`` (the ISW convention), ``no data`` districts by one with
+        gid ``"districts:no-data"``; each has a ``geofront_ids`` list of the rows'
+        ``district_id`` when the frame has one.
     """
-    if status_column in districts.columns:
-        status = districts[status_column].astype("string").fillna(style.NO_DATA).to_numpy()
-    else:
-        status = np.full(len(districts), style.NO_DATA, dtype=object)
-    status = np.where(np.isin(status, style.STATUS_ORDER), status, style.NO_DATA)
+    classes = district_classes(districts, graded=graded)
     paths = polygon_paths(_prepared(_in_crs(districts, crs), simplify_m=simplify_m, clip=clip))
-    assumed = (
-        districts["rule"].astype("string").fillna("").to_numpy() == "baseline"
-        if "rule" in districts.columns
-        else np.zeros(len(districts), dtype=bool)
-    )
+    assumed = assumed_mask(districts)
     colors = [
-        style.assumed_color(s) if a else style.status_color(s)
-        for s, a in zip(status, assumed, strict=True)
+        style.assumed_color(c) if a else style.class_color(c)
+        for c, a in zip(classes, assumed, strict=True)
     ]
     coll = PathCollection(
         paths,
@@ -181,19 +203,48 @@ def plot_districts(
         gid="districts",
     )
     ax.add_collection(coll, autolim=False)
-    nodata = status == style.NO_DATA
-    if nodata.any():
-        hatch = PathCollection(
-            [p for p, m in zip(paths, nodata, strict=True) if m],
-            facecolors="none",
-            edgecolors=style.RC["hatch.color"],
-            linewidths=0.0,
-            hatch=style.NO_DATA_HATCH,
-            zorder=Z["districts"] + 0.01,
-            gid="districts:no-data",
-        )
-        ax.add_collection(hatch, autolim=False)
+    ids = (
+        districts["district_id"].astype(str).to_numpy()
+        if "district_id" in districts.columns
+        else np.arange(len(districts)).astype(str)
+    )
+    contested = np.isin(classes, list(style.CONTESTED_CLASSES))
+    for mask, gid, hatch, colour in (
+        (contested, "districts:contested", style.CONTESTED_HATCH, style.CONTESTED_HATCH_COLOR),
+        (
+            classes == style.NO_DATA,
+            "districts:no-data",
+            style.NO_DATA_HATCH,
+            style.RC["hatch.color"],
+        ),
+    ):
+        if mask.any():
+            hatched = hatch_collection(
+                [p for p, m in zip(paths, mask, strict=True) if m],
+                hatch=hatch,
+                color=colour,
+                gid=gid,
+            )
+            hatched.geofront_ids = ids[mask].tolist()  # type: ignore[attr-defined]
+            ax.add_collection(hatched, autolim=False)
     return coll
+
+
+def hatch_collection(
+    paths: list[MplPath], *, hatch: str, color: str, gid: str, zorder: float | None = None
+) -> PathCollection:
+    """Hatch lines of ``color`` over ``paths`` (no fill, no outline)."""
+    kw = style.hatch_color_kwargs(color)
+    return PathCollection(
+        paths,
+        facecolors="none",
+        edgecolors=kw.get("edgecolor", "none"),
+        linewidths=0.0,
+        hatch=hatch,
+        zorder=Z["districts"] + 0.01 if zorder is None else zorder,
+        gid=gid,
+        **{k: v for k, v in kw.items() if k != "edgecolor"},
+    )
 
 
 def plot_outlines(
@@ -237,7 +288,7 @@ def plot_neighbours(
     view: tuple[float, float, float, float],
     name_column: str = "name",
     simplify_m: float | None = None,
-) -> tuple[PathCollection, list[tuple[float, float, str]]]:
+) -> tuple[PathCollection, list[tuple[float, float, str, tuple[tuple[float, float], ...]]]]:
     """Fill neighbouring countries in grey; return where their names should go.
 
     Parameters
@@ -245,16 +296,15 @@ def plot_neighbours(
     neighbours : GeoDataFrame
         Country polygons (e.g. dataset ``"afg-neighbours"`` without the mapped country).
     view : (xmin, ymin, xmax, ymax)
-        The map extent in map CRS units; names go at a representative point of the part
-        of each country inside it, for countries showing at least 2 % of the view.
+        The map extent in map CRS units; names go inside the part of each country in it.
 
     Returns
     -------
     collection : PathCollection
         gid ``"neighbours"``.
-    names : list of (x, y, name)
-        Label anchors in map coordinates, largest visible country first; pass them to
-        :func:`place_labels` with ``kind="region"``.
+    names : list of (x, y, name, more anchors)
+        Label anchors in map coordinates for every country showing at least 0.2 % of
+        the view, largest first; :func:`neighbour_label_specs` makes them label specs.
     """
     margin = 0.25 * max(view[2] - view[0], view[3] - view[1])
     clip = (view[0] - margin, view[1] - margin, view[2] + margin, view[3] + margin)
@@ -278,11 +328,25 @@ def plot_neighbours(
     )
     anchors = []
     for i in np.argsort(-area, kind="stable"):
-        if area[i] < 0.02 * view_area or not names[i]:
+        if area[i] < 0.002 * view_area or not names[i]:
             continue
-        pt = label_point(largest_part(inner[i]))
-        anchors.append((float(pt.x), float(pt.y), names[i]))
+        points = label_anchors(inner[i])
+        (x, y), more = points[0], tuple(points[1:])
+        anchors.append((x, y, names[i], more))
     return coll, anchors
+
+
+def neighbour_label_specs(
+    anchors: list[tuple[float, float, str, tuple[tuple[float, float], ...]]],
+) -> list[Any]:
+    """Label specs (kind ``region``) of the countries :func:`plot_neighbours` found in view:
+    every one is tried at several points inside its visible part and at smaller sizes."""
+    from geofront.maps.labels import LabelSpec
+
+    return [
+        LabelSpec(x, y, name, "region", 1e12 + i, anchors=more, fontsizes=(7.0, 6.0))
+        for i, (x, y, name, more) in enumerate(anchors)
+    ]
 
 
 def plot_veil(
@@ -432,6 +496,35 @@ def plot_frontlines(
         ax.add_collection(coll, autolim=False)
         out[cls] = coll
     return out
+
+
+def plot_roads(
+    ax: Axes,
+    roads: gpd.GeoDataFrame,
+    *,
+    crs: Any,
+    clip: tuple[float, float, float, float] | None = None,
+    simplify_m: float | None = None,
+) -> LineCollection | None:
+    """Draw main roads (context lines, :data:`geofront.maps.style.ROAD_STYLE`).
+
+    Returns the LineCollection (gid ``"roads"``), or None when no road is in ``clip``.
+    """
+    segs, _ = line_segments(_prepared(_in_crs(roads, crs), simplify_m=simplify_m, clip=clip))
+    if not segs:
+        return None
+    st = style.ROAD_STYLE
+    coll = LineCollection(
+        segs,
+        colors=st["color"],
+        linewidths=st["linewidth"],
+        zorder=Z["roads"],
+        gid="roads",
+        capstyle="round",
+        joinstyle="round",
+    )
+    ax.add_collection(coll, autolim=False)
+    return coll
 
 
 def frontline_class_column(lines: pd.DataFrame) -> str:

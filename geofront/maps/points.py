@@ -68,6 +68,33 @@ def plot_capitals(
     return coll
 
 
+def plot_airports(
+    ax: Axes, airports: gpd.GeoDataFrame, *, crs: Any, view: tuple[float, float, float, float]
+) -> PathCollection | None:
+    """Mark the airports in ``view`` (:data:`geofront.maps.style.AIRPORT_STYLE`).
+
+    Returns the PathCollection (gid ``"airports"``), or None when none is in view.
+    """
+    xy = shapely.get_coordinates(_in_crs(airports, crs).array)
+    inside = (
+        (xy[:, 0] > view[0]) & (xy[:, 0] < view[2]) & (xy[:, 1] > view[1]) & (xy[:, 1] < view[3])
+    )
+    if not inside.any():
+        return None
+    st = style.AIRPORT_STYLE
+    return ax.scatter(
+        xy[inside, 0],
+        xy[inside, 1],
+        s=st["markersize"] ** 2,
+        c=st["facecolor"],
+        marker=st["marker"],
+        edgecolors=st["edgecolor"],
+        linewidths=0.6,
+        zorder=Z["airports"],
+        gid="airports",
+    )
+
+
 def with_initiator(events: pd.DataFrame, *columns: str | None) -> pd.DataFrame:
     """``events`` with an ``initiator`` column (:func:`geofront.sides.initiator_side`)
     when one of ``columns`` asks for it and the events lack it."""
@@ -78,11 +105,12 @@ def with_initiator(events: pd.DataFrame, *columns: str | None) -> pd.DataFrame:
     return events
 
 
-#: Marker of each initiating side in event layers.
+#: Marker of each initiating side in event layers. Cities are squares on every map, so no
+#: event is drawn as one.
 SIDE_MARKERS: dict[str, str] = {
-    "government": "s",
+    "government": "D",
     "insurgent": "^",
-    "other": "D",
+    "other": "v",
     "civilians": "o",
     "unknown": "o",
 }
@@ -194,6 +222,7 @@ def plot_events(
     stack_clear_pt: float = 2.5,
     dot_pt2: float = 18.0,
     edge_pt: float = 0.5,
+    inside: Any = None,
 ) -> dict[str, PathCollection]:
     """Draw event points coloured by event type or side, sized by fatalities.
 
@@ -228,6 +257,10 @@ def plot_events(
         Marker area (pt²) of every event when ``size_by`` is None.
     edge_pt : float
         Width of the white marker edges (0 for none, e.g. for dense layers of dots).
+    inside : shapely geometry, optional
+        The area spread events must stay in (e.g. the country, in the map CRS): a stack
+        whose ring crosses its edge is spread over the longest arc of the ring inside it,
+        so no event of a border town is drawn abroad.
 
     Returns
     -------
@@ -281,6 +314,8 @@ def plot_events(
         )
         upp = _units_per_pt(ax)
         centre = xy.copy()
+        if inside is not None:
+            dx, dy = _keep_inside(centre, group, dx, dy, ring, upp, inside)
         xy[:, 0] += dx * upp
         xy[:, 1] += dy * upp
         _draw_stacks(ax, centre, xy, group, count, ring, radius, max_spread=max_spread)
@@ -304,6 +339,54 @@ def plot_events(
             )
             out.setdefault(name, coll)
     return out
+
+
+def _keep_inside(
+    centre: np.ndarray,
+    group: np.ndarray,
+    dx: np.ndarray,
+    dy: np.ndarray,
+    ring: np.ndarray,
+    upp: float,
+    inside: Any,
+    *,
+    step_deg: float = 5.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets of spread stacks moved onto the longest arc of their ring inside ``inside``
+    (stacks already inside, or with no arc inside at all, are left as they are)."""
+    dx, dy = dx.copy(), dy.copy()
+    spread = np.flatnonzero(ring > 0)
+    if len(spread) == 0:
+        return dx, dy
+    px = centre[spread, 0] + dx[spread] * upp
+    py = centre[spread, 1] + dy[spread] * upp
+    out = ~shapely.contains_xy(inside, px, py)
+    n_samples = int(round(360.0 / step_deg))
+    for g in np.unique(group[spread[out]]).tolist():
+        members = np.flatnonzero((group == g) & (ring > 0))
+        r = float(ring[members[0]])
+        cx, cy = centre[members[0]]
+        theta = np.pi / 2.0 - np.radians(step_deg) * np.arange(n_samples)  # clockwise from N
+        ok = shapely.contains_xy(inside, cx + r * upp * np.cos(theta), cy + r * upp * np.sin(theta))
+        if not ok.any() or ok.all():
+            continue
+        start = int(np.argmin(ok))  # an outside sample: runs do not wrap past it
+        rolled = np.roll(ok, -start)
+        best_len, best_at, run = 0, 0, 0
+        for k, flag in enumerate(rolled.tolist()):
+            run = run + 1 if flag else 0
+            if run > best_len:
+                best_len, best_at = run, k - run + 1
+        first = (start + best_at) % n_samples
+        # keep the stack's order: clockwise from north, as _spread placed it
+        angle = np.mod(np.pi / 2.0 - np.arctan2(dy[members], dx[members]), 2 * np.pi)
+        members = members[np.argsort(angle, kind="stable")]
+        arc = np.radians(step_deg) * (best_len - 1)
+        rank = np.arange(len(members))
+        t = np.pi / 2.0 - np.radians(step_deg) * first - (arc * (rank + 0.5) / len(members))
+        dx[members] = r * np.cos(t)
+        dy[members] = r * np.sin(t)
+    return dx, dy
 
 
 def _draw_stacks(
@@ -374,11 +457,12 @@ def plot_hexbin(
     crs: Any,
     view: tuple[float, float, float, float],
     hex_size_m: float,
-    cmap: Any = "YlOrBr",
+    cmap: Any = "YlOrRd",
 ) -> Any:
     """Draw event density as hexagons ``hex_size_m`` across (flat-to-flat, map units).
 
     Returns the PolyCollection (gid ``"hexbin"``); ``get_array()`` holds the counts.
+    Colour it by classes with :func:`geofront.maps.event_maps.density_breaks`.
     """
     xy = shapely.get_coordinates(_in_crs(events, crs).array)
     nx = max(1, int(round((view[2] - view[0]) / hex_size_m)))
@@ -391,7 +475,6 @@ def plot_hexbin(
         cmap=cmap,
         linewidths=0.2,
         edgecolors="white",
-        alpha=0.85,
         zorder=Z["hexbin"],
         gid="hexbin",
     )

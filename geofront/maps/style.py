@@ -28,7 +28,15 @@ from typing import Any, Final
 
 import matplotlib as mpl
 
-from geofront.schema import CONTESTED, CONTROL_STATUSES, GOVERNMENT, INSURGENT, SIDES, UNKNOWN
+from geofront.schema import (
+    CONTESTED,
+    CONTROL_STATUSES,
+    CONTROL_ZONES,
+    GOVERNMENT,
+    INSURGENT,
+    SIDES,
+    UNKNOWN,
+)
 
 #: Legend class for districts that are not in the control table at all.
 NO_DATA: Final = "no data"
@@ -53,11 +61,72 @@ STATUS_LABELS: Final[dict[str, str]] = {
 #: in a pale version of its colour, its share of white:
 ASSUMED_WHITE: Final = 0.6
 #: Legend label suffix of a baseline-assumed status.
-ASSUMED_LABEL: Final = "assumed (baseline, no evidence since)"
+ASSUMED_LABEL: Final = "assumed"
+#: Legend note explaining the pale, assumed classes.
+ASSUMED_NOTE: Final = ("Pale: assumed by the baseline,", "no evidence since")
 #: Hatch drawn over ``no data`` districts so they never read as a status.
 NO_DATA_HATCH: Final = "////"
 #: Legend order of district statuses: :data:`geofront.schema.CONTROL_STATUSES` + no data.
 STATUS_ORDER: Final = (*CONTROL_STATUSES, NO_DATA)
+#: Contested areas are hatched over their fill, the convention of the Institute for the
+#: Study of War's control maps (diagonal lines in a dark contrasting colour), so they read
+#: as contested also in greyscale and for colour-blind readers.
+CONTESTED_HATCH: Final = "\\\\\\"
+CONTESTED_HATCH_COLOR: Final = "#b35806"
+
+#: Graded control after Kalyvas (:data:`geofront.schema.CONTROL_ZONES`): a five-class
+#: diverging ColorBrewer RdYlBu (9-class #2, #4, #5, #7, #9 darkened at the ends), full
+#: control dark, dominance light; parity takes the contested colour (and its hatch).
+ZONE_COLORS: Final[dict[str, str]] = {
+    "full government": "#4575b4",
+    "government dominant": "#abd9e9",
+    "parity": "#fee090",
+    "insurgent dominant": "#fdae61",
+    "full insurgent": "#d73027",
+    UNKNOWN: "#d9d9d9",
+    NO_DATA: "#ffffff",
+}
+ZONE_LABELS: Final[dict[str, str]] = {
+    "full government": "Full government control",
+    "government dominant": "Government dominant",
+    "parity": "Parity (contested)",
+    "insurgent dominant": "Insurgent dominant",
+    "full insurgent": "Full insurgent control",
+    UNKNOWN: "Unknown (no evidence)",
+    NO_DATA: "No data",
+}
+#: Legend order of the zones: :data:`geofront.schema.CONTROL_ZONES` + no data.
+ZONE_ORDER: Final = (*CONTROL_ZONES, NO_DATA)
+#: Zones and statuses drawn hatched as contested.
+CONTESTED_CLASSES: Final = frozenset({CONTESTED, "parity"})
+
+
+def class_color(name: str) -> str:
+    """Fill colour of a district class: a control status or a zone (``no data`` else)."""
+    key = str(name)
+    if key in STATUS_COLORS:
+        return STATUS_COLORS[key]
+    return ZONE_COLORS.get(key, STATUS_COLORS[NO_DATA])
+
+
+def class_label(name: str) -> str:
+    """Legend label of a district class (status or zone)."""
+    key = str(name)
+    return STATUS_LABELS.get(key) or ZONE_LABELS.get(key, key)
+
+
+def hatch_color_kwargs(color: str) -> dict[str, Any]:
+    """Keywords giving a patch or collection hatch lines of ``color``.
+
+    Matplotlib 3.10 added ``hatchcolor`` (and takes the hatch colour from rcParams
+    otherwise); older versions take it from the edge colour.
+    """
+    from matplotlib.patches import Patch
+
+    if hasattr(Patch, "set_hatchcolor"):
+        return {"hatchcolor": color}
+    return {"edgecolor": color}
+
 
 #: Okabe-Ito colour of each side (events, actors).
 SIDE_COLORS: Final[dict[str, str]] = {
@@ -139,6 +208,16 @@ FRONTLINE_LABELS: Final[dict[str, str]] = {
     f"{CONTESTED}-{GOVERNMENT}": "Edge of contested area (government side)",
 }
 
+#: Main roads (context): a thin warm grey line, under frontlines and events.
+ROAD_STYLE: Final[dict[str, Any]] = {"color": "#9c7c5b", "linewidth": 0.8, "linestyle": "-"}
+#: Airports (context): a small dark-grey plus in a white circle, unlike any event or city.
+AIRPORT_STYLE: Final[dict[str, Any]] = {
+    "marker": "P",
+    "facecolor": "#4d4d4d",
+    "edgecolor": "white",
+    "markersize": 6.0,
+}
+
 #: z-order of each layer, bottom to top.
 Z: dict[str, float] = {
     "neighbours": 1.0,
@@ -150,9 +229,11 @@ Z: dict[str, float] = {
     "district_edges": 3.0,
     "provinces": 3.2,
     "country": 3.4,
+    "roads": 3.6,
     "hexbin": 4.0,
     "frontlines": 5.0,
     "events": 6.0,
+    "airports": 6.9,
     "capitals": 7.0,
     "labels": 8.0,
     "furniture": 9.0,
@@ -177,10 +258,10 @@ def status_color(status: str) -> str:
 
 
 def assumed_color(status: str) -> str:
-    """The pale fill of a status the baseline assumes (no evidence since)."""
+    """The pale fill of a status (or zone) the baseline assumes (no evidence since)."""
     from matplotlib.colors import to_hex, to_rgb
 
-    r, g, b = to_rgb(status_color(status))
+    r, g, b = to_rgb(class_color(status))
     w = ASSUMED_WHITE
     return to_hex((r + (1 - r) * w, g + (1 - g) * w, b + (1 - b) * w))
 

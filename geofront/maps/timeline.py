@@ -5,6 +5,7 @@ and frontline length over time below.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -57,8 +58,11 @@ def timeline_figure(
     -------
     (Figure, Axes)
         The stacked-area axes; its PolyCollections have gid ``timeline:<status>`` in legend
-        order (bottom: government), ``timeline:unknown`` only when unknown is stacked; the
-        shaded span after the last evidence has gid ``timeline:after-evidence``.
+        order (bottom: government) for each status with districts at some date
+        (``timeline:unknown`` only when unknown is stacked), then
+        ``timeline:<status>:assumed`` for the pale part only the baseline assumes (table
+        column ``assumed_<measure>``); the shaded span after the last evidence has gid
+        ``timeline:after-evidence``.
     """
     for col in ("date", "status", measure):
         if col not in timeline.columns:
@@ -71,6 +75,19 @@ def timeline_figure(
         .sort_index()
     )
     wide = wide.reindex(columns=list(CONTROL_STATUSES), fill_value=0)
+    # the part of each status only the baseline assumes (drawn pale), when the table says
+    assumed_col = f"assumed_{measure}" if measure != "districts" else "assumed_districts"
+    if assumed_col in timeline.columns:
+        pale = (
+            timeline.assign(date=pd.to_datetime(timeline["date"]))
+            .pivot_table(
+                index="date", columns="status", values=assumed_col, aggfunc="sum", fill_value=0
+            )
+            .reindex(index=wide.index, columns=list(CONTROL_STATUSES), fill_value=0)
+            .fillna(0)
+        )
+    else:
+        pale = wide * 0
     total = wide.sum(axis=1).to_numpy(dtype=float)
     unknown = wide[UNKNOWN].to_numpy(dtype=float)
     if stack_unknown is None:
@@ -91,18 +108,25 @@ def timeline_figure(
         # a status holds from its date until the next one: steps, not ramps
         lower = np.zeros(len(x))
         for s in order:
-            upper = lower + wide[s].to_numpy(dtype=float)
-            poly = ax.fill_between(
-                x,
-                lower,
-                upper,
-                step="post",
-                facecolor=style.STATUS_COLORS[s],
-                edgecolor="white",
-                linewidth=0.4,
-            )
-            poly.set_gid(f"timeline:{s}")
-            lower = upper
+            found = (wide[s] - pale[s]).to_numpy(dtype=float)
+            for part, colour, gid in (
+                (found, style.STATUS_COLORS[s], f"timeline:{s}"),
+                (pale[s].to_numpy(dtype=float), style.assumed_color(s), f"timeline:{s}:assumed"),
+            ):
+                if not part.any():
+                    continue  # nothing of it: nothing drawn, nothing in the legend
+                upper = lower + part
+                poly = ax.fill_between(
+                    x,
+                    lower,
+                    upper,
+                    step="post",
+                    facecolor=colour,
+                    edgecolor="white",
+                    linewidth=0.4,
+                )
+                poly.set_gid(gid)
+                lower = upper
         ax.set_xlim(x.min(), x.max()) if len(x) > 1 else None
         evidence_end = _evidence_end(timeline)
         if evidence_end is not None and len(x) > 1 and evidence_end < x.max():
@@ -178,7 +202,12 @@ def timeline_figure(
         _date_axis((ax2 or ax), x)
         panel = fig.add_axes((0.77, 0.16, 0.21, 0.7))
         panel.set_axis_off()
-        legend = fu.status_section(include_no_data=False)
+        drawn = {s: int(((wide[s] - pale[s]) > 0).any()) for s in order}
+        legend = fu.status_section(
+            counts=drawn,
+            assumed={s: int((pale[s] > 0).any()) for s in order},
+            show_counts=False,
+        )
         if not stack_unknown:
             unit = {"districts": "districts", "area_km2": "km²", "people": "people"}.get(
                 measure, measure
@@ -239,3 +268,122 @@ def _date_axis(ax: Axes, dates: np.ndarray) -> None:
         return text
 
     ax.xaxis.set_major_formatter(FuncFormatter(label))
+
+
+def chronology_figure(
+    events: pd.DataFrame,
+    *,
+    labels: dict[str, str] | None = None,
+    start: Any = None,
+    end: Any = None,
+    title: str | None = None,
+    sources: Sequence[str] = (),
+    width_in: float = 9.0,
+) -> tuple[Figure, Axes]:
+    """A chronology strip: each event a marker on a day axis, with a short caption.
+
+    Events are coloured by type (:func:`geofront.maps.style.event_type_colors`), shaped by
+    the initiating side (:data:`geofront.maps.points.SIDE_MARKERS`) and sized by reported
+    fatalities; one row per event, earliest on top, each with its caption
+    (``labels[event_id]``, else the event's ``src_location`` or sub-event type) to the
+    right of its marker, so captions never overlap.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Canonical events (``event_id``, ``date``, ``event_type``; ``side1``/``actor1`` for
+        the initiator, ``fatalities``).
+    labels : dict, optional
+        event id -> caption.
+    start, end : date-like, optional
+        The axis's first and last day (default: the events' own).
+    sources : sequence of str
+        Credit lines (keys of :data:`geofront.credits.CREDITS` or text); the events'
+        credit is added.
+
+    Returns
+    -------
+    (Figure, Axes)
+        Markers with gid ``chronology:<event_id>``, captions ``chronology-label``.
+    """
+    from geofront.credits import events_credit
+    from geofront.maps import points as pn
+
+    if len(events) == 0:
+        raise InputError("no events to draw: give at least one")
+    ev = pn.with_initiator(events.copy(), "initiator")
+    ev["date"] = pd.to_datetime(ev["date"]).dt.normalize()
+    ev = ev.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+    first = pd.Timestamp(start).normalize() if start is not None else ev["date"].min()
+    last = pd.Timestamp(end).normalize() if end is not None else ev["date"].max()
+    colours = style.event_type_colors(ev["event_type"].astype(str))
+    level = (len(ev) - 1 - np.arange(len(ev))).astype(float)  # earliest on top
+    height = 1.5 + 0.3 * len(ev)
+    with style.map_style():
+        fig = Figure(figsize=(width_in, height))
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.03, 0.8 / height, 0.94, 1 - 1.35 / height))
+        ax.set_xlim(
+            mdates.date2num(first - pd.Timedelta(hours=12)),
+            mdates.date2num(last + pd.Timedelta(days=2, hours=12)),  # room for captions
+        )
+        ax.set_ylim(-0.6, int(level.max()) + 0.8)
+        ax.axhline(-0.6, color=style.MUTED_TEXT, linewidth=0.8)
+        for d in pd.date_range(first, last, freq="D"):
+            ax.axvline(mdates.date2num(d), color="#e6e6e6", linewidth=0.6, zorder=0)
+        ax.set_yticks([])
+        for sp in ("top", "right", "left"):
+            ax.spines[sp].set_visible(False)
+        ax.spines["bottom"].set_visible(False)
+        days = pd.date_range(first, last, freq="D")
+        ax.set_xticks(mdates.date2num(days))
+        ax.set_xticklabels([f"{d.day} {d:%b}" for d in days])
+        ax.tick_params(axis="x", length=0)
+        area = pn.fatality_marker_area(
+            ev["fatalities"] if "fatalities" in ev else np.zeros(len(ev))
+        )
+        for i, row in enumerate(ev.to_dict("records")):
+            x = mdates.date2num(row["date"]) + 0.08
+            marker = pn.SIDE_MARKERS.get(str(row.get("initiator", "unknown")), "o")
+            ax.scatter(
+                [x],
+                [level[i]],
+                s=float(area[i]),
+                marker=marker,
+                c=colours[str(row["event_type"])],
+                edgecolors="white",
+                linewidths=0.6,
+                zorder=3,
+                gid=f"chronology:{row['event_id']}",
+            )
+            text = (labels or {}).get(str(row["event_id"])) or str(
+                row.get("src_location") or row.get("sub_event_type") or row["event_type"]
+            )
+            ax.annotate(
+                text,
+                (x, level[i]),
+                xytext=(7, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=7.0,
+                gid="chronology-label",
+            )
+        fu.add_title_block(
+            fig,
+            title or "Chronology",
+            fu.window_text(ev, first, last) or None,
+            x_in=0.3,
+            top_in=0.12,
+            title_size=11.0,
+        )
+        fu.add_attribution(
+            fig,
+            fu.attribution_text(
+                list(sources) + events_credit(events), extra=[f"Chart: geofront {__version__}"]
+            ),
+            x_in=0.3,
+            y_in=0.3,
+            width_in=width_in - 0.6,
+        )
+    return fig, ax

@@ -15,6 +15,7 @@ or PDF atomically, with metadata fixed so the same figure gives the same bytes.
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import os
 import re
@@ -344,16 +345,22 @@ def _check_bbox(bbox: Sequence[float]) -> BBox:
 
 
 def bundled_context() -> dict[str, gpd.GeoDataFrame]:
-    """Return the bundled context layers for Afghanistan maps.
+    """Return the bundled context layers for Afghanistan maps (new frames each call).
 
     Returns
     -------
     dict
         ``neighbours``: Natural Earth countries around Afghanistan, Afghanistan itself
         removed (its AIMS outline comes from the districts); ``capitals``: the 34
-        provincial capitals (:func:`geofront.places.read_cities`, column ``city``).
-        Both EPSG:4326.
+        provincial capitals (:func:`geofront.places.read_cities`, column ``city``);
+        ``airports``: Natural Earth airports of the region (``afg-airports``). All
+        EPSG:4326. Maps drawn on the bundled boundaries use them by default.
     """
+    return {k: v.copy() for k, v in _bundled_context().items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_context() -> dict[str, gpd.GeoDataFrame]:
     from geofront import datasets
     from geofront.io import read_vector
     from geofront.places import read_cities
@@ -361,7 +368,8 @@ def bundled_context() -> dict[str, gpd.GeoDataFrame]:
     nb = read_vector(datasets.get_path("afg-neighbours"), what="bundled neighbours")
     if "is_afghanistan" in nb.columns:
         nb = nb[~nb["is_afghanistan"].astype(bool)]
-    return {"neighbours": nb, "capitals": read_cities()}
+    airports = read_vector(datasets.get_path("afg-airports"), what="bundled airports")
+    return {"neighbours": nb, "capitals": read_cities(), "airports": airports}
 
 
 # --- graticule labels and source line -------------------------------------------------
