@@ -12,6 +12,10 @@ The public API, in the order data flows through it::
     sieges = gf.siege_status(gf.read_cities(boundaries=b), joined, control, as_of="2021-07-07")
     people = gf.population_by_status(control)           # the bundled WorldPop raster
 
+Large files, in bounded memory: ``gf.join_file(path, b, output="joined.parquet")``
+(and ``gf.iter_events``, ``gf.summarize_file``); ``join_events`` and ``summarize`` also
+take a dask DataFrame (:mod:`geofront.scale`, ``pip install 'geofront[dask]'``).
+
 Maps live in :mod:`geofront.maps` (``gf.maps.control_map``, ``gf.maps.siege_map``...);
 bundled data in :mod:`geofront.datasets`; every default in :mod:`geofront.defaults`; the
 command line is ``geofront --help``.
@@ -54,11 +58,13 @@ _EXPORTS = {
     "ComparisonResult": "geofront.compare",
     "ControlRules": "geofront.control",
     "ControlSeries": "geofront.control",
+    "EventStream": "geofront.events",
     "EventsRead": "geofront.events",
     "GeofrontError": "geofront.errors",
     "GeofrontWarning": "geofront.errors",
     "InputError": "geofront.errors",
     "JoinResult": "geofront.join",
+    "JoinRun": "geofront.engine",
     "PopulationResult": "geofront.exposure",
     "ShiftResult": "geofront.frontline",
     "SiegeResult": "geofront.siege",
@@ -76,7 +82,9 @@ _EXPORTS = {
     "find_city": "geofront.places",
     "frontline_lines": "geofront.frontline",
     "frontline_shift": "geofront.frontline",
+    "iter_events": "geofront.events",
     "join_events": "geofront.join",
+    "join_file": "geofront.engine",
     "load_joined_events": "geofront.join",
     "outskirt_rings": "geofront.siege",
     "population_by_status": "geofront.exposure",
@@ -96,6 +104,7 @@ _EXPORTS = {
     "sides_for": "geofront.sides",
     "siege_status": "geofront.siege",
     "summarize": "geofront.summary",
+    "summarize_file": "geofront.summary",
     "window_bounds": "geofront.windows",
 }
 #: Subpackages reachable as attributes (``gf.maps``, ``gf.datasets``, ``gf.defaults``).
@@ -108,11 +117,13 @@ __all__ = [
     "ComparisonResult",
     "ControlRules",
     "ControlSeries",
+    "EventStream",
     "EventsRead",
     "GeofrontError",
     "GeofrontWarning",
     "InputError",
     "JoinResult",
+    "JoinRun",
     "PopulationResult",
     "ShiftResult",
     "SiegeResult",
@@ -133,7 +144,9 @@ __all__ = [
     "find_city",
     "frontline_lines",
     "frontline_shift",
+    "iter_events",
     "join_events",
+    "join_file",
     "load_joined_events",
     "maps",
     "outskirt_rings",
@@ -154,6 +167,7 @@ __all__ = [
     "sides_for",
     "siege_status",
     "summarize",
+    "summarize_file",
     "window_bounds",
 ]
 
@@ -190,8 +204,9 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         evidence_dates,
         read_control,
     )
+    from geofront.engine import JoinRun, join_file
     from geofront.errors import GeofrontError, GeofrontWarning, InputError
-    from geofront.events import EventsRead, read_events
+    from geofront.events import EventsRead, EventStream, iter_events, read_events
     from geofront.exposure import (
         PopulationResult,
         event_exposure,
@@ -212,5 +227,5 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         outskirt_rings,
         siege_status,
     )
-    from geofront.summary import summarize
+    from geofront.summary import summarize, summarize_file
     from geofront.windows import date_series, window_bounds

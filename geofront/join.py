@@ -25,19 +25,25 @@ The invariant ``len(events) == len(joined) + len(rejected)`` is checked on every
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS, Proj, Transformer
 
 from geofront import datasets
 from geofront.boundaries import AdminBoundaries
+from geofront.cellindex import CellIndex, cell_index
 from geofront.crs import WGS84
 from geofront.errors import AccountingError, DataFileError, SchemaError
 from geofront.schema import (
@@ -62,9 +68,11 @@ class JoinResult:
 
     Attributes
     ----------
-    joined : GeoDataFrame
+    joined : GeoDataFrame or DataFrame
         The joined events: the input columns (index kept, input order) plus
-        :data:`geofront.schema.JOIN_COLUMNS`, EPSG:4326 point geometry.
+        :data:`geofront.schema.JOIN_COLUMNS`, EPSG:4326 point geometry (a plain
+        DataFrame without geometry when joined with ``geometry=False``; a dask
+        DataFrame for dask input).
     rejected : DataFrame
         Events outside the boundaries: :data:`geofront.schema.REJECT_COLUMNS`, then the
         event's ``src_*`` columns.
@@ -73,26 +81,30 @@ class JoinResult:
         ``rejected_<reason>``. ``events == joined + rejected``.
     """
 
-    joined: gpd.GeoDataFrame
+    joined: pd.DataFrame
     rejected: pd.DataFrame
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: Mapping[str, int] = field(default_factory=dict)
 
 
 def join_events(
-    events: pd.DataFrame,
+    events: Any,
     boundaries: AdminBoundaries,
     *,
     snap_distance_m: float = 2000.0,
     region_districts: bool = False,
+    geometry: bool | None = None,
     progress: bool = False,
 ) -> JoinResult:
     """Assign every event to one province and one district.
 
     Parameters
     ----------
-    events : DataFrame or GeoDataFrame
+    events : DataFrame, GeoDataFrame or dask DataFrame
         Canonical events (see :mod:`geofront.schema`; at least ``event_id``, ``latitude``,
-        ``longitude`` and ``location_precision``), coordinates in WGS 84.
+        ``longitude`` and ``location_precision``), coordinates in WGS 84. A dask
+        DataFrame (``pip install 'geofront[dask]'``) is joined partition by partition
+        with the boundaries' index shipped to each worker once; see
+        :func:`geofront.scale.join_events_dask` for what the result then holds.
     boundaries : AdminBoundaries
         Districts and provinces, in any CRS.
     snap_distance_m : float, default 2000
@@ -101,6 +113,10 @@ def join_events(
     region_districts : bool, default False
         Give region-precision events a district too (by their point) instead of only a
         province.
+    geometry : bool, optional
+        Give ``joined`` a point geometry (a GeoDataFrame; the default for a pandas
+        frame). False returns a plain DataFrame and makes no per-event geometry object
+        at all (much less memory for millions of events). A dask result has none.
     progress : bool, default False
         Show a progress bar over chunks of :data:`CHUNK_SIZE` events.
 
@@ -112,16 +128,34 @@ def join_events(
     Raises
     ------
     SchemaError
-        If a required column is missing.
+        If a required column is missing, a coordinate is not a number, or the snap
+        distance is negative.
     """
+    if type(events).__module__.startswith("dask"):
+        from geofront.scale import join_events_dask
+
+        return join_events_dask(
+            events,
+            boundaries,
+            snap_distance_m=snap_distance_m,
+            region_districts=region_districts,
+            geometry=geometry,
+        )
+    joiner = Joiner(boundaries, snap_distance_m=snap_distance_m, region_districts=region_districts)
+    return join_with(
+        events, joiner, geometry=True if geometry is None else geometry, progress=progress
+    )
+
+
+def join_with(
+    events: pd.DataFrame, joiner: Joiner, *, geometry: bool = True, progress: bool = False
+) -> JoinResult:
+    """:func:`join_events` with a prepared :class:`Joiner` (its boundaries and options)."""
     missing = [c for c in _REQUIRED if c not in events.columns]
     if missing:
         raise SchemaError(
             f"events lack column(s) {', '.join(missing)}: read them with geofront.read_events"
         )
-    if snap_distance_m < 0 or not np.isfinite(snap_distance_m):
-        raise SchemaError(f"snap distance must be >= 0 metres, got {snap_distance_m}")
-    districts = boundaries.districts
     n = len(events)
     lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(dtype="float64")
     lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(dtype="float64")
@@ -132,68 +166,216 @@ def join_events(
             f"event {events['event_id'].iloc[row]!r} has no valid coordinates: "
             "read events with geofront.read_events, which rejects such rows"
         )
-
-    unit = np.full(n, -1, dtype=np.int64)  # position in districts, -1 = none
-    method = np.zeros(n, dtype=np.int8)  # code into JOIN_METHODS
-    snap = np.zeros(n)
-    x, y = _to_crs(lon, lat, boundaries.crs)
-    geoms = districts.geometry.array
-    for start, stop in _chunks(n, progress=progress, desc="join"):
-        u, border = _covering(geoms, x[start:stop], y[start:stop])
-        unit[start:stop] = u
-        method[start:stop] = np.where(border, _BORDER, _WITHIN)
-
-    outside = np.flatnonzero(unit < 0)
-    if len(outside):
-        near_unit, nearest_m = _nearest(districts, lon[outside], lat[outside], snap_distance_m)
-        ok = nearest_m <= snap_distance_m
-        unit[outside[ok]] = near_unit[ok]
-        method[outside[ok]] = _SNAPPED
-        snap[outside[ok]] = np.round(nearest_m[ok], 1)
-
-    keep = unit >= 0
-    k = unit[keep]
-    precision = events["location_precision"].astype(str).to_numpy()[keep]
-    country = precision == "country"
-    no_district = country | ((precision == "region") & (not region_districts))
-    method_k = method[keep]
-    if not region_districts:
-        method_k[precision == "region"] = _REGION
-    method_k[country] = _COUNTRY
+    precision = events["location_precision"]
+    a = joiner.assign(
+        lon,
+        lat,
+        region=precision.eq("region").to_numpy(dtype=bool, na_value=False),
+        country=precision.eq("country").to_numpy(dtype=bool, na_value=False),
+        progress=progress,
+    )
+    keep = a.keep
     frame = events.loc[keep]
     if isinstance(events, gpd.GeoDataFrame):
         frame = pd.DataFrame(frame.drop(columns=[events.geometry.name]))
-    joined = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon[keep], lat[keep], crs=WGS84))
-    # ids and names by position: each column is an index into the 398 (or so) units
-    for col, empty in (
-        ("province_id", country),
-        ("province", country),
-        ("district_id", no_district),
-        ("district", no_district),
-    ):
-        values = pd.array(districts[col].to_numpy(dtype=object)[k], dtype="string")
-        values[empty] = pd.NA
-        joined[col] = values
-    joined["join_method"] = pd.Categorical.from_codes(method_k, categories=pd.Index(_METHODS))
-    joined["snap_distance_m"] = snap[keep]
-
-    rejected = _outside_rejects(events, outside, unit, snap_distance_m, boundaries, lon, lat)
-    counts = {"events": n, "joined": int(keep.sum())}
-    per_method = np.bincount(method_k, minlength=len(_METHODS))
-    for code, m in enumerate(_METHODS):
-        counts[m] = int(per_method[code])
-    counts["rejected"] = len(rejected)
-    counts[f"rejected_{OUTSIDE_BOUNDARIES}"] = len(rejected)
-    if counts["joined"] + counts["rejected"] != n:
-        raise AccountingError(
-            f"join lost events: {n} in, {counts['joined']} joined + {counts['rejected']} rejected"
+    else:
+        frame = pd.DataFrame(frame)
+    for col, values in joiner.unit_columns(a).items():
+        frame[col] = pd.array(values, dtype=pd.StringDtype("pyarrow"))
+    frame["join_method"] = pd.Categorical.from_codes(
+        a.method[keep], categories=pd.Index(JOIN_METHODS)
+    )
+    frame["snap_distance_m"] = a.snap_m[keep]
+    joined: pd.DataFrame = frame
+    if geometry:
+        joined = gpd.GeoDataFrame(
+            frame, geometry=gpd.points_from_xy(lon[keep], lat[keep], crs=WGS84)
         )
+    rejected = _outside_rejects(events, a)
+    counts = a.counts()
+    check_accounting(n, counts, what="join")
     log.info("joined %d of %d events", counts["joined"], n)
     return JoinResult(joined, rejected, counts)
 
 
-_METHODS = JOIN_METHODS
 _WITHIN, _BORDER, _SNAPPED, _REGION, _COUNTRY = range(len(JOIN_METHODS))
+
+
+def check_accounting(n: int, counts: dict[str, int], *, what: str) -> None:
+    """Raise :class:`AccountingError` unless ``n == counts["joined"] + counts["rejected"]``."""
+    if counts["joined"] + counts["rejected"] != n:
+        raise AccountingError(
+            f"{what} lost events: {n} in, {counts['joined']} joined + "
+            f"{counts['rejected']} rejected; please report this bug"
+        )
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Per-event answers of :meth:`Joiner.assign` (arrays aligned with the input).
+
+    ``unit`` is the district position (-1: rejected), ``method`` a code into
+    :data:`~geofront.schema.JOIN_METHODS`, ``snap_m`` the snap distance (0 unless
+    snapped), ``keep`` the joined mask, ``no_province`` / ``no_district`` the joined
+    events that get no province (country precision) or no district (and region
+    precision), and ``rejected`` the positions rejected as outside, with ``detail``.
+    """
+
+    unit: np.ndarray
+    method: np.ndarray
+    snap_m: np.ndarray
+    keep: np.ndarray
+    no_province: np.ndarray
+    no_district: np.ndarray
+    rejected: np.ndarray
+    detail: pa.Array
+
+    def counts(self) -> dict[str, int]:
+        """``events``, ``joined``, one entry per join method, ``rejected`` and reasons."""
+        counts = {"events": len(self.unit), "joined": int(self.keep.sum())}
+        per_method = np.bincount(self.method[self.keep], minlength=len(JOIN_METHODS))
+        for code, m in enumerate(JOIN_METHODS):
+            counts[m] = int(per_method[code])
+        counts["rejected"] = len(self.rejected)
+        counts[f"rejected_{OUTSIDE_BOUNDARIES}"] = len(self.rejected)
+        return counts
+
+
+class Joiner:
+    """The join rule of :func:`join_events` for one boundary set, on coordinate arrays.
+
+    Holds the boundaries' :class:`~geofront.cellindex.CellIndex` (built once, cached on
+    disk) so that joining many batches costs one index. Used by :func:`join_events`,
+    the streaming engine and the dask engine, so all give the same answers.
+    """
+
+    def __init__(
+        self,
+        boundaries: AdminBoundaries,
+        *,
+        snap_distance_m: float = 2000.0,
+        region_districts: bool = False,
+        index: CellIndex | None = None,
+    ) -> None:
+        if snap_distance_m < 0 or not np.isfinite(snap_distance_m):
+            raise SchemaError(f"snap distance must be >= 0 metres, got {snap_distance_m}")
+        self.boundaries = boundaries
+        self.snap_distance_m = float(snap_distance_m)
+        self.region_districts = region_districts
+        self.crs = CRS.from_user_input(boundaries.crs)
+        self.index = index if index is not None else boundaries_index(boundaries)
+        self._labels = {
+            col: pa.array(
+                boundaries.districts[col].astype(str).to_numpy(dtype=object), pa.large_string()
+            )
+            for col in ("province_id", "province", "district_id", "district")
+        }
+
+    def assign(
+        self,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        *,
+        region: np.ndarray,
+        country: np.ndarray,
+        progress: bool = False,
+    ) -> Assignment:
+        """Join points (WGS 84, finite) with the given precision flags.
+
+        Works chunk by chunk (:data:`CHUNK_SIZE` points): temporaries stay small.
+        """
+        n = len(lon)
+        unit = np.empty(n, dtype=np.int64)
+        method = np.empty(n, dtype=np.int8)
+        snap = np.zeros(n)
+        swapped = np.zeros(n, dtype=bool)
+        margin = self._margin() if self.snap_distance_m > 0 else 0.0
+        near_parts = []
+        for start, stop in _chunks(n, progress=progress, desc="join"):
+            lo, la = lon[start:stop], lat[start:stop]
+            x, y = _to_crs(lo, la, self.crs)
+            u, border = self.index.covering(x, y)
+            unit[start:stop] = u
+            method[start:stop] = np.where(border, _BORDER, _WITHIN)
+            outside = np.flatnonzero(u < 0)
+            if len(outside) and self.snap_distance_m > 0:
+                near_parts.append(
+                    start + outside[self.index.maybe_near(x[outside], y[outside], margin)]
+                )
+        if near_parts:  # the few points near a district, measured all at once
+            near = np.concatenate(near_parts)
+            near_unit, nearest_m = _nearest(
+                self.index, self.crs, lon[near], lat[near], self.snap_distance_m
+            )
+            ok = nearest_m <= self.snap_distance_m
+            unit[near[ok]] = near_unit[ok]
+            method[near[ok]] = _SNAPPED
+            snap[near[ok]] = np.round(nearest_m[ok], 1)
+        for start, stop in _chunks(n, progress=False, desc="join"):
+            out = start + np.flatnonzero(unit[start:stop] < 0)
+            swapped[out] = self._swapped(lon[out], lat[out])
+        keep = unit >= 0
+        no_district = country | (region & (not self.region_districts))
+        if not self.region_districts:
+            method[keep & region] = _REGION
+        method[keep & country] = _COUNTRY
+        rejected = np.flatnonzero(~keep)
+        return Assignment(
+            unit=unit,
+            method=method,
+            snap_m=snap,
+            keep=keep,
+            no_province=country,
+            no_district=no_district,
+            rejected=rejected,
+            detail=self._outside_detail(swapped[rejected]),
+        )
+
+    def _swapped(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Whether swapping latitude and longitude would put each point in a district."""
+        out = np.zeros(len(lon), dtype=bool)
+        can = np.flatnonzero(np.abs(lon) <= 90)
+        if len(can):
+            sx, sy = _to_crs(lat[can], lon[can], self.crs)
+            inside, _ = self.index.covering(sx, sy)
+            out[can[inside >= 0]] = True
+        return out
+
+    def unit_columns(self, a: Assignment) -> dict[str, pa.Array]:
+        """``province_id``, ``province``, ``district_id``, ``district`` of joined events."""
+        k = pa.array(a.unit[a.keep])
+        out = {}
+        for col, labels in self._labels.items():
+            empty = a.no_province if col.startswith("province") else a.no_district
+            values = labels.take(k)
+            if empty.any():
+                values = pc.if_else(
+                    pa.array(empty[a.keep]), pa.scalar(None, pa.large_string()), values
+                )
+            out[col] = values
+        return out
+
+    def _outside_detail(self, swapped: np.ndarray) -> pa.Array:
+        base = (
+            f"outside all boundaries: more than {self.snap_distance_m / 1000:g} km (the snap "
+            "distance) from every unit"
+        )
+        labels = pa.array(
+            [base, base + "; looks like latitude and longitude are swapped"], pa.large_string()
+        )
+        return labels.take(pa.array(swapped.astype(np.int64)))
+
+    def _margin(self) -> float:
+        """The snap distance in CRS units, rounded up (inf when it cannot be bounded)."""
+        per_m = self.index.memo(
+            ("units_per_metre",), lambda: _units_per_metre(self.index, self.crs)
+        )
+        return self.snap_distance_m * per_m
+
+
+def boundaries_index(boundaries: AdminBoundaries, *, cache: bool = True) -> CellIndex:
+    """Return the :class:`~geofront.cellindex.CellIndex` of the boundaries' districts."""
+    return cell_index(boundaries.districts.geometry.array, boundaries.crs, cache=cache)
 
 
 def _chunks(n: int, *, progress: bool, desc: str) -> Iterator[tuple[int, int]]:
@@ -207,38 +389,45 @@ def _chunks(n: int, *, progress: bool, desc: str) -> Iterator[tuple[int, int]]:
 
 
 def _to_crs(lon: np.ndarray, lat: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.ndarray]:
-    if CRS.from_user_input(crs) == WGS84:
+    if crs == WGS84:
         return lon, lat
-    tr = Transformer.from_crs(WGS84, crs, always_xy=True)
+    tr = _transformer(crs.to_wkt())
     x, y = tr.transform(lon, lat)
     return np.asarray(x), np.asarray(y)
 
 
-def _covering(geoms: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return, per point, the covering district position (-1 if none) and a border flag.
+@functools.lru_cache(maxsize=16)
+def _transformer(wkt: str) -> Transformer:
+    return Transformer.from_crs(WGS84, CRS.from_wkt(wkt), always_xy=True)
 
-    Points go in an STRtree and each (prepared) polygon is queried against it, which is
-    much faster than testing each point against the polygon tree.
+
+def _units_per_metre(index: CellIndex, crs: CRS) -> float:
+    """An upper bound of CRS units per metre (as measured in UTM) over the index's extent.
+
+    Lets the join skip exact distance tests for points certainly farther than the snap
+    distance. Returns inf (no skipping) where no bound can be given: near the poles or
+    the antimeridian, or for a CRS whose scale pyproj cannot tell.
     """
-    n = len(x)
-    unit = np.full(n, -1, dtype=np.int64)
-    border = np.zeros(n, dtype=bool)
-    if n == 0:
-        return unit, border
-    points = shapely.points(x, y)
-    tree = shapely.STRtree(points)
-    poly_idx, pt_idx = tree.query(geoms, predicate="intersects")
-    if len(pt_idx) == 0:
-        return unit, border
-    # districts are sorted by id, so the smallest position is the smallest id
-    order = np.lexsort((poly_idx, pt_idx))
-    pt_sorted, poly_sorted = pt_idx[order], poly_idx[order]
-    first = np.ones(len(pt_sorted), dtype=bool)
-    first[1:] = pt_sorted[1:] != pt_sorted[:-1]
-    unit[pt_sorted[first]] = poly_sorted[first]
-    hits = np.bincount(pt_idx, minlength=n)
-    border[hits > 1] = True
-    return unit, border
+    x1, y1 = index.x0 + index.nx * index.cell, index.y0 + index.ny * index.cell
+    slack = 1.02  # UTM's own scale error within a zone is below 0.1 %
+    if crs.is_geographic:
+        phi = max(abs(index.y0), abs(y1)) + 1.0
+        if phi >= 85 or index.x0 < -179 or x1 > 179:
+            return float("inf")
+        # a degree is at least 110.5 km north-south and 110.5 km * cos(lat) east-west
+        return slack / (110_500.0 * np.cos(np.radians(phi)))
+    try:
+        gx, gy = np.meshgrid(np.linspace(index.x0, x1, 21), np.linspace(index.y0, y1, 21))
+        to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+        glon, glat = to_geo.transform(gx.ravel(), gy.ravel())
+        factors = Proj(crs).get_factors(glon, glat)
+        scale = np.nanmax(np.maximum(factors.meridional_scale, factors.parallel_scale))
+        unit = crs.axis_info[0].unit_conversion_factor  # metres per CRS unit
+    except Exception:
+        return float("inf")
+    if not np.isfinite(scale) or not unit:
+        return float("inf")
+    return float(slack * scale / 0.9996 / unit)
 
 
 def _utm_epsg(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -247,30 +436,31 @@ def _utm_epsg(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 def _nearest(
-    districts: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, max_distance_m: float
+    index: CellIndex, crs: CRS, lon: np.ndarray, lat: np.ndarray, max_distance_m: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Nearest district (position) within ``max_distance_m`` and the distance in metres.
 
     Distances are measured in each point's UTM zone. Points farther than the limit from
     every district get position -1 and distance inf (measuring exact distances to far
     polygons is the slow part of a join and says nothing useful).
+
+    The distance of a point to a polygon is 0 inside it, else the distance to the
+    nearest segment of its rings (what GEOS computes); the segments are indexed, which
+    is much faster than measuring to whole polygons of thousands of vertices.
     """
     unit = np.full(len(lon), -1, dtype=np.int64)
     dist = np.full(len(lon), np.inf)
-    if max_distance_m <= 0:
+    if max_distance_m <= 0 or len(lon) == 0:
         return unit, dist
     epsg = _utm_epsg(lon, lat)
     for code in np.unique(epsg):
         sel = np.flatnonzero(epsg == code)
-        crs = CRS.from_epsg(int(code))
-        polys = districts.geometry.to_crs(crs).array
-        x, y = _to_crs(lon[sel], lat[sel], crs)
-        pts = shapely.points(x, y)
-        tree = shapely.STRtree(polys)
-        pt_i, poly_i = tree.query(pts, predicate="dwithin", distance=max_distance_m)
+        utm = CRS.from_epsg(int(code))
+        rings = index.memo(("utm", int(code)), lambda utm=utm: _Rings(index, crs, utm))
+        x, y = _to_crs(lon[sel], lat[sel], utm)
+        pt_i, poly_i, d = rings.within(x, y, max_distance_m)
         if len(pt_i) == 0:
             continue
-        d = shapely.distance(pts[pt_i], polys[poly_i])
         # nearest first, then smallest id (districts are sorted by id)
         order = np.lexsort((poly_i, d, pt_i))
         pt_i, poly_i, d = pt_i[order], poly_i[order], d[order]
@@ -281,40 +471,78 @@ def _nearest(
     return unit, dist
 
 
-def _outside_rejects(
-    events: pd.DataFrame,
-    outside: np.ndarray,
-    unit: np.ndarray,
-    snap_distance_m: float,
-    boundaries: AdminBoundaries,
-    lon: np.ndarray,
-    lat: np.ndarray,
-) -> pd.DataFrame:
-    rej_pos = outside[unit[outside] < 0]
-    ev = events.iloc[rej_pos]
+class _Rings:
+    """The districts in one UTM zone: polygons, and the segments of their rings.
+
+    Segments are indexed per polygon, lazily, for the polygons some point comes near:
+    a join usually snaps points near the outer border only.
+    """
+
+    def __init__(self, index: CellIndex, crs: CRS, utm: CRS) -> None:
+        polys = np.asarray(gpd.GeoSeries(index.geoms, crs=crs).to_crs(utm).array, dtype=object)
+        self.polys = polys
+        self.boxes = shapely.STRtree(shapely.envelope(polys))
+        self._segments: dict[int, tuple[np.ndarray, shapely.STRtree]] = {}
+        self._lock = threading.Lock()
+
+    def _of(self, p: int) -> tuple[np.ndarray, shapely.STRtree]:
+        with self._lock:
+            found = self._segments.get(p)
+            if found is None:
+                coords, ring = shapely.get_coordinates(
+                    shapely.get_parts(shapely.boundary(self.polys[p])), return_index=True
+                )
+                same = ring[1:] == ring[:-1]  # consecutive vertices of one ring: a segment
+                segs = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], 1))
+                shapely.prepare(self.polys[p])
+                found = self._segments[p] = (segs, shapely.STRtree(segs))
+            return found
+
+    def within(
+        self, x: np.ndarray, y: np.ndarray, distance: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(point, polygon, distance) for every polygon within ``distance`` of a point."""
+        near = shapely.box(x - distance, y - distance, x + distance, y + distance)
+        pt_c, poly_c = self.boxes.query(near)
+        out_pt, out_poly, out_d = [], [], []
+        for p in np.unique(poly_c):
+            pts_i = np.unique(pt_c[poly_c == p])
+            segs, tree = self._of(int(p))
+            pts = shapely.points(x[pts_i], y[pts_i])
+            local, seg_i = tree.query(pts, predicate="dwithin", distance=distance)
+            if len(local) == 0:
+                continue
+            d = shapely.distance(pts[local], segs[seg_i])
+            best = pd.Series(d).groupby(local).min()
+            hit = best.index.to_numpy()
+            dist = best.to_numpy(dtype="float64").copy()
+            # inside the polygon (possible after reprojection, right at an edge): 0
+            inside = shapely.intersects_xy(self.polys[p], x[pts_i[hit]], y[pts_i[hit]])
+            dist[inside] = 0.0
+            out_pt.append(pts_i[hit])
+            out_poly.append(np.full(len(hit), p, dtype=np.int64))
+            out_d.append(dist)
+        if not out_pt:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        return np.concatenate(out_pt), np.concatenate(out_poly), np.concatenate(out_d)
+
+
+def _outside_rejects(events: pd.DataFrame, a: Assignment) -> pd.DataFrame:
     src_cols = [c for c in events.columns if str(c).startswith(SOURCE_PREFIX)]
-    if len(rej_pos):
-        # would swapping latitude and longitude put the point inside?
-        swapped_ok = np.abs(lon[rej_pos]) <= 90
-        sx, sy = _to_crs(lat[rej_pos], np.clip(lon[rej_pos], -90, 90), boundaries.crs)
-        inside_swapped, _ = _covering(boundaries.districts.geometry.array, sx, sy)
-        swapped = swapped_ok & (inside_swapped >= 0)
-        detail = np.full(
-            len(rej_pos),
-            f"outside all boundaries: more than {snap_distance_m / 1000:g} km (the snap "
-            "distance) from every unit",
-            dtype=object,
-        )
-        detail[swapped] = detail[swapped] + "; looks like latitude and longitude are swapped"
-    else:
-        detail = np.array([], dtype=object)
-    rows = ev["source_row"].to_numpy() if "source_row" in ev.columns else rej_pos + 1
+    wanted = [c for c in ("source_row", "event_id") if c in events.columns] + src_cols
+    ev = events[wanted].iloc[a.rejected]  # only the columns a reject keeps
+    rows = ev["source_row"].to_numpy() if "source_row" in ev.columns else a.rejected + 1
+    text = pd.StringDtype("pyarrow")
     out = pd.DataFrame(
         {
             "source_row": rows,
-            "event_id": ev["event_id"].astype("string").to_numpy(),
-            "reason": OUTSIDE_BOUNDARIES,
-            "detail": detail,
+            "event_id": ev["event_id"].astype(text).to_numpy(),
+            "reason": pd.array(
+                pa.array([OUTSIDE_BOUNDARIES]).take(pa.array(np.zeros(len(ev), np.int64))),
+                dtype=text,
+            ),
+            "detail": pd.array(a.detail, dtype=text),
         },
         index=ev.index,
     )
@@ -412,6 +640,174 @@ def read_joined(
     out["fatalities"] = out["fatalities"].astype("int64")
     out.attrs.pop("malformed", None)
     return out  # type: ignore[return-value]
+
+
+def iter_joined(
+    path: str | Path,
+    *,
+    columns: list[str] | None = None,
+    batch_rows: int = 500_000,
+    boundaries: AdminBoundaries | None = None,
+) -> Iterator[pd.DataFrame] | None:
+    """Batches of a table written by ``geofront join``; None if ``path`` is not one.
+
+    GeoParquet and CSV are read ``batch_rows`` rows at a time (``columns`` and those the
+    checks need), in bounded memory; other formats whole (:func:`read_joined`), then cut.
+    Every batch is checked as :func:`read_joined` checks a whole table
+    (:func:`geofront.table_checks.check_joined`; rows numbered from the top of the file),
+    and an event id repeated anywhere in the file is refused too (a first pass over the
+    ids finds the candidates).
+
+    Raises
+    ------
+    DataFileError, SchemaError
+        An unreadable file, or a joined table with a bad row (one line naming it).
+    """
+    from geofront.files import check_content, csv_header
+    from geofront.io import check_input_file
+
+    src = check_input_file(datasets.resolve(path), "events")
+    suffix = src.suffix.lower()
+    if suffix in (".parquet", ".geoparquet"):
+        import pyarrow.parquet as pq
+
+        check_content(src, what="events")
+        try:
+            names = pq.read_schema(src).names
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            raise DataFileError(f"cannot read events file {src}: {exc}") from exc
+        if not all(c in names for c in JOIN_COLUMNS):
+            return None
+        wanted = _wanted(columns, names)
+        return _checked(
+            src, lambda cols: _parquet_frames(src, cols or wanted, batch_rows), boundaries
+        )
+    if suffix == ".csv":
+        header, _ = csv_header(src, what="events")
+        if not all(c in header for c in JOIN_COLUMNS):
+            return None
+        return _checked(src, lambda cols: _csv_frames(src, cols or columns, batch_rows), boundaries)
+    table = read_joined(src, boundaries=boundaries)
+    if table is None:
+        return None
+    return (table.iloc[s : s + batch_rows] for s in range(0, max(len(table), 1), batch_rows))
+
+
+def _wanted(columns: list[str] | None, names: list[str]) -> list[str]:
+    from geofront.table_checks import JOINED_REQUIRED
+
+    if columns is None:
+        return list(names)
+    return [c for c in names if c in columns or c in JOINED_REQUIRED]
+
+
+def _parquet_frames(src: Path, columns: list[str], batch_rows: int) -> Iterator[pd.DataFrame]:
+    import pyarrow.parquet as pq
+
+    for batch in pq.ParquetFile(src).iter_batches(batch_size=batch_rows, columns=columns):
+        yield batch.to_pandas()
+
+
+def _csv_frames(src: Path, columns: list[str] | None, batch_rows: int) -> Iterator[pd.DataFrame]:
+    from geofront.events import UCDP_GED_COLUMNS, _known_names
+    from geofront.sources import NeedLayout, PartLayout, open_source, part_layout, raw_batches
+
+    source = open_source(
+        src, allow_headerless=False, known_names=_known_names(), headerless_names=UCDP_GED_COLUMNS
+    )
+    wanted = _wanted(columns, list(source.names))
+    layouts: dict[int, PartLayout] = {}
+    for attempt in range(3):
+        try:
+            # a pass to find malformed records or long values first (nothing kept)
+            for _ in raw_batches(
+                source, columns=wanted[:1], batch_rows=batch_rows, layouts=layouts
+            ):
+                pass
+            break
+        except NeedLayout as need:
+            if attempt == 2:
+                raise
+            old = layouts.get(0, PartLayout())
+            layouts[0] = (
+                PartLayout(need.block_bytes, old.malformed)
+                if need.block_bytes
+                else part_layout(source, 0, block_bytes=old.block_bytes)
+            )
+    for b in raw_batches(source, columns=wanted, batch_rows=batch_rows, layouts=layouts):
+        frame = b.table.to_pandas()
+        frame.columns = [c for c in source.names if c in wanted]
+        for col in frame.columns:  # empty canonical cells are missing (source values stay)
+            if not str(col).startswith(SOURCE_PREFIX):
+                frame[col] = frame[col].where(frame[col] != "", pd.NA)
+        if b.malformed:
+            row, _, detail = b.malformed[0]
+            raise SchemaError(
+                f"joined events file {src}: row {row} fails the checks of a joined table "
+                f"({detail}); fix it, or re-join the raw events with geofront join"
+            )
+        yield frame
+
+
+def _checked(
+    src: Path,
+    frames: Callable[[list[str] | None], Iterator[pd.DataFrame]],
+    boundaries: AdminBoundaries | None,
+) -> Iterator[pd.DataFrame]:
+    """Check every batch as read_joined checks a table, and ids across batches.
+
+    ``frames(columns)`` reads the file's batches (``["event_id"]``: that column only).
+    """
+    from geofront.event_checks import DuplicateIds
+    from geofront.idhash import HashCounter, hash_strings
+    from geofront.table_checks import check_joined
+
+    counter = HashCounter()
+    try:  # first pass, the ids only: which may repeat
+        for frame in frames(["event_id"]):
+            ids = frame["event_id"].astype("string").fillna("").str.strip()
+            counter.add(hash_strings(pa.array(ids.array)))
+        seen = DuplicateIds(counter.repeated())
+    finally:
+        counter.close()
+    done = 0
+    for frame in frames(None):
+        check_joined(
+            frame,
+            src,
+            district_ids=None if boundaries is None else boundaries.districts["district_id"],
+            province_ids=None if boundaries is None else boundaries.provinces["province_id"],
+            first_row=done + 1,
+        )
+        ids = frame["event_id"].astype("string").fillna("").str.strip()
+        keys = np.arange(done, done + len(frame), dtype=np.int64)
+        dup, _ = seen.mark(ids, keys, np.ones(len(frame), dtype=bool), lambda j: "")
+        if dup.any():
+            j = int(np.flatnonzero(dup)[0])
+            raise SchemaError(
+                f"joined events file {src}: row {done + j + 1} fails the checks of a joined "
+                f"table (event id {ids.iloc[j]!r} occurs twice); fix it, or re-join the raw "
+                "events with geofront join"
+            )
+        done += len(frame)
+        yield restore_joined(frame)
+
+
+def restore_joined(frame: pd.DataFrame) -> pd.DataFrame:
+    """The canonical dtypes of a (checked) joined table read back from a file."""
+    for col in _NUMERIC:
+        if col in frame.columns:
+            frame[col] = pd.to_numeric(frame[col])
+    for col in ("date", "date_end"):
+        if col in frame.columns:
+            frame[col] = pd.to_datetime(frame[col])
+    for col in ("event_id", "province_id", "province", "district_id", "district"):
+        if col in frame.columns:
+            frame[col] = frame[col].astype("string")
+    if "fatalities" in frame.columns:
+        frame["fatalities"] = frame["fatalities"].astype("int64")
+    frame.attrs.pop("malformed", None)
+    return frame
 
 
 def combine_rejects(*frames: pd.DataFrame) -> pd.DataFrame:

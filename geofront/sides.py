@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from geofront import datasets, schema
 from geofront.errors import SchemaError
@@ -218,8 +219,10 @@ def sides_for(
             newly = hit & undecided
             first[newly] = r
             undecided &= ~newly
-    side_of_unique = np.append(sides, schema.UNKNOWN)[first]
-    out = side_of_unique[codes] if n_unique else np.full(len(actors), schema.UNKNOWN, object)
+    labels = np.append(sides, schema.UNKNOWN)  # rule r -> sides[r]; len(rules) -> unknown
+    side_of_unique = labels[first]
+    # rule per row (as positions into labels): the text is made once, in Arrow, at the end
+    out = first[codes] if n_unique else np.full(len(actors), len(rules), dtype=np.int64)
 
     if masks and dates is not None:
         when = pd.to_datetime(pd.Series(dates)).to_numpy(dtype="datetime64[us]")
@@ -231,11 +234,12 @@ def sides_for(
                 ok &= when >= np.datetime64(lo, "us")
             if pd.notna(hi):
                 ok &= when <= np.datetime64(hi, "us")
-            out = np.where(ok, sides[r], out)
+            out = np.where(ok, r, out)
     n_unknown = int(np.sum(side_of_unique == schema.UNKNOWN) - (names == "").sum())
     if n_unknown:
         logger.info("%d actor name(s) match no side rule: side 'unknown'", n_unknown)
-    return pd.Series(out, index=actors.index, name="side", dtype="string")
+    text = pa.array(labels.astype(str), pa.large_string()).take(pa.array(out, pa.int64()))
+    return pd.Series(pd.arrays.ArrowStringArray(text), index=actors.index, name="side")
 
 
 def _match(names: pd.Series, pattern: str, kind: str) -> np.ndarray:

@@ -119,9 +119,12 @@ def check_joined(
     district_ids: Collection[str] | None = None,
     province_ids: Collection[str] | None = None,
     today: np.datetime64 | None = None,
+    first_row: int = 1,
 ) -> None:
     """Check a joined table read back from a file; raise :class:`SchemaError` if any row
     is bad.
+
+    ``first_row``: the row number of ``frame``'s first row in its file (a batch of it).
 
     ``frame`` has its canonical dtypes restored where possible (numbers and dates that
     do not parse are NaN/NaT here). Checked: every column of :data:`JOINED_REQUIRED`;
@@ -235,7 +238,7 @@ def check_joined(
     text = what(row) if callable(what) else what
     raise SchemaError(
         f"joined events file {src}: {int(bad.sum())} of {n} row(s) fail the checks of a "
-        f"joined table (first: row {row + 1}, {text}); fix them, or re-join the raw events "
+        f"joined table (first: row {row + first_row}, {text}); fix them, or re-join the raw events "
         "with geofront join"
     )
 

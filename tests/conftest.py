@@ -15,6 +15,16 @@ import world as _world
 from geofront.boundaries import AdminBoundaries, read_boundaries
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Index caches go to a temporary folder, never the user's cache directory."""
+    from geofront.cellindex import CACHE_ENV
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def world() -> AdminBoundaries:
     """The synthetic 4-district world in UTM 41N."""

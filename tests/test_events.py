@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 import shapely
 
-import geofront.events as events_mod
 from geofront import datasets, schema
 from geofront.errors import (
     AccountingError,
@@ -461,12 +460,10 @@ def test_ucdp_date_end_before_start_is_rejected(tmp_path: Path) -> None:
 
 
 def test_accounting_error_when_the_invariant_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = events_mod._rows
-    monkeypatch.setattr(
-        events_mod,
-        "_rows",
-        lambda raw, mask: real(raw, mask).iloc[: -1 if raw.shape[1] == 31 else None],
-    )
+    import geofront.event_batches as batches_mod
+
+    real = batches_mod._events_frame
+    monkeypatch.setattr(batches_mod, "_events_frame", lambda *a: real(*a).slice(0, 5))
     with pytest.raises(AccountingError, match="read 6 rows"):
         read_events(SEED)
 

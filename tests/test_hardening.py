@@ -333,7 +333,9 @@ def test_disk_full_is_one_line_and_keeps_the_old_outputs(
     out, rej = tmp_path / "j.csv", tmp_path / "r.csv"
     out.write_text("old joined\n")
     rej.write_text("old rejects\n")
-    monkeypatch.setattr(pd.DataFrame, "to_csv", _enospc)
+    import geofront.writers  # join writes its tables batch by batch (geofront.writers)
+
+    monkeypatch.setattr(geofront.writers, "csv_rows", _enospc)
     res = run("join", wd.events, "-o", out, "--rejects", rej, *wd.bargs)
     line = error_line(res)
     assert line.startswith("Error: cannot write ") and "No space left on device (ENOSPC)" in line
@@ -347,9 +349,9 @@ def test_joined_table_and_rejects_are_committed_together(
 ) -> None:
     out, rej = tmp_path / "j.gpkg", tmp_path / "r.csv"
     rej.write_text("old rejects\n")
-    import geopandas as gpd
+    import pyogrio  # join writes GeoPackages batch by batch with pyogrio.write_arrow
 
-    monkeypatch.setattr(gpd.GeoDataFrame, "to_file", _enospc)  # the joined table fails ...
+    monkeypatch.setattr(pyogrio, "write_arrow", _enospc)  # the joined table fails ...
     error_line(run("join", wd.events, "-o", out, "--rejects", rej, *wd.bargs))
     assert rej.read_text() == "old rejects\n"  # ... so the rejects, written first, stay old
     assert not out.exists() and not temp_files(tmp_path)

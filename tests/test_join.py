@@ -228,3 +228,44 @@ def test_ucdp_sample_provinces_agree_with_ucdp_adm1(afghanistan):
     assert set(j.loc[~has_adm1, "src_where_prec"]) == {"6"}
     assert set(j.loc[~has_adm1, "join_method"]) == {"country"}
     assert j.loc[~has_adm1, "province_id"].isna().all()
+
+
+# --- the cell-indexed join: the same answers, faster -------------------------------
+
+
+@pytest.mark.parametrize("crs", [None, "EPSG:32642", "EPSG:3857"])
+def test_skipping_far_points_changes_no_answer(afghanistan, monkeypatch, crs):
+    """Points ruled out by the index's snapping filter would not have snapped anyway.
+
+    Compared with the same join measuring every outside point, in the bundled CRS,
+    UTM and Web Mercator (whose scale at 35 N is 1.2: metres there are not metres).
+    """
+    from geofront.cellindex import CellIndex
+    from geofront.join import Joiner
+
+    b = afghanistan if crs is None else afghanistan.to_crs(crs)
+    outline = afghanistan.outline()
+    rng = np.random.default_rng(4)
+    # points in a band 0-6 km outside the border, and a few far away
+    ring = shapely.get_coordinates(outline.exterior if hasattr(outline, "exterior") else outline)
+    pick = ring[rng.integers(0, len(ring), 4000)]
+    lon = pick[:, 0] + rng.normal(0, 0.03, len(pick))
+    lat = pick[:, 1] + rng.normal(0, 0.03, len(pick))
+    flags = {"region": np.zeros(len(lon), bool), "country": np.zeros(len(lon), bool)}
+    fast = Joiner(b).assign(lon, lat, **flags)
+    monkeypatch.setattr(CellIndex, "maybe_near", lambda self, x, y, d: np.ones(len(x), bool))
+    slow = Joiner(b).assign(lon, lat, **flags)
+    assert (fast.unit == slow.unit).all() and (fast.method == slow.method).all()
+    assert (fast.snap_m == slow.snap_m).all()
+    assert (fast.method == 2).sum() > 200  # many snapped, many rejected: both paths ran
+    assert (fast.unit < 0).sum() > 200
+
+
+def test_without_geometry_a_plain_frame(world):
+    ev = w.events_frame([{"x_km": 10, "y_km": 30}, {"x_km": 90, "y_km": 90}])
+    with_geom = join_events(ev, world)
+    plain = join_events(ev, world, geometry=False)
+    assert isinstance(with_geom.joined, gpd.GeoDataFrame)
+    assert not isinstance(plain.joined, gpd.GeoDataFrame)
+    assert list(plain.joined.columns) == [c for c in with_geom.joined.columns if c != "geometry"]
+    assert plain.counts == with_geom.counts

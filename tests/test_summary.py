@@ -98,3 +98,34 @@ def test_blank_actor2_is_not_an_actor_of_unknown_side(world):
         1,
         1,
     ]
+
+
+# --- files, batch by batch ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("by", "freq"), [("district", None), ("province", "M"), ("district", "W")])
+def test_summarize_file_in_batches_equals_summarize(tmp_path, afghanistan, by, freq):
+    from dirty import write_dirty
+    from geofront.engine import join_file
+    from geofront.events import read_events
+    from geofront.summary import summarize_file
+
+    raw = write_dirty(tmp_path / "raw.csv")
+    read = read_events(raw)
+    want = summarize(join_events(read.events, afghanistan).joined, afghanistan, by=by, freq=freq)
+    for out in (tmp_path / "j.parquet", tmp_path / "j.csv"):
+        join_file(raw, afghanistan, output=out)
+        got, n = summarize_file(out, afghanistan, by=by, freq=freq, batch_rows=211)
+        pd.testing.assert_frame_equal(got, want)
+        assert n == want["events"].sum() + want.attrs["region_only_events"]
+    got, _ = summarize_file(raw, afghanistan, by=by, freq=freq, batch_rows=500)
+    pd.testing.assert_frame_equal(got, want)
+    assert got.attrs == want.attrs
+
+
+def test_summarize_without_boundaries_lists_units_met_first(joined, world):
+    from geofront.summary import finish, partial_counts
+
+    whole = summarize(joined, by="district")
+    halves = [partial_counts(joined.iloc[i : i + 2], by="district", freq=None) for i in (0, 2)]
+    pd.testing.assert_frame_equal(finish(halves, None, by="district", freq=None), whole)

@@ -6,13 +6,15 @@ imports every command to register it): imports run one way, main -> commands -> 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
 
-from geofront.errors import OutputError
+from geofront.errors import GeofrontError, OutputError
 
 
 def summary(ctx: click.Context, text: str) -> None:
@@ -39,9 +41,25 @@ def write_csv_to_stdout(frame: Any) -> None:
     A full or failing stdout (``> /dev/full``) becomes one :class:`OutputError` line; a
     closed pipe (``| head``) ends the command quietly with exit code 141, as a shell would.
     """
-    try:
+    with stdout_guarded(True):
         frame.to_csv(sys.stdout, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+
+
+@contextlib.contextmanager
+def stdout_guarded(active: bool = True) -> Iterator[None]:
+    """Turn a failure to write standard output in the block into what a shell expects.
+
+    A full or failing stdout becomes one :class:`OutputError` line; a closed pipe ends the
+    command quietly with exit code 141. ``active=False`` (output to a file) does nothing.
+    """
+    if not active:
+        yield
+        return
+    try:
+        yield
         sys.stdout.flush()
+    except GeofrontError:
+        raise
     except BrokenPipeError:
         _silence_stdout()
         raise click.exceptions.Exit(141) from None

@@ -6,21 +6,20 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 
 from geofront import datasets
-from geofront.cli.main import progress_enabled, summary, write_csv_to_stdout
+from geofront.cli._common import progress_enabled, stdout_guarded, summary
 from geofront.cli.options import (
     GeofrontCommand,
+    OutputPath,
     boundary_options,
     distance_option,
+    engine_options,
     events_format_option,
     input_path,
     load_boundaries_from_options,
     output_path,
 )
-from geofront.io import committed_together, write_table
-from geofront.join import combine_rejects
 from geofront.schema import JOIN_METHODS, REJECT_REASONS
 
 
@@ -29,16 +28,18 @@ from geofront.schema import JOIN_METHODS, REJECT_REASONS
 @click.option(
     "-o",
     "--output",
-    type=output_path,
+    type=OutputPath(dir_okay=True, writable=False, path_type=Path),
     default=None,
-    help="Joined events (.csv, .parquet, .gpkg, .geojson). Default: CSV on stdout.",
+    help="Joined events (.parquet: GeoParquet, fastest; .csv, .gpkg, .geojson). "
+    "Default: CSV on stdout.",
 )
 @events_format_option
 @click.option(
     "--rejects",
     type=output_path,
     default=None,
-    help="Write rejected rows (source row, reason, detail, original values) here.",
+    help="Write rejected rows (source row, reason, detail, original values) here "
+    "(.csv or .parquet).",
 )
 @distance_option(
     "--snap",
@@ -65,6 +66,7 @@ from geofront.schema import JOIN_METHODS, REJECT_REASONS
     default=None,
     help="CSV of actor -> side rules that override the default mapping.",
 )
+@engine_options
 @boundary_options
 @click.pass_context
 def command(
@@ -81,73 +83,80 @@ def command(
     id_col: str | None,
     layer: str | None,
     sides: Path | None,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+    batch_rows: int,
     **kwargs: Any,
 ) -> None:
     """Join EVENTS (ACLED, UCDP GED or a generic CSV/vector file) to provinces and districts.
 
-    EVENTS may also be a bundled dataset name (see `geofront datasets`), e.g.
-    `geofront join seed-events -o joined.csv`. Every row is either joined or rejected with
-    a reason; a summary line on stderr gives the counts, which always add up, and says
-    which layout the file was read as (and from which columns).
+    EVENTS may also be a folder or a glob of parts of one export ('parts/*.csv'), or a
+    bundled dataset name (see `geofront datasets`), e.g. `geofront join seed-events -o
+    joined.csv`. Every row is either joined or rejected with a reason; a summary line on
+    stderr gives the counts, which always add up, and says which layout the file was
+    read as (and from which columns). Files of any size are read in batches
+    in bounded memory; GeoParquet (-o joined.parquet) is the fast output for large data.
+    With --engine dask, -o may name a folder, which receives one GeoParquet part per
+    partition.
     """
-    from geofront.events import read_events
-    from geofront.join import join_events
-
     boundaries = load_boundaries_from_options(kwargs)
     src = datasets.resolve(events)
-    read = read_events(
-        src,
-        format=fmt,
-        latitude=lat_col,
-        longitude=lon_col,
-        date=date_col,
-        event_id=id_col,
-        sides=sides,
-        layer=layer,
-        progress=progress_enabled(ctx),
-    )
-    result = join_events(
-        read.events,
-        boundaries,
-        snap_distance_m=snap_m,
-        region_districts=region_districts,
-        progress=progress_enabled(ctx),
-    )
-    all_rejects = combine_rejects(read.rejected, result.rejected)
-    joined = for_output(result.joined)
-    table = joined.drop(columns=[joined.geometry.name])
-    with committed_together():  # joined table and rejects replace old ones together
-        if rejects is not None:
-            write_table(all_rejects, rejects)
-        if output is not None:
-            write_table(table if output.suffix.lower() == ".csv" else joined, output)
-    if output is None:
-        write_csv_to_stdout(pd.DataFrame(table))
-    summary(
-        ctx,
-        summary_line(read.n_read, result.counts, all_rejects, rejects) + f"; read as {read.layout}",
-    )
+    options = {
+        "format": fmt,
+        "latitude": lat_col,
+        "longitude": lon_col,
+        "date": date_col,
+        "event_id": id_col,
+        "sides": sides,
+        "layer": layer,
+    }
+    if engine == "dask":
+        from geofront.scale import join_file_dask
+
+        run = join_file_dask(
+            src,
+            boundaries,
+            output=output,
+            rejects=rejects,
+            snap_distance_m=snap_m,
+            region_districts=region_districts,
+            batch_rows=batch_rows,
+            scheduler=scheduler,
+            workers=workers,
+            progress=progress_enabled(ctx),
+            **options,
+        )
+    else:
+        from geofront.engine import join_file
+        from geofront.io import committed_together
+
+        # joined table and rejects replace old ones together; stdout faults as one line
+        with stdout_guarded(output is None), committed_together():
+            run = join_file(
+                src,
+                boundaries,
+                output=output,
+                rejects=rejects,
+                snap_distance_m=snap_m,
+                region_districts=region_districts,
+                batch_rows=batch_rows,
+                progress=progress_enabled(ctx),
+                **options,
+            )
+    summary(ctx, summary_line(run.n_read, run.counts, rejects) + f"; read as {run.layout}")
 
 
-def for_output(frame: Any) -> Any:
-    """Return a copy with categorical columns as plain text (portable across formats)."""
-    out = frame.copy()
-    for col in out.columns:
-        if isinstance(out[col].dtype, pd.CategoricalDtype):
-            out[col] = out[col].astype("string")
-    return out
-
-
-def summary_line(
-    n_read: int, counts: dict[str, int], rejects: pd.DataFrame, rejects_path: Path | None
-) -> str:
+def summary_line(n_read: int, counts: dict[str, int], rejects_path: Path | None) -> str:
     """``read N: joined J (within a, border b, ...); rejected R (reason n, ...)``."""
-    by_reason = rejects["reason"].value_counts() if len(rejects) else pd.Series(dtype=int)
-    reasons = ", ".join(f"{r} {int(by_reason[r])}" for r in REJECT_REASONS if r in by_reason)
-    methods = ", ".join(f"{m} {counts[m]}" for m in JOIN_METHODS)
-    line = f"read {n_read}: joined {counts['joined']} ({methods}); rejected {len(rejects)}" + (
-        f" ({reasons})" if reasons else ""
+    reasons = ", ".join(
+        f"{r} {counts[f'rejected_{r}']}" for r in REJECT_REASONS if counts.get(f"rejected_{r}", 0)
     )
-    if len(rejects) and rejects_path is None:
+    methods = ", ".join(f"{m} {counts[m]}" for m in JOIN_METHODS)
+    line = (
+        f"read {n_read}: joined {counts['joined']} ({methods}); rejected {counts['rejected']}"
+        + (f" ({reasons})" if reasons else "")
+    )
+    if counts["rejected"] and rejects_path is None:
         line += "; see why with --rejects FILE"
     return line

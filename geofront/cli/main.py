@@ -20,11 +20,6 @@ from typing import Any
 import click
 
 from geofront import __version__
-from geofront.cli._common import (  # noqa: F401  (join, summarize: until they import _common)
-    progress_enabled,
-    summary,
-    write_csv_to_stdout,
-)
 from geofront.errors import GeofrontError, Terminated
 
 log = logging.getLogger("geofront")

@@ -563,3 +563,50 @@ dpi_option = click.option(
     help="Resolution in dots per inch: pixels of a PNG (width x dpi); SVG and PDF "
     "are vector, geometry is simplified to half a pixel at this resolution.",
 )
+
+
+def engine_options(f: Any) -> Any:
+    """Attach ``--engine``, ``--scheduler``, ``--workers`` and ``--batch-size``.
+
+    Commands receive ``engine`` ("stream" or "dask"), ``scheduler`` (an address or
+    None), ``workers`` (int or None) and ``batch_rows`` (int).
+    """
+    from geofront.sources import BATCH_ROWS
+
+    opts = (
+        click.option(
+            "--engine",
+            type=click.Choice(["stream", "dask"]),
+            default="stream",
+            show_default=True,
+            help="stream: this process, batch by batch in bounded memory; dask: a dask "
+            "cluster (pip install 'geofront[dask]'), partition by partition.",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="With --engine dask: the address of a running dask scheduler "
+            "(tcp://host:8786). Default: a local cluster on this machine.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="With --engine dask and no --scheduler: workers of the local cluster "
+            "(default: one per core).",
+        ),
+        click.option(
+            "--batch-size",
+            "batch_rows",
+            type=click.IntRange(min=1),
+            default=BATCH_ROWS,
+            show_default=True,
+            metavar="ROWS",
+            help="Rows read and joined at a time (by each worker with --engine dask, "
+            "whose partitions are the input files): memory grows with it.",
+        ),
+    )
+    for opt in reversed(opts):
+        f = opt(f)
+    return f

@@ -8,10 +8,11 @@ from typing import Any
 import click
 
 from geofront import datasets
-from geofront.cli.main import progress_enabled, summary, write_csv_to_stdout
+from geofront.cli._common import progress_enabled, summary, write_csv_to_stdout
 from geofront.cli.options import (
     GeofrontCommand,
     boundary_options,
+    engine_options,
     input_path,
     load_boundaries_from_options,
     output_path,
@@ -41,23 +42,47 @@ from geofront.io import write_table
     default=None,
     help="Output table (.csv or .parquet). Default: CSV on stdout.",
 )
+@engine_options
 @boundary_options
 @click.pass_context
 def command(
-    ctx: click.Context, joined: Path, by: str, freq: str | None, output: Path | None, **kwargs: Any
+    ctx: click.Context,
+    joined: Path,
+    by: str,
+    freq: str | None,
+    output: Path | None,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+    batch_rows: int,
+    **kwargs: Any,
 ) -> None:
     """Count events, fatalities, event types and sides per unit, every unit listed.
 
-    JOINED is the output of `geofront join`, or a raw events file (joined on the fly).
+    JOINED is the output of `geofront join`, or a raw events file (joined on the fly);
+    either is read batch by batch in bounded memory (GeoParquet and CSV), or on a dask
+    cluster with --engine dask (also a folder or glob of parts).
     """
-    from geofront.join import load_joined_events
-    from geofront.summary import summarize
-
     boundaries = load_boundaries_from_options(kwargs)
-    events = load_joined_events(
-        datasets.resolve(joined), boundaries, progress=progress_enabled(ctx)
-    )
-    table = summarize(events, boundaries, by=by, freq=freq)
+    src = datasets.resolve(joined)
+    if engine == "dask":
+        from geofront.scale import summarize_file_dask
+
+        table, n_events = summarize_file_dask(
+            src,
+            boundaries,
+            by=by,
+            freq=freq,
+            batch_rows=batch_rows,
+            scheduler=scheduler,
+            workers=workers,
+        )
+    else:
+        from geofront.summary import summarize_file
+
+        table, n_events = summarize_file(
+            src, boundaries, by=by, freq=freq, batch_rows=batch_rows, progress=progress_enabled(ctx)
+        )
     if output is None:
         write_csv_to_stdout(table)
     else:
@@ -65,6 +90,6 @@ def command(
     left = table.attrs.get("region_only_events", 0)
     summary(
         ctx,
-        f"{len(events)} events in {table[f'{by}_id'].nunique()} {by}s"
+        f"{n_events} events in {table[f'{by}_id'].nunique()} {by}s"
         + (f"; {left} region-only events counted only by province" if left else ""),
     )
