@@ -30,9 +30,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geofront.boundaries import AdminBoundaries
+from geofront.defaults import SNAP_DISTANCE_M
 from geofront.errors import AccountingError
 from geofront.events import EventsBatch, iter_events
 from geofront.join import Joiner, check_accounting
+from geofront.progress import progress_bar
 from geofront.schema import JOIN_METHODS, OUTSIDE_BOUNDARIES, REJECT_REASONS
 from geofront.sources import BATCH_ROWS
 from geofront.writers import BatchWriter
@@ -75,7 +77,7 @@ def join_file(
     *,
     output: str | os.PathLike[str] | None,
     rejects: str | os.PathLike[str] | None = None,
-    snap_distance_m: float = 2000.0,
+    snap_distance_m: float = SNAP_DISTANCE_M,
     region_districts: bool = False,
     batch_rows: int = BATCH_ROWS,
     progress: bool = False,
@@ -127,7 +129,9 @@ def join_file(
     with contextlib.ExitStack() as stack:
         out = stack.enter_context(BatchWriter(output, geometry=True))
         rej = stack.enter_context(BatchWriter(rejects, geometry=False)) if rejects else None
-        bar = stack.enter_context(_bar(progress, total))
+        bar = stack.enter_context(
+            progress_bar(enabled=progress, desc="join", unit=" rows", total=total, unit_scale=True)
+        )
         for batch in stream:
             make, rejected, counts = _join_batch(batch, joiner)
             out.write(make)  # the rows are gathered in the writer's thread
@@ -238,25 +242,3 @@ def _join_batch(
             f"{counts['rejected']} rejected; please report this bug"
         )
     return make, rejected, counts
-
-
-class _bar:
-    """Rows joined, with rows per second and the time left."""
-
-    def __init__(self, progress: bool, total: int) -> None:
-        self._bar: Any = None
-        if progress:
-            from tqdm.auto import tqdm
-
-            self._bar = tqdm(total=total, desc="join", unit=" rows", unit_scale=True, delay=0.5)
-
-    def update(self, n: int) -> None:
-        if self._bar is not None:
-            self._bar.update(n)
-
-    def __enter__(self) -> _bar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.close()

@@ -55,6 +55,7 @@ from geofront.event_formats import (
     detect_format,
 )
 from geofront.idhash import HashCounter, hash_strings
+from geofront.progress import progress_bar
 from geofront.sides import sides_for
 from geofront.sources import (
     NeedLayout,
@@ -370,7 +371,13 @@ class EventStream:
         while True:
             counter = HashCounter()
             try:
-                with _rows_bar(progress, desc="scan", total=self._estimated_rows()) as bar:
+                with progress_bar(
+                    enabled=progress,
+                    desc="scan",
+                    unit=" rows",
+                    total=self._estimated_rows(),
+                    unit_scale=True,
+                ) as bar:
                     scans = [reader.scan_part(p, counter=counter, bar=bar) for p in parts]
                 reader.set_context(scans, counter.repeated())
                 break
@@ -460,32 +467,6 @@ def _events_to_pandas(table: pa.Table) -> pd.DataFrame:
         ):
             frame[col] = frame[col].astype(_TEXT)
     return frame
-
-
-class _RowsBar:
-    """A tqdm bar counting rows (rows/s and, with a total, an ETA), or nothing."""
-
-    def __init__(self, progress: bool, *, desc: str, total: int | None) -> None:
-        self._bar = None
-        if progress:
-            from tqdm.auto import tqdm
-
-            self._bar = tqdm(total=total, desc=desc, unit=" rows", unit_scale=True, delay=0.5)
-
-    def update(self, n: int) -> None:
-        if self._bar is not None:
-            self._bar.update(n)
-
-    def __enter__(self) -> _RowsBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-
-def _rows_bar(progress: bool, *, desc: str, total: int | None) -> _RowsBar:
-    return _RowsBar(progress, desc=desc, total=total)
 
 
 # --- normalisation ----------------------------------------------------------------

@@ -293,7 +293,10 @@ def _write_ogr(frame: gpd.GeoDataFrame, tmp: Path, *, driver: str, layer: str) -
     os.environ["OGR_CURRENT_DATE"] = _OGR_DATE
     try:
         frame.to_file(
-            tmp, driver=driver, layer=layer if driver == "GPKG" else None, engine="pyogrio"
+            tmp,
+            driver=driver,
+            layer=layer if driver in ("GPKG", "GeoJSON") else None,
+            engine="pyogrio",
         )
     finally:
         if previous is None:

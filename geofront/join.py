@@ -44,8 +44,10 @@ from pyproj import CRS, Proj, Transformer
 from geofront import datasets
 from geofront.boundaries import AdminBoundaries
 from geofront.cellindex import CellIndex, cell_index
-from geofront.crs import WGS84
+from geofront.crs import WGS84, utm_epsg, utm_zones
+from geofront.defaults import SNAP_DISTANCE_M
 from geofront.errors import AccountingError, DataFileError, SchemaError
+from geofront.progress import progress_bar
 from geofront.schema import (
     EVENT_COLUMNS,
     JOIN_COLUMNS,
@@ -54,6 +56,7 @@ from geofront.schema import (
     REJECT_COLUMNS,
     SOURCE_PREFIX,
 )
+from geofront.validate import check_frame
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +93,7 @@ def join_events(
     events: Any,
     boundaries: AdminBoundaries,
     *,
-    snap_distance_m: float = 2000.0,
+    snap_distance_m: float = SNAP_DISTANCE_M,
     region_districts: bool = False,
     geometry: bool | None = None,
     progress: bool = False,
@@ -151,11 +154,7 @@ def join_with(
     events: pd.DataFrame, joiner: Joiner, *, geometry: bool = True, progress: bool = False
 ) -> JoinResult:
     """:func:`join_events` with a prepared :class:`Joiner` (its boundaries and options)."""
-    missing = [c for c in _REQUIRED if c not in events.columns]
-    if missing:
-        raise SchemaError(
-            f"events lack column(s) {', '.join(missing)}: read them with geofront.read_events"
-        )
+    check_frame(events, what="events", columns=_REQUIRED, fix="read them with geofront.read_events")
     n = len(events)
     lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(dtype="float64")
     lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(dtype="float64")
@@ -253,7 +252,7 @@ class Joiner:
         self,
         boundaries: AdminBoundaries,
         *,
-        snap_distance_m: float = 2000.0,
+        snap_distance_m: float = SNAP_DISTANCE_M,
         region_districts: bool = False,
         index: CellIndex | None = None,
     ) -> None:
@@ -380,11 +379,7 @@ def boundaries_index(boundaries: AdminBoundaries, *, cache: bool = True) -> Cell
 
 def _chunks(n: int, *, progress: bool, desc: str) -> Iterator[tuple[int, int]]:
     starts = range(0, max(n, 1), CHUNK_SIZE)
-    if progress and n > CHUNK_SIZE:
-        from tqdm.auto import tqdm
-
-        starts = tqdm(starts, desc=desc, unit="chunk", total=len(starts), delay=0.5)
-    for s in starts:
+    for s in progress_bar(starts, enabled=progress and n > CHUNK_SIZE, desc=desc, unit="chunk"):
         yield s, min(s + CHUNK_SIZE, n)
 
 
@@ -431,8 +426,7 @@ def _units_per_metre(index: CellIndex, crs: CRS) -> float:
 
 
 def _utm_epsg(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    zone = np.clip(np.floor((lon + 180.0) / 6.0).astype(int) + 1, 1, 60)
-    return np.where(lat >= 0, 32600, 32700) + zone
+    return utm_epsg(utm_zones(lon), south=lat < 0)
 
 
 def _nearest(
@@ -866,7 +860,7 @@ def load_joined_events(
     boundaries: AdminBoundaries,
     *,
     format: str = "auto",
-    snap_distance_m: float = 2000.0,
+    snap_distance_m: float = SNAP_DISTANCE_M,
     layer: str | None = None,
     progress: bool = False,
 ) -> gpd.GeoDataFrame:

@@ -26,6 +26,7 @@ def progress_bar(
     desc: str,
     unit: str = "it",
     total: int | None = None,
+    unit_scale: bool = False,
 ) -> Any:
     """A tqdm bar over ``iterable`` (or a manual one with ``total``), silent unless
     ``enabled``.
@@ -37,7 +38,15 @@ def progress_bar(
         from tqdm.auto import tqdm
     else:  # the plain class: nothing to draw, no notebook machinery to load
         from tqdm import tqdm
-    return tqdm(iterable, total=total, desc=desc, unit=unit, delay=DELAY_S, disable=not enabled)
+    return tqdm(
+        iterable,
+        total=total,
+        desc=desc,
+        unit=unit,
+        unit_scale=unit_scale,
+        delay=DELAY_S,
+        disable=not enabled,
+    )
 
 
 def percent_callback(enabled: bool, desc: str) -> Callable[[float, str], None] | bool:

@@ -38,9 +38,12 @@ import numpy as np
 import pandas as pd
 
 from geofront.boundaries import AdminBoundaries
+from geofront.defaults import SNAP_DISTANCE_M
 from geofront.errors import AccountingError, InputError, OutputError
 from geofront.join import Joiner, JoinResult
+from geofront.progress import progress_bar
 from geofront.sources import BATCH_ROWS
+from geofront.validate import check_frame
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +102,7 @@ def join_events_dask(
     events: Any,
     boundaries: AdminBoundaries,
     *,
-    snap_distance_m: float = 2000.0,
+    snap_distance_m: float = SNAP_DISTANCE_M,
     region_districts: bool = False,
     geometry: bool | None = None,
 ) -> JoinResult:
@@ -159,14 +162,14 @@ def summarize_dask(
 ) -> pd.DataFrame:
     """:func:`geofront.summarize` for a dask DataFrame: partial counts per partition."""
     dask = _require_dask()
-    from geofront.errors import SchemaError
     from geofront.summary import finish, needed_columns, partial_counts
 
-    missing = [c for c in needed_columns(by, freq) if c not in joined.columns]
-    if missing:
-        raise SchemaError(
-            f"joined events lack column(s) {', '.join(missing)}: run geofront join first"
-        )
+    check_frame(
+        joined,
+        what="joined events",
+        columns=needed_columns(by, freq),
+        fix="run geofront join first",
+    )
     parts = [dask.delayed(partial_counts)(p, by=by, freq=freq) for p in joined.to_delayed()]
     return finish(list(dask.compute(*parts)), boundaries, by=by, freq=freq)
 
@@ -300,7 +303,7 @@ def _prepare(
     counter = HashCounter()
     try:
         futures = client.map(_scan_task, [reader_f] * n_parts, range(n_parts), pure=False)
-        with _parts_bar(progress, n_parts, "scan") as bar:
+        with progress_bar(enabled=progress, desc="scan", unit=" parts", total=n_parts) as bar:
             for _, scan in as_completed(futures, with_results=True):
                 counter.add(scan.hashes)
                 scan.hashes = np.zeros(0, np.uint64)
@@ -329,7 +332,7 @@ def join_file_dask(
     *,
     output: str | os.PathLike[str] | None,
     rejects: str | os.PathLike[str] | None = None,
-    snap_distance_m: float = 2000.0,
+    snap_distance_m: float = SNAP_DISTANCE_M,
     region_districts: bool = False,
     batch_rows: int = BATCH_ROWS,
     scheduler: str | None = None,
@@ -384,7 +387,7 @@ def join_file_dask(
         run = JoinRun(counts=_zero_counts(), layout=reader.layout)
         from distributed import as_completed
 
-        with _parts_bar(progress, n_parts, "join") as bar:
+        with progress_bar(enabled=progress, desc="join", unit=" parts", total=n_parts) as bar:
             for _, counts in as_completed(futures, with_results=True):
                 run.n_read += counts.pop("read")
                 for k, v in counts.items():
@@ -407,7 +410,7 @@ def summarize_file_dask(
     *,
     by: str = "district",
     freq: str | None = None,
-    snap_distance_m: float = 2000.0,
+    snap_distance_m: float = SNAP_DISTANCE_M,
     batch_rows: int = BATCH_ROWS,
     scheduler: str | None = None,
     workers: int | None = None,
@@ -513,23 +516,3 @@ def _folder_output(dest: Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-class _parts_bar:
-    def __init__(self, progress: bool, total: int, desc: str) -> None:
-        self._bar: Any = None
-        if progress:
-            from tqdm.auto import tqdm
-
-            self._bar = tqdm(total=total, desc=desc, unit=" parts", delay=0.5)
-
-    def update(self, n: int) -> None:
-        if self._bar is not None:
-            self._bar.update(n)
-
-    def __enter__(self) -> _parts_bar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.close()

@@ -20,8 +20,10 @@ import numpy as np
 import pandas as pd
 
 from geofront.boundaries import AdminBoundaries
-from geofront.errors import InputError, SchemaError
+from geofront.defaults import SNAP_DISTANCE_M
+from geofront.errors import InputError
 from geofront.schema import SIDES
+from geofront.validate import check_frame
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +70,12 @@ def summarize(
         from geofront.scale import summarize_dask
 
         return summarize_dask(joined, boundaries, by=by, freq=freq)
-    need = needed_columns(by, freq)
-    missing = [c for c in need if c not in joined.columns]
-    if missing:
-        raise SchemaError(
-            f"joined events lack column(s) {', '.join(missing)}: run geofront join first"
-        )
+    check_frame(
+        joined,
+        what="joined events",
+        columns=needed_columns(by, freq),
+        fix="run geofront join first",
+    )
     return finish([partial_counts(joined, by=by, freq=freq)], boundaries, by=by, freq=freq)
 
 
@@ -230,7 +232,7 @@ def summarize_file(
     *,
     by: str = "district",
     freq: str | None = None,
-    snap_distance_m: float = 2000.0,
+    snap_distance_m: float = SNAP_DISTANCE_M,
     batch_rows: int | None = None,
     progress: bool = False,
     **read_options: Any,
@@ -265,11 +267,13 @@ def summarize_file(
     else:
         frames = _joined_on_the_way(path, boundaries, snap_distance_m, rows, progress, read_options)
     for frame in frames:
-        missing = [c for c in needed_columns(by, freq) if c not in frame.columns]
-        if missing:
-            raise SchemaError(
-                f"joined events {path} lack column(s) {', '.join(missing)}: run geofront join first"
-            )
+        check_frame(
+            frame,
+            what="joined events",
+            source=path,
+            columns=needed_columns(by, freq),
+            fix="run geofront join first",
+        )
         parts.append(partial_counts(frame, by=by, freq=freq))
         n_events += len(frame)
     return finish(parts, boundaries, by=by, freq=freq), n_events

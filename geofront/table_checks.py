@@ -28,6 +28,7 @@ import pandas as pd
 
 from geofront import schema
 from geofront.errors import SchemaError
+from geofront.validate import check_frame
 
 #: Columns only an ACLED export has (three or more make a file "look like ACLED").
 ACLED_MARKERS = (
@@ -144,12 +145,13 @@ def check_joined(
     from geofront.event_checks import MAX_FATALITIES
     from geofront.event_checks import today as _today
 
-    missing = [c for c in JOINED_REQUIRED if c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            f"joined events file {src} lacks column(s) {', '.join(missing)}: give a file "
-            "written by geofront join, or re-join the raw events"
-        )
+    check_frame(
+        frame,
+        what="joined events file",
+        source=src,
+        columns=JOINED_REQUIRED,
+        fix="give a file written by geofront join, or re-join the raw events",
+    )
     n = len(frame)
     problems: list[tuple[np.ndarray, object]] = []
 

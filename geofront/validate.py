@@ -14,14 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import pandas as pd
-
 from geofront.errors import InputError, SchemaError
 
 __all__ = ["check_frame", "missing_columns"]
 
 
-def missing_columns(frame: pd.DataFrame, columns: Iterable[str]) -> list[str]:
+def missing_columns(frame: Any, columns: Iterable[str]) -> list[str]:
     """The ``columns`` that ``frame`` lacks, in the order given."""
     have = set(frame.columns)
     return [c for c in columns if c not in have]
@@ -41,8 +39,8 @@ def check_frame(
 
     Parameters
     ----------
-    frame : DataFrame or GeoDataFrame
-        The table to check.
+    frame : DataFrame, GeoDataFrame or dask DataFrame
+        The table to check (anything with ``columns``).
     what : str
         What the table is (``"events"``, ``"control table"``, ``"aliases file"``): a
         plural name takes ``lack``, a singular one ``lacks``.
@@ -64,7 +62,7 @@ def check_frame(
     SchemaError
         Any column missing, or no geometry when one is needed.
     """
-    if not isinstance(frame, pd.DataFrame):
+    if not hasattr(frame, "columns"):  # pandas, geopandas, dask: anything with columns
         raise InputError(f"{what} must be a table (a DataFrame), not {type(frame).__name__}")
     name = what if source is None else f"{what} {source}"
     problems = []
@@ -87,14 +85,14 @@ def _plural(what: str) -> bool:
     return last.endswith("s") and not last.endswith(("ss", "is", "us"))
 
 
-def _geometry_name(frame: pd.DataFrame) -> Any:
+def _geometry_name(frame: Any) -> Any:
     try:
         return frame.geometry.name
     except AttributeError:
         return None
 
 
-def _has_geometry(frame: pd.DataFrame) -> bool:
+def _has_geometry(frame: Any) -> bool:
     import geopandas as gpd
 
     if not isinstance(frame, gpd.GeoDataFrame):

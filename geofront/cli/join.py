@@ -20,6 +20,7 @@ from geofront.cli.options import (
     load_boundaries_from_options,
     output_path,
 )
+from geofront.defaults import SNAP_DISTANCE_M
 from geofront.schema import JOIN_METHODS, REJECT_REASONS
 
 
@@ -42,9 +43,10 @@ from geofront.schema import JOIN_METHODS, REJECT_REASONS
     "(.csv or .parquet).",
 )
 @distance_option(
+    "--snap-distance",
     "--snap",
-    "snap_m",
-    default="2km",
+    "snap_distance_m",
+    default=f"{SNAP_DISTANCE_M / 1000:g}km",
     show_default=True,
     help="Events outside every district but this close go to the nearest one.",
 )
@@ -75,7 +77,7 @@ def command(
     output: Path | None,
     fmt: str,
     rejects: Path | None,
-    snap_m: float,
+    snap_distance_m: float,
     region_districts: bool,
     lat_col: str | None,
     lon_col: str | None,
@@ -119,7 +121,7 @@ def command(
             boundaries,
             output=output,
             rejects=rejects,
-            snap_distance_m=snap_m,
+            snap_distance_m=snap_distance_m,
             region_districts=region_districts,
             batch_rows=batch_rows,
             scheduler=scheduler,
@@ -138,7 +140,7 @@ def command(
                 boundaries,
                 output=output,
                 rejects=rejects,
-                snap_distance_m=snap_m,
+                snap_distance_m=snap_distance_m,
                 region_districts=region_districts,
                 batch_rows=batch_rows,
                 progress=progress_enabled(ctx),
