@@ -210,8 +210,9 @@ def step_events(state: RunState) -> None:
         state.write(empty, "tables/events_rejected.csv")
         return
     frames, rejects, n_read = [], [], 0
+    options: dict[str, Any] = dict(case.event_options)  # format, column names, layer
     for path in case.events:
-        read = read_events(path, sides=case.sides, **case.event_options)
+        read = read_events(path, sides=case.sides, **options)
         n_read += read.n_read
         frames.append(read.events.assign(source_file=Path(path).name))
         rejects.append(read.rejected.assign(source_file=Path(path).name))

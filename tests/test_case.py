@@ -126,6 +126,7 @@ def test_cli_run_output_is_a_file(tmp_path):
     assert res.exit_code != 0 and "Traceback" not in res.output
 
 
+@pytest.mark.slow
 def test_any_country_case_runs(tmp_path):
     """A case with its own boundaries, events, cities and sides (the synthetic world)."""
     import world as w
@@ -207,6 +208,7 @@ def test_case_needs_events_or_assessments(tmp_path):
         read_case(bad)
 
 
+@pytest.mark.slow
 def test_assessments_only_case_with_aliases_runs(tmp_path):
     """A control spreadsheet alone, naming districts by the user's own aliases."""
     import world as w

@@ -62,6 +62,7 @@ def test_synthetic_world_matches_brute_force(world, world_wgs84, crs):
     assert unit[-1] == 0 and border[-1]  # the corner: 101, shared by four
 
 
+@pytest.mark.slow
 def test_bundled_districts_match_brute_force(afghanistan):
     geoms = np.asarray(afghanistan.districts.geometry.array, dtype=object)
     index = cell_index(geoms, afghanistan.crs)

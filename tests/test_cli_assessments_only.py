@@ -205,6 +205,7 @@ def test_siege_from_assessments_alone(tmp_path):
     assert (s.drop(index="Qala-i-Naw")["status"] == "no evidence").all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [

@@ -102,6 +102,7 @@ def test_control_needs_one_input(tmp_path):
     assert "--control FILE, or --events EVENTS and/or --assessments FILE" in result.output
 
 
+@pytest.mark.slow
 def test_siege_map(tmp_path):
     out = tmp_path / "qala.pdf"
     result = run("map", "siege", "Qala-i-Naw", *SEED, *SMALL, "-o", str(out))
@@ -110,6 +111,7 @@ def test_siege_map(tmp_path):
     assert "siege map of Qala-i-Naw" in result.stderr
 
 
+@pytest.mark.slow
 def test_events_map_with_window(tmp_path):
     out = tmp_path / "events.png"
     result = run(
@@ -338,6 +340,7 @@ def test_control_file_keeps_its_date_credits_and_capitals(tmp_path, figures):
     assert bad.exit_code == 2 and "--assessments decide a control computed here" in bad.output
 
 
+@pytest.mark.slow
 def test_siege_map_from_the_tables_shows_their_answer(tmp_path, figures):
     from geofront.maps import furniture as fu
 

@@ -93,6 +93,7 @@ def test_whole_file_verdicts_in_small_batches(dirty, afghanistan, tmp_path):
         assert notes[3] == 'He said "no", then left.\nSecond line, with a comma'
 
 
+@pytest.mark.slow
 def test_parts_of_one_export_read_as_one_file(tmp_path, afghanistan):
     whole = write_dirty(tmp_path / "whole.csv", malformed=False)
     lines = whole.read_text(encoding="utf-8").splitlines(keepends=True)

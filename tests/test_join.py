@@ -233,6 +233,7 @@ def test_ucdp_sample_provinces_agree_with_ucdp_adm1(afghanistan):
 # --- the cell-indexed join: the same answers, faster -------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("crs", [None, "EPSG:32642", "EPSG:3857"])
 def test_skipping_far_points_changes_no_answer(afghanistan, monkeypatch, crs):
     """Points ruled out by the index's snapping filter would not have snapped anyway.

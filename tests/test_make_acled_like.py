@@ -163,6 +163,7 @@ def test_geofront_reads_it_and_rejects_only_the_defects(export: gen.Export, tmp_
     assert {"government", "insurgent", "other", "civilians", "unknown"} <= sides
 
 
+@pytest.mark.slow
 def test_deterministic_for_a_seed(export: gen.Export) -> None:
     again = gen.make_export(ROWS, seed=SEED, defects=0.03)
     pd.testing.assert_frame_equal(again.frame, export.frame)
@@ -174,6 +175,7 @@ def test_deterministic_for_a_seed(export: gen.Export) -> None:
     pd.testing.assert_frame_equal(bigger.world.truth_table(), export.world.truth_table())
 
 
+@pytest.mark.slow
 def test_streamed_file_equals_the_frame(
     export: gen.Export, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

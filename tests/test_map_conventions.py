@@ -279,6 +279,7 @@ def test_events_fanned_at_a_border_town_stay_inside_the_country(world):
     assert shapely.contains_xy(outline, drawn[:, 0], drawn[:, 1]).all()
 
 
+@pytest.mark.slow
 def test_published_spellings_on_maps_and_in_titles(afghanistan):
     from geofront import datasets
     from geofront.display import display_table, tidy_name

@@ -124,6 +124,7 @@ def test_title_stamp_and_attribution(world, control):
         assert absent not in attribution
 
 
+@pytest.mark.slow
 def test_bundled_credits_and_title(afghanistan):
     from geofront.maps import bundled_context
 
@@ -1019,3 +1020,38 @@ def test_timeline_draws_what_the_baseline_assumes_pale():
     legend = next(a for a in fig.axes[-1].artists if a.get_gid() == "legend")
     texts = " ".join(fu.legend_texts(legend))
     assert "Contested" not in texts and style.ASSUMED_LABEL in texts
+
+
+# --- drawing into a caller's Axes (ax=) -------------------------------------------------
+
+
+def test_maps_draw_into_a_given_axes(world, control, frontlines):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12, 5))
+    left, right = fig.subplots(1, 2)
+    got_fig, got_ax = control_map(
+        control, boundaries=world, frontlines=frontlines, capitals=False, ax=left
+    )
+    assert got_fig is fig and got_ax is left
+    assert len(fig.axes) == 2  # no legend panel, no inset: the caller's layout is kept
+    coll = _by_gid(left, "districts")[0]
+    faces = dict(zip(coll.geofront_ids, coll.get_facecolors(), strict=True))
+    assert tuple(faces["101"][:3]) == pytest.approx(to_rgba(style.STATUS_COLORS["government"])[:3])
+    assert _by_gid(left, "frontline:government-insurgent")
+    # the title on the Axes, the sources under it, nothing written on the figure
+    assert left.get_title(loc="left").startswith("District control")
+    credit = _by_gid(left, "attribution")[0].get_text()
+    assert "Projection: " in credit and "geofront" in credit
+    assert not fig.texts
+    # the map keeps true shapes: equal aspect, the view grown to the Axes' shape
+    assert left.get_aspect() == 1.0
+    x0, x1 = left.get_xlim()
+    y0, y1 = left.get_ylim()
+    box = left.get_position()
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(box.height * 5 / (box.width * 12), rel=1e-6)
+    # the events map draws into an Axes too
+    events = _events_at([(10_000, 30_000), (30_000, 30_000)])  # in 101 and 102
+    assert events_map(events, boundaries=world, capitals=False, ax=right)[1] is right
+    assert _by_gid(right, "districts") and right.get_title(loc="left")
+    assert len(fig.axes) == 2 and not fig.texts

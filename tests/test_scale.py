@@ -20,6 +20,9 @@ from geofront.events import read_events
 from geofront.join import join_events
 from geofront.summary import summarize, summarize_file
 
+#: A dask cluster starts in every test: the slow tier (the dask engine is an optional extra).
+pytestmark = pytest.mark.slow
+
 dd = pytest.importorskip("dask.dataframe", reason="pip install 'geofront[test]' installs dask")
 distributed = pytest.importorskip("distributed")
 

@@ -103,7 +103,14 @@ def test_blank_actor2_is_not_an_actor_of_unknown_side(world):
 # --- files, batch by batch ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("by", "freq"), [("district", None), ("province", "M"), ("district", "W")])
+@pytest.mark.parametrize(
+    ("by", "freq"),
+    [
+        ("district", None),
+        pytest.param("province", "M", marks=pytest.mark.slow),
+        pytest.param("district", "W", marks=pytest.mark.slow),
+    ],
+)
 def test_summarize_file_in_batches_equals_summarize(tmp_path, afghanistan, by, freq):
     from dirty import write_dirty
     from geofront.engine import join_file

@@ -40,7 +40,6 @@ def command(ctx: click.Context, case_name: str, outdir: Path) -> None:
 
     case = read_case(case_name)
     written = run_case(case, outdir, progress=progress_enabled(ctx))
-    maps = sum(1 for p in written if p.suffix == ".png")
-    summary(
-        ctx, f"case {case.name}: wrote {len(written) - maps} tables and {maps} maps to {outdir}"
-    )
+    tables = sum(1 for p in written if p.parent.name == "tables")
+    maps = sum(1 for p in written if p.parent.name == "maps")
+    summary(ctx, f"case {case.name}: wrote {tables} tables and {maps} maps to {outdir}")

@@ -22,7 +22,7 @@ from typing import Any
 import geopandas as gpd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from pyproj import CRS
 
 from geofront import __version__
@@ -116,7 +116,7 @@ def new_page(
     left, right, gap, top, bottom = _MARGINS_IN
     aspect0 = (view[3] - view[1]) / (view[2] - view[0])
     if aspect0 < 0.5:
-        return _rownew_page(
+        return row_page(
             view,
             width_in=width_in,
             panel_in=panel_in,
@@ -179,7 +179,7 @@ def map_axes(fig: Figure, box_in: tuple[float, float, float, float], view: BBox)
     return ax
 
 
-def _rownew_page(
+def row_page(
     view: BBox,
     *,
     width_in: float,
@@ -229,12 +229,16 @@ def _rownew_page(
 
 
 def draw_legend(page: Page, sections: Sequence[fu.LegendSection]) -> None:
-    """Draw the legend of a page made by :func:`_page`: in the panel beside the map, or,
-    below a wide map, each section in its own column (the sections given to ``_page``)."""
-    if not page.legend_row:
-        fu.build_legend(page.panel, sections)
+    """Draw the legend of a page made by :func:`new_page`: in the panel beside the map, or,
+    below a wide map, each section in its own column (the sections given to ``new_page``).
+    A page drawn into a caller's Axes has no panel: its legend is the caller's."""
+    panel = page.panel
+    if panel is None:
         return
-    cells = page.panel.geofront_cells  # type: ignore[attr-defined]
+    if not page.legend_row:
+        fu.build_legend(panel, sections)
+        return
+    cells = panel.geofront_cells  # type: ignore[attr-defined]
     for sub, sec in cells:
         fu.build_legend(sub, [sec])
 
@@ -281,10 +285,13 @@ def axes_page(ax: Axes, view: BBox) -> Page:
     return Page(fig, ax, None, None, view, box.x0 * fw, box.y0 * fh, fw, w_in)
 
 
-def renderer_of(fig: Figure) -> Any:
+def renderer_of(fig: Figure | SubFigure) -> Any:
     """The renderer that measures text on ``fig`` (its canvas's, else an Agg one)."""
     get = getattr(fig.canvas, "get_renderer", None)
-    return get() if get is not None else fig._get_renderer()  # type: ignore[attr-defined]
+    if get is not None:
+        return get()
+    root = fig.figure if isinstance(fig, SubFigure) else fig
+    return root._get_renderer()  # type: ignore[attr-defined]
 
 
 def finish_page(
