@@ -504,9 +504,8 @@ def _unit_columns(
 def _unit_text(keys: pd.DataFrame, unit_cols: dict[str, Any]) -> pd.Series:
     name = unit_cols["name"]
     idc = unit_cols["id"]
-    if name is not None:
-        return keys[name].astype(str)
-    return keys[idc].astype(str)
+    text: pd.Series = keys[name if name is not None else idc].astype(str)
+    return text
 
 
 def _parse_dates(values: pd.Series, *, dayfirst: bool) -> pd.Series:

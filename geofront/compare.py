@@ -588,7 +588,7 @@ def _scores(flag_groups: Any, pair_groups: Any) -> pd.DataFrame:
         lambda p: kappa_of(p["ours"][p["ours"] != UNKNOWN], p["reference"][p["ours"] != UNKNOWN]),
         include_groups=False,
     )
-    out = counts.copy()
+    out: pd.DataFrame = counts.copy()
     out["agreement"] = _share(counts["agree"], counts["scored"])
     out["agreement_known"] = _share(counts["agree"], counts["scored"] - counts["ours_unknown"])
     out["kappa"] = kappa.reindex(counts.index).astype(float)

@@ -127,7 +127,8 @@ _DAY_OFFSET = np.int64(1 << 23)
 
 def _sort_key(kind: np.ndarray, code: np.ndarray, day: np.ndarray) -> np.ndarray:
     day_part = np.clip(day.astype(np.int64) + _DAY_OFFSET, 0, _DAY_SPAN - 1)
-    return (kind.astype(np.int64) << 56) | (code.astype(np.int64) << 24) | day_part
+    key: np.ndarray = (kind.astype(np.int64) << 56) | (code.astype(np.int64) << 24) | day_part
+    return key
 
 
 def _sort_key_of(kind: int, code: int, days: Sequence[int]) -> np.ndarray:
@@ -541,7 +542,9 @@ def _collapse(
         region = (per[:, t_idx + 1] - per[:, lo]).astype(float)
         return region, region.sum(axis=0, keepdims=True)
 
-    def gone(g_now: np.ndarray, i_now: np.ndarray, g_past: np.ndarray, i_past: np.ndarray):
+    def gone(
+        g_now: np.ndarray, i_now: np.ndarray, g_past: np.ndarray, i_past: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         with np.errstate(invalid="ignore", divide="ignore"):
             share = g_now / (g_now + i_now)
             past = g_past / (g_past + i_past)

@@ -96,14 +96,14 @@ _E2 = 6.69437999014e-3
 
 def utm_zones(lon: np.ndarray | float) -> np.ndarray:
     """The UTM zone number (1-60) of each longitude (degrees); 180 falls in zone 60."""
-    return np.clip(
-        np.floor((np.asarray(lon, dtype=float) + 180.0) / 6.0).astype("int64") + 1, 1, 60
-    )
+    zone = np.floor((np.asarray(lon, dtype=float) + 180.0) / 6.0).astype("int64") + 1
+    return np.asarray(np.clip(zone, 1, 60), dtype="int64")
 
 
 def utm_epsg(zone: np.ndarray | int, *, south: np.ndarray | bool) -> np.ndarray:
     """EPSG code of the WGS 84 UTM CRS of each zone: 326zz north, 327zz south."""
-    return np.where(np.asarray(south, dtype=bool), 32700, 32600) + np.asarray(zone, dtype="int64")
+    base = np.where(np.asarray(south, dtype=bool), 32700, 32600)
+    return np.asarray(base + np.asarray(zone, dtype="int64"), dtype="int64")
 
 
 def utm_zone_west(zone: int) -> float:

@@ -460,7 +460,7 @@ _TEXT = pd.StringDtype("pyarrow")
 
 def _events_to_pandas(table: pa.Table) -> pd.DataFrame:
     """An events or rejects table as pandas: canonical text as ``string``, the rest as read."""
-    frame = table.to_pandas()
+    frame: pd.DataFrame = table.to_pandas()
     for col in frame.columns:
         if not str(col).startswith(schema.SOURCE_PREFIX) and pd.api.types.is_string_dtype(
             frame[col].dtype

@@ -647,7 +647,7 @@ class SwapSample:
 
     def wanted(self, positions: np.ndarray) -> np.ndarray:
         """Which rows (by number) the sample can still take: parse only those."""
-        return positions % self.stride == 0
+        return np.asarray(positions % self.stride == 0)
 
     def add(
         self,
@@ -791,7 +791,7 @@ def _parse_dates(s: pd.Series, *, order: str | None = None) -> np.ndarray:
     """
     if pd.api.types.is_datetime64_any_dtype(s):
         d = pd.Series(s.to_numpy()) if getattr(s.dt, "tz", None) is None else s.dt.tz_localize(None)
-        return pd.Series(d).dt.floor("D").to_numpy(dtype="datetime64[us]")
+        return np.asarray(pd.Series(d).dt.floor("D").to_numpy(dtype="datetime64[us]"))
     text = text_column(pd.DataFrame({"c": s.reset_index(drop=True)}), "c", len(s)).str.strip()
     codes, uniques = pd.factorize(text, sort=False)
     u = pd.Series(np.asarray(uniques, dtype=object), dtype="string")

@@ -369,7 +369,7 @@ class Joiner:
         per_m = self.index.memo(
             ("units_per_metre",), lambda: _units_per_metre(self.index, self.crs)
         )
-        return self.snap_distance_m * per_m
+        return float(self.snap_distance_m * per_m)
 
 
 def boundaries_index(boundaries: AdminBoundaries, *, cache: bool = True) -> CellIndex:
@@ -410,7 +410,7 @@ def _units_per_metre(index: CellIndex, crs: CRS) -> float:
         if phi >= 85 or index.x0 < -179 or x1 > 179:
             return float("inf")
         # a degree is at least 110.5 km north-south and 110.5 km * cos(lat) east-west
-        return slack / (110_500.0 * np.cos(np.radians(phi)))
+        return float(slack / (110_500.0 * np.cos(np.radians(phi))))
     try:
         gx, gy = np.meshgrid(np.linspace(index.x0, x1, 21), np.linspace(index.y0, y1, 21))
         to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)

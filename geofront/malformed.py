@@ -159,7 +159,7 @@ def insert_malformed(frame: pd.DataFrame, bad: Malformed, *, src: Path) -> pd.Da
     is_bad[bad.positions] = True
     order[~is_bad] = np.arange(len(frame))
     order[is_bad] = len(frame) + np.arange(len(bad.positions))
-    out = both.take(pa.array(order)).to_pandas(types_mapper=pd.ArrowDtype)
+    out: pd.DataFrame = both.take(pa.array(order)).to_pandas(types_mapper=pd.ArrowDtype)
     out = out.astype("string")
     out.columns = columns
     out.attrs = dict(frame.attrs)

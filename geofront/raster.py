@@ -245,7 +245,7 @@ class PeopleSource(RasterioRasterSource):  # type: ignore[misc]
             self.isfloat = True
 
     def read_window(self, x0: int, y0: int, nx: int, ny: int) -> np.ndarray:
-        arr = super().read_window(x0, y0, nx, ny)
+        arr: np.ndarray = super().read_window(x0, y0, nx, ny)
         if not self._mask_negative:
             return arr
         data = np.ma.filled(np.ma.asarray(arr).astype("float64"), np.nan)

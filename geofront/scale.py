@@ -82,7 +82,7 @@ class LazyCounts(Mapping[str, int]):
             import dask
 
             total: dict[str, int] = {}
-            for counts in dask.compute(*self._parts):
+            for counts in dask.compute(*self._parts):  # type: ignore[attr-defined]
                 for k, v in counts.items():
                     total[k] = total.get(k, 0) + int(v)
             self._value = total
@@ -153,7 +153,7 @@ def _shared(obj: Any) -> Any:
 
         client = get_client()
     except (ImportError, ValueError):
-        return dask.delayed(obj, traverse=False)
+        return dask.delayed(obj, traverse=False)  # type: ignore[attr-defined]
     return client.scatter(obj, broadcast=True, hash=False)
 
 
@@ -217,7 +217,8 @@ def _scan_task(reader: Any, part: int) -> Any:
 
 
 def _probe_task(reader: Any, part: int) -> list[tuple[str, int, str]]:
-    return reader.first_good_rows(part)
+    rows: list[tuple[str, int, str]] = reader.first_good_rows(part)
+    return rows
 
 
 def _seen(reader: Any, first: dict[str, tuple[int, str]]) -> Any:

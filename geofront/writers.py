@@ -379,7 +379,7 @@ def csv_rows(table: pa.Table) -> bytes:
         arr.buffers()[1], dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8
     )
     data = arr.buffers()[2]
-    return data.to_pybytes()[int(offsets[0]) : int(offsets[-1])]
+    return bytes(data.to_pybytes()[int(offsets[0]) : int(offsets[-1])])
 
 
 def _s(text: str) -> pa.Scalar:

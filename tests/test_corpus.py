@@ -3,7 +3,8 @@
 Every case must end as its corpus entry says -- one clean ``Error:`` line naming the
 file, per-row rejects that add up (and that every command reports), or a correct result
 -- never a crash, never a silent loss. The fast tier runs each case through the commands
-that cover each way of reading its kind of input; the slow tier through every command.
+that cover each way of reading its kind of input (the quick loop, ``-m "not slow"``, one
+case of each kind and ending); the slow tier through every command.
 ``python tests/corpus.py`` prints the classification table.
 """
 
@@ -41,7 +42,23 @@ def test_corpus_is_large_and_covers_every_command() -> None:
     assert covered == set(cli.commands) - {"datasets"}  # datasets reads no input
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def _quick(cases: list[Case]) -> set[str]:
+    """The first case of each kind of input and each expected ending: the quick loop's
+    sample (``pytest -m "not slow"``); the whole fast tier runs in CI."""
+    first: dict[tuple[str, str], str] = {}
+    for c in cases:
+        first.setdefault((c.kind, c.expect), c.name)
+    return set(first.values())
+
+
+_QUICK = _quick(CASES)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=() if c.name in _QUICK else pytest.mark.slow) for c in CASES],
+    ids=[c.name for c in CASES],
+)
 def test_corpus_fast(case: Case, corpus_world: World, tmp_path: Path) -> None:
     outcomes = run_case(corpus_world, case, tmp_path, full=False, seen=_SEEN["fast"], fast=True)
     _RESULTS["fast"] += outcomes

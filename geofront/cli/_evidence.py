@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 import pandas as pd
+from click.decorators import FC
 
 from geofront import datasets
 from geofront.cli._common import progress_enabled
@@ -70,7 +71,7 @@ _ASSESSMENT_OPTIONS = (
 )
 
 
-def assessment_options(f: Any) -> Any:
+def assessment_options(f: FC) -> FC:
     """Attach the ``--assessments*`` options."""
     for opt in reversed(_ASSESSMENT_OPTIONS):
         f = opt(f)

@@ -62,6 +62,7 @@ from geofront.io import write_table
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     control: Path,
     reference: Path,
     output: Path,

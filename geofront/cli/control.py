@@ -50,6 +50,7 @@ from geofront.io import write_table
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     events: Path | None,
     as_of: pd.Timestamp,
     window_days: int,

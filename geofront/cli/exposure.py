@@ -117,6 +117,7 @@ _MODES = ("zones", "control", "city", "events", "near")
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     zones: Path | None,
     zone_id: str | None,
     control: Path | None,

@@ -83,6 +83,7 @@ from geofront.io import write_table
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     control: Path | None,
     output: Path,
     compare_to: Path | None,

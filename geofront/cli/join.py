@@ -73,6 +73,7 @@ from geofront.schema import JOIN_METHODS, REJECT_REASONS
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     events: Path,
     output: Path | None,
     fmt: str,

@@ -12,12 +12,14 @@ file as an input or as another output before the command does any work.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
+from click.decorators import FC
 
 from geofront import defaults as D
 
@@ -75,22 +77,22 @@ def _distances_cb(ctx: click.Context, param: click.Parameter, value: Any) -> Any
     return tuple(parse_distance_m(part) for part in str(value).split(",") if part.strip())
 
 
-def distance_option(*names: str, **kwargs: Any) -> Any:
+def distance_option(*names: str, **kwargs: Any) -> Callable[[FC], FC]:
     """An option taking a distance like ``5km``; the command receives metres (float)."""
     return click.option(*names, callback=_distance_cb, metavar="DIST", **kwargs)
 
 
-def distances_option(*names: str, **kwargs: Any) -> Any:
+def distances_option(*names: str, **kwargs: Any) -> Callable[[FC], FC]:
     """An option taking ``5km,20km,50km``; the command receives a tuple of metres."""
     return click.option(*names, callback=_distances_cb, metavar="D1,D2,...", **kwargs)
 
 
-def days_option(*names: str, **kwargs: Any) -> Any:
+def days_option(*names: str, **kwargs: Any) -> Callable[[FC], FC]:
     """An option taking a duration like ``30d``; the command receives days (int)."""
     return click.option(*names, callback=_days_cb, metavar="DAYS", **kwargs)
 
 
-def date_option(*names: str, **kwargs: Any) -> Any:
+def date_option(*names: str, **kwargs: Any) -> Callable[[FC], FC]:
     """An option taking ``YYYY-MM-DD``; the command receives a pandas Timestamp."""
     return click.option(*names, callback=_date_cb, metavar="YYYY-MM-DD", **kwargs)
 
@@ -131,7 +133,7 @@ class OutputPath(click.Path):
         return out
 
 
-class InputName(click.ParamType):
+class InputName(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     """A file or bundled dataset name given as text ('none' means no file); recorded."""
 
     name = "text"
@@ -218,7 +220,7 @@ crs_option = click.option(
 )
 
 
-def boundary_options(f: Any) -> Any:
+def boundary_options(f: FC) -> FC:
     """Attach all options that select and describe a boundaries file."""
     for opt in reversed(
         (
@@ -360,7 +362,7 @@ _RULE_OPTIONS: tuple[tuple[str, tuple[str, ...], Any, str], ...] = (
 )
 
 
-def control_rule_options(f: Any) -> Any:
+def control_rule_options(f: FC) -> FC:
     """Attach ``--baseline``, ``--baseline-date`` and one option per control threshold."""
     opts = [
         click.option(
@@ -455,7 +457,7 @@ def _siege_default(name: str) -> Any:
     return getattr(SiegeThresholds(), name)
 
 
-def siege_threshold_options(f: Any) -> Any:
+def siege_threshold_options(f: FC) -> FC:
     """Attach one option per siege threshold (defaults from SiegeThresholds)."""
     for name, names, kind, text in reversed(_SIEGE_OPTIONS):
         f = click.option(
@@ -565,7 +567,7 @@ dpi_option = click.option(
 )
 
 
-def engine_options(f: Any) -> Any:
+def engine_options(f: FC) -> FC:
     """Attach ``--engine``, ``--scheduler``, ``--workers`` and ``--batch-size``.
 
     Commands receive ``engine`` ("stream" or "dask"), ``scheduler`` (an address or

@@ -78,6 +78,7 @@ from geofront.io import write_table
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     cities: tuple[str, ...],
     all_cities: bool,
     events: Path | None,

@@ -47,6 +47,7 @@ from geofront.io import write_table
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     joined: Path,
     by: str,
     freq: str | None,

@@ -99,6 +99,7 @@ def timeline_dates(
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     events: Path | None,
     dates: tuple[pd.Timestamp, ...] | None,
     start: pd.Timestamp | None,

@@ -138,7 +138,7 @@ def assumed_mask(districts: pd.DataFrame) -> np.ndarray:
     """True where a district's status is only the baseline's assumption (rule ``baseline``)."""
     if "rule" not in districts.columns:
         return np.zeros(len(districts), dtype=bool)
-    return districts["rule"].astype("string").fillna("").to_numpy() == "baseline"
+    return np.asarray(districts["rule"].astype("string").fillna("").to_numpy() == "baseline")
 
 
 def has_zones(districts: pd.DataFrame) -> bool:

@@ -119,7 +119,7 @@ SIDE_MARKERS: dict[str, str] = {
 def fatality_marker_area(fatalities: Any, *, base_pt2: float = 14.0) -> np.ndarray:
     """Marker area in pt² for fatalities: area grows linearly with deaths, capped at 500."""
     f = np.clip(pd.to_numeric(pd.Series(fatalities), errors="coerce").fillna(0), 0, None)
-    return np.minimum(base_pt2 + 5.0 * f.to_numpy(dtype=float), 500.0)
+    return np.asarray(np.minimum(base_pt2 + 5.0 * f.to_numpy(dtype=float), 500.0))
 
 
 #: Largest stack of events at one place that is spread on a ring; bigger stacks are drawn

@@ -30,7 +30,7 @@ def _sphere_distance_m(lon0: float, lat0: float, lon: np.ndarray, lat: np.ndarra
     p0, l0 = math.radians(lat0), math.radians(lon0)
     p, lam = np.radians(lat), np.radians(lon)
     h = np.sin((p - p0) / 2) ** 2 + math.cos(p0) * np.cos(p) * np.sin((lam - l0) / 2) ** 2
-    return 2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return np.asarray(2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
 
 
 @functools.lru_cache(maxsize=4096)

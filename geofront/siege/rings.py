@@ -222,7 +222,7 @@ def ring_frame(radii: tuple[float, ...], sectors: int | None, segments: int) -> 
 @functools.lru_cache(maxsize=1024)
 def city_ring_geometry(lon: float, lat: float, target_wkt: str, frame_key: FrameKey) -> np.ndarray:
     """The template moved to the city at (lon, lat), in the target CRS (cached, read-only)."""
-    out = shapely.transform(
+    out: np.ndarray = shapely.transform(
         ring_frame(*frame_key).template, aeqd_mover(lon, lat, CRS.from_wkt(target_wkt))
     )
     out.flags.writeable = False

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 import pandas as pd
+from click.decorators import FC
 
 from geofront import datasets
 from geofront.cli._common import summary
@@ -35,7 +36,7 @@ def bbox_cb(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return parts
 
 
-def figure_options(f: Any) -> Any:
+def figure_options(f: FC) -> FC:
     opts = (
         click.option(
             "-o", "--output", type=output_path, required=True, help="Map file: .png, .svg or .pdf."
@@ -56,7 +57,7 @@ def figure_options(f: Any) -> Any:
     return f
 
 
-def view_options(f: Any) -> Any:
+def view_options(f: FC) -> FC:
     opts = (
         click.option("--province", default=None, help="Zoom on one province (name or id)."),
         click.option(
@@ -72,7 +73,7 @@ def view_options(f: Any) -> Any:
     return f
 
 
-def roads_option(f: Any) -> Any:
+def roads_option(f: FC) -> FC:
     return click.option(
         "--roads",
         "roads_path",

@@ -92,6 +92,7 @@ from geofront.errors import GeofrontWarning, InputError
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     control_path: Path | None,
     events: Path | None,
     as_of: pd.Timestamp | None,

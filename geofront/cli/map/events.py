@@ -59,6 +59,7 @@ from geofront.errors import InputError
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     events: Path,
     start: pd.Timestamp | None,
     end: pd.Timestamp | None,

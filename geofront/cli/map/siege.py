@@ -111,6 +111,7 @@ from geofront.validate import check_frame
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     city: str,
     events: Path | None,
     as_of: pd.Timestamp | None,

@@ -68,6 +68,7 @@ from geofront.validate import check_frame
 @click.pass_context
 def command(
     ctx: click.Context,
+    /,
     timeline_path: Path | None,
     events: Path | None,
     start: pd.Timestamp | None,
