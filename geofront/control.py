@@ -104,8 +104,7 @@ day counts.
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -116,21 +115,45 @@ import pandas as pd
 from geofront import control_model as M
 from geofront.assessments import AssessmentsRead
 from geofront.boundaries import AdminBoundaries
+from geofront.control_table import (  # noqa: F401  (read_control, zones: public here too)
+    BASELINES,
+    as_dates,
+    as_day,
+    evidence_of,
+    read_control,
+    run_rules,
+    table_at,
+    zones,
+)
 from geofront.crs import equal_area_km2
 from geofront.defaults import CONTROL_WINDOW_DAYS
-from geofront.errors import InputError, SchemaError
+from geofront.errors import InputError
 from geofront.schema import (
-    CONTESTED,
-    CONTROL_COLUMNS,
     CONTROL_STATUSES,
-    CONTROL_ZONES,
     DISTRICT_COLUMNS,
-    GOVERNMENT,
-    INSURGENT,
-    UNKNOWN,
 )
 from geofront.sides import SOURCES_WITHOUT_INITIATOR
 from geofront.validate import check_frame
+
+__all__ = [
+    "BASELINES",
+    "DEFAULT_WINDOW_DAYS",
+    "HISTORY_COLUMNS",
+    "REQUIRED_EVENT_COLUMNS",
+    "RULES",
+    "THRESHOLD_FIELDS",
+    "TIMELINE_COLUMNS",
+    "ControlRules",
+    "ControlSeries",
+    "control_from_events",
+    "control_history",
+    "control_series",
+    "control_timeline",
+    "evidence_dates",
+    "read_control",
+    "timeline_from_history",
+    "zones",
+]
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +194,6 @@ HISTORY_COLUMNS = (
 #: Days of the window the control rules look at, up to the date judged (the default of
 #: every function, command and case file: :data:`geofront.defaults.CONTROL_WINDOW_DAYS`).
 DEFAULT_WINDOW_DAYS = CONTROL_WINDOW_DAYS
-#: Values of ``baseline``.
-BASELINES = (GOVERNMENT, INSURGENT, UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -366,7 +387,7 @@ def control_from_events(
         ``fighting_events``, ``gov_initiated``, ``ins_initiated`` and ``transfers``, and
         the day's ``fighting_threshold`` and ``dominance_minimum``.
     """
-    day = _day(as_of, "as_of")
+    day = as_day(as_of, "as_of")
     series = control_series(
         joined,
         boundaries,
@@ -460,13 +481,13 @@ class ControlSeries:
 
     def table(self, day: str | pd.Timestamp) -> gpd.GeoDataFrame:
         """The control table of ``day``, one of :attr:`dates` (as :func:`control_from_events`)."""
-        d = _day(day, "day")
+        d = as_day(day, "day")
         if d not in self.dates:
             raise InputError(
                 f"{d.date()} is not one of the dates of this control series "
                 f"({', '.join(str(x.date()) for x in self.dates)}): add it to dates"
             )
-        out = _table_at(self._ev, self._states, self._districts, d)
+        out = table_at(self._ev, self._states, self._districts, d)
         frame = gpd.GeoDataFrame(
             out, geometry=self._districts.geometry.array, crs=self._districts.crs
         )
@@ -488,9 +509,9 @@ class ControlSeries:
         last = M.last_evidence_days(self._ev, M.to_days(days))
         parts = []
         for j, day in enumerate(days):
-            t = _table_at(self._ev, self._states, self._districts, day, detail=False)
+            t = table_at(self._ev, self._states, self._districts, day, detail=False)
             t.insert(0, "date", day)
-            t["last_evidence"] = _as_dates(last[:, j])
+            t["last_evidence"] = as_dates(last[:, j])
             parts.append(t)
         out = pd.concat(parts, ignore_index=True)
         return out[list(HISTORY_COLUMNS)]
@@ -525,8 +546,8 @@ def control_series(
     districts = _districts(boundaries)
     days = _dates(dates)
     rules = rules or ControlRules()
-    ev = _evidence(joined, districts, assessments, rules)
-    states = _run(ev, days[0], days[-1], window_days, baseline, baseline_date)
+    ev = evidence_of(joined, districts, assessments, rules)
+    states = run_rules(ev, days[0], days[-1], window_days, baseline, baseline_date)
     return ControlSeries(ev, states, districts, days, _credits(joined, assessments))
 
 
@@ -673,216 +694,6 @@ def timeline_from_history(
     return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
 
 
-# --- running the machine -------------------------------------------------------------------
-
-
-def _evidence(
-    joined: pd.DataFrame | None,
-    districts: gpd.GeoDataFrame,
-    assessments: AssessmentsRead | pd.DataFrame | None,
-    rules: ControlRules,
-) -> M.Evidence:
-    ids = pd.Index(districts["district_id"].astype(str))
-    table = assessments.table if isinstance(assessments, AssessmentsRead) else assessments
-    if joined is None:
-        joined = _no_events()
-    groups = pd.factorize(districts["province_id"].astype(str))[0]
-    return M.prepare(joined, ids, groups, table, rules)
-
-
-def _no_events() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in REQUIRED_EVENT_COLUMNS}).assign(
-        date=pd.Series(dtype="datetime64[s]")
-    )
-
-
-def _run(
-    ev: M.Evidence,
-    first: pd.Timestamp,
-    last: pd.Timestamp,
-    window_days: int,
-    baseline: str | None,
-    baseline_date: str | pd.Timestamp | None,
-) -> M.States:
-    window = _window(window_days)
-    if baseline is not None and baseline not in BASELINES:
-        raise InputError(f"baseline {baseline!r}: use one of {', '.join(BASELINES)}")
-    if baseline_date is not None and baseline is None:
-        raise InputError("baseline_date without baseline: give the baseline status too")
-    last_day = int(M.to_days([last])[0])
-    baseline_day: int | None = None
-    if baseline is not None:
-        if baseline_date is not None:
-            baseline_day = int(M.to_days([_day(baseline_date, "baseline_date")])[0])
-        elif ev.first_day is not None:
-            baseline_day = min(ev.first_day, last_day + 1) - 1
-        else:
-            baseline_day = last_day
-        if baseline_day > last_day:
-            log.info("the baseline date is after %s: no baseline applies yet", last.date())
-    return M.run(
-        ev,
-        first_day=int(M.to_days([first])[0]),
-        last_day=last_day,
-        window_days=window,
-        baseline=baseline,
-        baseline_day=baseline_day,
-    )
-
-
-def _table_at(
-    ev: M.Evidence,
-    s: M.States,
-    districts: gpd.GeoDataFrame,
-    day: pd.Timestamp,
-    *,
-    detail: bool = True,
-) -> pd.DataFrame:
-    """The control table of one day from the machine's states."""
-    c = s.column(int(M.to_days([day])[0]))
-    status_code = s.status[:, c]
-    rule_code = s.rule[:, c]
-    out = pd.DataFrame(
-        {
-            "district_id": districts["district_id"].astype(str).to_numpy(),
-            "district": districts["district"].to_numpy(),
-            "province_id": districts["province_id"].astype(str).to_numpy(),
-            "province": districts["province"].to_numpy(),
-            "status": M.STATUS_OF_CODE[status_code].astype(str),
-            "since": _since(s, c),
-            "rule": M.RULE_NAMES[rule_code].astype(str),
-        },
-        index=pd.Index(districts["district_id"].astype(str).to_numpy()),
-    )
-    if not detail:
-        return out
-    out["evidence"] = _evidence_text(ev, s, c, rule_code)
-    out["as_of"] = day
-    score = _score(ev, s, c)
-    out["score"] = score
-    out["zone"] = zones(out["status"], score, full=ev.rules.full_zone_score)
-    win = s.window
-    out["fighting_events"] = win[M.K_FIGHT][:, c].astype(np.int64)
-    out["gov_initiated"] = win[M.K_INIT_GOV][:, c].astype(np.int64)
-    out["ins_initiated"] = win[M.K_INIT_INS][:, c].astype(np.int64)
-    out["transfers"] = (win[M.K_T_GOV] + win[M.K_T_INS] + win[M.K_T_OTHER])[:, c].astype(np.int64)
-    out["last_evidence"] = _as_dates(M.last_evidence_days(ev, np.array([s.day0 + c]))[:, 0])
-    out["fighting_threshold"] = s.threshold[:, c].astype(np.int64)
-    out["dominance_minimum"] = s.dom_min[:, c].astype(np.int64)
-    return out[list(CONTROL_COLUMNS)]
-
-
-def _since(s: M.States, c: int) -> np.ndarray:
-    """First day of each district's current run of equal status (NaT: a first state)."""
-    st = s.status[:, : c + 1]
-    now = st[:, -1:]
-    differs = st != now
-    any_diff = differs.any(axis=1)
-    last_diff = c - np.argmax(differs[:, ::-1], axis=1)  # index of the last differing day
-    start = np.where(any_diff, last_diff + 1, 0)
-    nd = st.shape[0]
-    prev_unknown = np.where(
-        start > 0, s.status[np.arange(nd), np.clip(start - 1, 0, None)] == M.S_UNKNOWN, True
-    )
-    first_rule = s.rule[np.arange(nd), start]
-    recorded = prev_unknown & np.isin(first_rule, (M.R_BASELINE, M.R_ASSESSMENT))
-    nat = (now[:, 0] == M.S_UNKNOWN) | recorded
-    days = (start + s.day0).astype("datetime64[D]")
-    return np.where(nat, np.datetime64("NaT"), days).astype("datetime64[s]")
-
-
-def _as_dates(days: np.ndarray) -> np.ndarray:
-    """Day numbers (``_NAT`` for none) as datetime64[s]."""
-    nat = days == np.iinfo(np.int64).min
-    out = np.where(nat, 0, days).astype("datetime64[D]").astype("datetime64[s]")
-    out[nat] = np.datetime64("NaT")
-    return out
-
-
-def _evidence_text(ev: M.Evidence, s: M.States, c: int, rule_code: np.ndarray) -> np.ndarray:
-    """The references behind each district's rule (oldest first, capped)."""
-    limit = ev.rules.max_evidence
-    text = np.full(len(rule_code), "", dtype=object)
-    as_index = {
-        (int(a), int(d)): i for i, (a, d) in enumerate(zip(ev.as_code, ev.as_day, strict=True))
-    }
-    transfer_kinds = (M.K_T_GOV, M.K_T_INS, M.K_T_OTHER)
-    for d in (int(i) for i in np.flatnonzero(rule_code != M.R_NONE)):
-        rc = int(rule_code[d])
-        t = c if rc in (M.R_FIGHTING, M.R_CONFLICT) else int(s.decided[d, c])
-        day = s.day0 + t
-        lo = s.day0 + max(t - s.window_days, int(s.reset[d, t]))
-        if rc == M.R_BASELINE:
-            text[d] = f"baseline:{np.datetime64(day, 'D')}"
-            continue
-        if rc == M.R_ASSESSMENT:
-            text[d] = _cap(ev.as_refs[as_index[(d, day)]], limit)
-            continue
-        if rc in (M.R_TAKEOVER, M.R_CONFLICT):
-            kinds: tuple[int, ...] = transfer_kinds
-        elif rc == M.R_DOMINANCE:
-            kinds = (M.K_INIT_GOV if s.status[d, t] == M.S_GOV else M.K_INIT_INS,)
-        elif rc == M.R_SOLE:
-            kinds = (M.K_GOV_ANY if s.status[d, t] == M.S_GOV else M.K_INS_ANY,)
-        else:
-            kinds = (M.K_FIGHT,)
-        pos = np.sort(np.concatenate([ev.slice(k, d, lo, day) for k in kinds]))
-        text[d] = _cap(ev.event_ids.iloc[pos].astype(str).tolist(), limit)
-    return text
-
-
-def _score(ev: M.Evidence, s: M.States, c: int) -> np.ndarray:
-    """Recency-weighted balance of initiative and transfers plus the holder (see module)."""
-    nd = s.status.shape[0]
-    t_day = s.day0 + c
-    reset_day = s.day0 + s.reset[:, c]  # reset index -1 -> before day0: no cut
-    mass = s.threshold[:, c].astype(float)
-    half = float(ev.rules.score_half_life_days)
-    side = {M.K_INIT_GOV: 0, M.K_T_GOV: 0, M.K_INIT_INS: 1, M.K_T_INS: 1}
-    sums = np.zeros((2, nd))
-    for k, sd in side.items():
-        m = (ev.ev_kind == k) & (ev.ev_day <= t_day)
-        code = ev.ev_code[m]
-        dday = ev.ev_day[m]
-        keep = dday > reset_day[code]
-        w = np.power(0.5, (t_day - dday[keep]) / half)
-        if k in (M.K_T_GOV, M.K_T_INS):  # a transfer weighs as much as the fighting bar
-            w = w * mass[code[keep]]
-        sums[sd] += np.bincount(code[keep], weights=w, minlength=nd)
-    held = s.status[:, c]
-    holder = np.take_along_axis(s.status, np.clip(s.decided[:, c : c + 1], 0, None), axis=1)[:, 0]
-    holder = np.where(s.decided[:, c] >= 0, holder, M.S_UNKNOWN)
-    sums[0] += np.where(holder == M.S_GOV, mass, 0.0) + np.where(
-        holder == M.S_CONTESTED, mass / 2, 0
-    )
-    sums[1] += np.where(holder == M.S_INS, mass, 0.0) + np.where(
-        holder == M.S_CONTESTED, mass / 2, 0
-    )
-    total = sums.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(total > 0, (sums[1] - sums[0]) / total, np.nan)
-    score[held == M.S_UNKNOWN] = np.nan
-    return np.round(score, 6)
-
-
-def zones(status: pd.Series, score: np.ndarray | pd.Series, *, full: float = 0.6) -> np.ndarray:
-    """Kalyvas's five zones from status and score (see the module docstring).
-
-    Returns an array of :data:`geofront.schema.CONTROL_ZONES` values (``unknown`` for
-    districts without evidence).
-    """
-    st = np.asarray(status, dtype=object)
-    sc = np.asarray(score, dtype=float)
-    full_gov, gov_dom, parity, ins_dom, full_ins, unknown = CONTROL_ZONES
-    out = np.full(st.shape, unknown, dtype=object)
-    gov = st == GOVERNMENT
-    ins = st == INSURGENT
-    out[gov] = np.where(sc[gov] <= -full, full_gov, gov_dom)
-    out[ins] = np.where(sc[ins] >= full, full_ins, ins_dom)
-    out[st == CONTESTED] = parity
-    return out
-
-
 # --- small helpers --------------------------------------------------------------------------
 
 
@@ -897,40 +708,11 @@ def _districts(boundaries: AdminBoundaries | gpd.GeoDataFrame) -> gpd.GeoDataFra
     return d
 
 
-def _day(value: Any, what: str) -> pd.Timestamp:
-    try:
-        if isinstance(value, str):
-            day = pd.to_datetime(value.strip(), format="ISO8601")
-        else:
-            day = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise InputError(f"{what} {value!r} is not a date: write YYYY-MM-DD") from None
-    if pd.isna(day):
-        raise InputError(f"{what} is missing: give a date (YYYY-MM-DD)")
-    return day.normalize()
-
-
 def _dates(dates: Iterable[str | pd.Timestamp]) -> list[pd.Timestamp]:
-    days = sorted({_day(d, "dates") for d in dates})
+    days = sorted({as_day(d, "dates") for d in dates})
     if not days:
         raise InputError("no dates given: pass at least one date (YYYY-MM-DD)")
     return days
-
-
-def _window(window_days: int) -> int:
-    if (
-        isinstance(window_days, bool)
-        or int(window_days) != window_days
-        or not 1 <= window_days <= 3650
-    ):
-        raise InputError(f"window_days={window_days!r}: give a whole number of days in [1, 3650]")
-    return int(window_days)
-
-
-def _cap(refs: Sequence[str], limit: int) -> str:
-    if len(refs) <= limit:
-        return ";".join(refs)
-    return ";".join(refs[:limit]) + f";+{len(refs) - limit} more"
 
 
 def _people(districts: gpd.GeoDataFrame, population: Any) -> np.ndarray | None:
@@ -942,99 +724,3 @@ def _people(districts: gpd.GeoDataFrame, population: Any) -> np.ndarray | None:
     zones_ = gpd.GeoDataFrame(geometry=districts.geometry.array, crs=districts.crs)
     counts = population_by_zone(zones_, raster)
     return np.asarray(counts["population"].to_numpy(dtype=float))
-
-
-def _read_control_csv(src: Any) -> pd.DataFrame:
-    """A control table CSV as text, checked to be UTF-8 CSV (one-line errors)."""
-    from geofront.errors import DataFileError
-    from geofront.files import csv_header
-
-    csv_header(src, what="control")
-    try:
-        frame = pd.read_csv(src, dtype=str, keep_default_na=False, na_values=[""])
-    except (ValueError, pd.errors.ParserError) as exc:
-        msg = " ".join(str(exc).split()) or type(exc).__name__
-        raise DataFileError(f"cannot read control file {src}: {msg}") from exc
-    if len(frame) == 0:
-        raise DataFileError(f"control file {src} has a header but no rows: give a control table")
-    return frame
-
-
-def read_control(
-    path: str | os.PathLike[str],
-    boundaries: AdminBoundaries | Callable[[], AdminBoundaries] | None = None,
-) -> gpd.GeoDataFrame:
-    """Read a control table written by ``geofront control`` (or :func:`control_from_events`).
-
-    GeoPackage, GeoParquet and GeoJSON carry their geometry; a CSV gets the district
-    geometry from ``boundaries`` by ``district_id`` (the bundled set when None; a callable
-    is called only when needed, so callers can load boundaries lazily).
-
-    Returns
-    -------
-    GeoDataFrame
-        The table with ids as strings, ``since`` as datetime, indexed by ``district_id``.
-
-    Raises
-    ------
-    SchemaError
-        Missing ``district_id``/``status`` columns, an unknown status, or a district id
-        that is not in the boundaries (for a CSV).
-    """
-    from geofront import datasets
-    from geofront.boundaries import read_boundaries
-    from geofront.io import check_input_file, read_vector
-
-    src = check_input_file(datasets.resolve(path), "control")
-    if src.suffix.lower() == ".csv":
-        frame: pd.DataFrame = _read_control_csv(src)
-    else:
-        frame = read_vector(src, what="control")
-    check_frame(
-        frame,
-        what="control file",
-        source=src,
-        columns=("district_id", "status"),
-        fix="give a table written by geofront control",
-    )
-    if frame["district_id"].isna().any():
-        row = int(np.flatnonzero(frame["district_id"].isna().to_numpy())[0]) + 1
-        raise SchemaError(f"control file {src}: district_id is empty in row {row}; fill it in")
-    frame["district_id"] = frame["district_id"].astype(str)
-    dup = frame["district_id"].duplicated()
-    if dup.any():
-        raise SchemaError(
-            f"control file {src}: district_id {frame['district_id'][dup].iloc[0]!r} occurs "
-            "twice; give one row per district (a table written by geofront control)"
-        )
-    bad = ~frame["status"].isin(CONTROL_STATUSES)
-    if bad.any():
-        raise SchemaError(
-            f"control file {src}: status {frame['status'][bad].iloc[0]!r} in row "
-            f"{int(np.flatnonzero(bad.to_numpy())[0]) + 1} is not one of "
-            f"{', '.join(CONTROL_STATUSES)}"
-        )
-    if "since" in frame.columns:
-        since = pd.to_datetime(frame["since"], errors="coerce", format="ISO8601")
-        wrong = (
-            since.isna() & frame["since"].notna() & (frame["since"].astype(str).str.strip() != "")
-        )
-        if wrong.any():
-            row = int(np.flatnonzero(wrong.to_numpy())[0]) + 1
-            raise SchemaError(
-                f"control file {src}: since {frame['since'][wrong].iloc[0]!r} in row {row} "
-                "is not a date (YYYY-MM-DD); fix it or leave it empty"
-            )
-        frame["since"] = since
-    if not isinstance(frame, gpd.GeoDataFrame):
-        b = boundaries() if callable(boundaries) else boundaries
-        d = (b or read_boundaries()).districts
-        unknown = ~frame["district_id"].isin(d["district_id"])
-        if unknown.any():
-            raise SchemaError(
-                f"control file {src}: district_id {frame['district_id'][unknown].iloc[0]!r} is "
-                "not in the boundaries: pass the boundaries the table was made with"
-            )
-        geoms = d.set_index("district_id").geometry.loc[frame["district_id"]].array
-        frame = gpd.GeoDataFrame(frame, geometry=geoms, crs=d.crs)
-    return frame.set_index(pd.Index(frame["district_id"].to_numpy()))

@@ -28,6 +28,7 @@ from geofront.defaults import MAP_DPI
 from geofront.errors import InputError
 from geofront.maps import furniture as fu
 from geofront.maps import layers as ly
+from geofront.maps import legend as lg
 from geofront.maps import style
 from geofront.maps.page import (
     finish_page,
@@ -245,7 +246,7 @@ def disagreement_map(
     return page.fig, ax
 
 
-def _class_section(counts: dict[str, int]) -> fu.LegendSection:
+def _class_section(counts: dict[str, int]) -> lg.LegendSection:
     entries = []  # only the classes drawn
     for k, label in DISAGREEMENT_CLASSES.items():
         if not counts.get(k, 0):
@@ -253,8 +254,8 @@ def _class_section(counts: dict[str, int]) -> fu.LegendSection:
         st: dict[str, Any] = {"facecolor": DISAGREEMENT_COLORS[k], "edgecolor": "#8c8c8c"}
         if k == NOT_SCORED:
             st["hatch"] = style.NO_DATA_HATCH
-        entries.append(fu.LegendEntry(f"{label} ({counts.get(k, 0)})", "patch", st))
-    return fu.LegendSection("Districts", tuple(entries), (f"{sum(counts.values())} districts",))
+        entries.append(lg.LegendEntry(f"{label} ({counts.get(k, 0)})", "patch", st))
+    return lg.LegendSection("Districts", tuple(entries), (f"{sum(counts.values())} districts",))
 
 
 def _pct(x: Any) -> str:

@@ -27,6 +27,7 @@ from geofront.errors import InputError
 from geofront.maps import furniture as fu
 from geofront.maps import labels as lb
 from geofront.maps import layers as ly
+from geofront.maps import legend as lg
 from geofront.maps import scene as sc
 from geofront.maps import style
 from geofront.maps.page import (
@@ -148,7 +149,7 @@ def control_map(
         )
         if has_caps and caps_in is not None:
             sections.append(
-                fu.siege_section() if "status" in caps_in.columns else sc.plain_capital_section()
+                lg.siege_section() if "status" in caps_in.columns else sc.plain_capital_section()
             )
         inset = scene.zoomed and boundaries is not None
         page = page_for(scene.view, ax=ax, width_in=width_in, inset=inset, sections=sections)
@@ -225,10 +226,10 @@ def _control_sections(
     zoomed: bool,
     international: bool,
     caps_frame: gpd.GeoDataFrame | None = None,
-) -> list[fu.LegendSection]:
+) -> list[lg.LegendSection]:
     sections = [sc.control_section(scene.in_view(), graded=graded, zoomed=scene.zoomed)]
     if frontlines:
-        sections.append(fu.frontline_section(frontlines))
+        sections.append(lg.frontline_section(frontlines))
     sections.append(
         sc.boundary_section(
             zoomed=zoomed, international=international, roads=roads, airports=airports
@@ -335,9 +336,9 @@ def control_small_multiples(
         empty = nrows * ncols - n
         free_w = empty * (cell_w + gap) - gap
         side_by_side = free_w >= 2.7 * len(sections) and cell_h >= max(
-            fu.legend_height_in([s]) for s in sections
+            lg.legend_height_in([s]) for s in sections
         )
-        stacked = free_w >= 2.7 and cell_h >= fu.legend_height_in(sections)
+        stacked = free_w >= 2.7 and cell_h >= lg.legend_height_in(sections)
         in_cells = empty > 0 and (side_by_side or stacked)
         if in_cells:
             legend_h = 0.0
@@ -390,7 +391,7 @@ def control_small_multiples(
         legend_ax.set_axis_off()
         legend_ax.set_gid("legend-panel")
         if in_cells and not side_by_side:
-            fu.build_legend(legend_ax, sections)
+            lg.build_legend(legend_ax, sections)
         else:
             _legend_row(legend_ax, sections)
         fu.add_title_block(
@@ -432,7 +433,7 @@ def _multiples_legend(
     frontlines: Mapping[Any, gpd.GeoDataFrame] | None,
     *,
     graded: bool,
-) -> list[fu.LegendSection]:
+) -> list[lg.LegendSection]:
     counts: dict[str, int] = {}
     assumed: dict[str, int] = {}
     for s in scenes:
@@ -443,20 +444,20 @@ def _multiples_legend(
             assumed[k] = assumed.get(k, 0) + v
     title = "District control" + (", graded (Kalyvas)" if graded else "")
     sections = [
-        fu.status_section(
+        lg.status_section(
             counts=counts, assumed=assumed, graded=graded, title=title, show_counts=False
         )
     ]
     classes = sorted({c for f in (frontlines or {}).values() for c in frontline_classes(f)})
     if classes:
-        sections.append(fu.frontline_section(classes))
+        sections.append(lg.frontline_section(classes))
     return sections
 
 
-def _legend_row(ax: Axes, sections: Sequence[fu.LegendSection]) -> None:
+def _legend_row(ax: Axes, sections: Sequence[lg.LegendSection]) -> None:
     """Legend sections side by side (for wide, short panels)."""
     n = len(sections)
     for i, sec in enumerate(sections):
         sub = ax.inset_axes((i / n, 0.0, 1.0 / n, 1.0))
         sub.set_axis_off()
-        fu.build_legend(sub, [sec])
+        lg.build_legend(sub, [sec])

@@ -22,6 +22,7 @@ from geofront.defaults import MAP_DPI
 from geofront.errors import InputError
 from geofront.maps import furniture as fu
 from geofront.maps import labels as lb
+from geofront.maps import legend as lg
 from geofront.maps import points as pn
 from geofront.maps import scene as sc
 from geofront.maps import style
@@ -47,7 +48,7 @@ def _event_sections(
     marker_by: str | None,
     max_spread: int = pn.MAX_SPREAD,
     dense: bool = False,
-) -> list[fu.LegendSection]:
+) -> list[lg.LegendSection]:
     """Legend sections of an event layer drawn by :func:`geofront.maps.points.plot_events`:
     colour classes (in the layer's legend order and colours), shapes, sizes, stacks."""
     events = pn.with_initiator(events, color_by, marker_by)
@@ -57,19 +58,19 @@ def _event_sections(
     else:
         colours = style.event_type_colors(events[color_by].astype("string").fillna("unknown"))
     colour_entries = tuple(
-        fu.LegendEntry(c, "marker", {"marker": "o", "facecolor": f, "edgecolor": "white"})
+        lg.LegendEntry(c, "marker", {"marker": "o", "facecolor": f, "edgecolor": "white"})
         for c, f in colours.items()
     )
     title = {"initiator": "Events by initiating side", "side1": "Events by side of actor 1"}.get(
         color_by, "Events by side" if side else "Events by type"
     )
-    out = [fu.LegendSection(title, colour_entries)]
+    out = [lg.LegendSection(title, colour_entries)]
     if marker_by and marker_by in events.columns:
         out.append(
-            fu.LegendSection(
+            lg.LegendSection(
                 "Initiating side (shape)",
                 tuple(
-                    fu.LegendEntry(
+                    lg.LegendEntry(
                         s,
                         "marker",
                         {
@@ -89,7 +90,7 @@ def _event_sections(
         for f in (0, 10, 50):
             area = float(pn.fatality_marker_area([f])[0])
             sizes.append(
-                fu.LegendEntry(
+                lg.LegendEntry(
                     f"{f} fatalities",
                     "marker",
                     {
@@ -100,7 +101,7 @@ def _event_sections(
                     },
                 )
             )
-        out.append(fu.LegendSection("Size: reported fatalities", tuple(sizes)))
+        out.append(lg.LegendSection("Size: reported fatalities", tuple(sizes)))
     if isinstance(events, gpd.GeoDataFrame):
         _, count = pn.event_stacks(events)
         notes = []
@@ -110,7 +111,7 @@ def _event_sections(
         if (count > max_spread).any():
             notes.append(f"×n: n events at one place (over {max_spread})")
         if notes:
-            out.append(fu.LegendSection("Events at one place", notes=tuple(notes)))
+            out.append(lg.LegendSection("Events at one place", notes=tuple(notes)))
     return out
 
 
@@ -190,7 +191,7 @@ def _range_label(lo: int, hi: int) -> str:
 
 def _density_section(
     counts: np.ndarray | None, breaks: np.ndarray, colors: Sequence[Any], size_m: float, scheme: str
-) -> fu.LegendSection:
+) -> lg.LegendSection:
     """One entry per class that has a hexagon (all classes before drawing)."""
     entries = []
     for i in range(len(breaks) - 1):
@@ -198,12 +199,12 @@ def _density_section(
         if counts is not None and not ((counts >= lo) & (counts < hi)).any():
             continue
         entries.append(
-            fu.LegendEntry(
+            lg.LegendEntry(
                 _range_label(lo, hi), "patch", {"facecolor": colors[i], "edgecolor": "white"}
             )
         )
     how = "log classes" if scheme == "log" else "quantile classes"
-    return fu.LegendSection(
+    return lg.LegendSection(
         f"Events per hexagon ({size_m / 1000:g} km across)",
         tuple(entries),
         (f"{how}; the darkest holds the most",),
@@ -316,21 +317,21 @@ def events_map(
 
         def sections_for(
             counts: np.ndarray | None, caps: sc.Capitals | None
-        ) -> list[fu.LegendSection]:
+        ) -> list[lg.LegendSection]:
             out = (
                 _event_sections(events, color_by=color_by, marker_by=None, dense=dense)
                 if points
                 else []
             )
             if note and out:
-                out[0] = fu.LegendSection(out[0].title, out[0].entries, tuple(note.split("\n")))
+                out[0] = lg.LegendSection(out[0].title, out[0].entries, tuple(note.split("\n")))
             if hexbin and len(events) and breaks is not None:
                 out.append(_density_section(counts, breaks, colors, size, hex_classes))
             shown = f"{len(events):,} event{'s' if len(events) != 1 else ''}"
             notes = [shown + (" (density only)" if hexbin and not points else "")]
             if dense and points:
                 notes.append("one dot per event")
-            out.append(fu.LegendSection("Events shown", notes=tuple(notes)))
+            out.append(lg.LegendSection("Events shown", notes=tuple(notes)))
             if has_caps and (caps is None or caps.collection is not None):
                 out.append(
                     sc.capitals_section(caps_in, caps)

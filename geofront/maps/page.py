@@ -30,6 +30,7 @@ from geofront.defaults import MAP_DPI
 from geofront.errors import OutputError
 from geofront.io import atomic_path
 from geofront.maps import furniture as fu
+from geofront.maps import legend as lg
 from geofront.maps import style
 from geofront.maps.view import BBox, describe_crs
 
@@ -100,7 +101,7 @@ def new_page(
     panel_in: float = 2.45,
     inset: bool,
     inset_aspect: float = 0.75,
-    sections: Sequence[fu.LegendSection] = (),
+    sections: Sequence[lg.LegendSection] = (),
     min_height_in: float = 5.6,
     max_aspect: float = 1.3,
 ) -> Page:
@@ -124,7 +125,7 @@ def new_page(
             inset_aspect=inset_aspect,
             sections=sections,
         )
-    legend_h = fu.legend_height_in(sections) if sections else 0.0
+    legend_h = lg.legend_height_in(sections) if sections else 0.0
     need = max(min_height_in, legend_h + (2.1 if inset else 0.0) + 1.5)
     map_w = map_width_in(width_in, panel_in=panel_in)
     aspect = aspect0
@@ -186,7 +187,7 @@ def row_page(
     panel_in: float,
     inset: bool,
     inset_aspect: float,
-    sections: Sequence[fu.LegendSection],
+    sections: Sequence[lg.LegendSection],
 ) -> Page:
     """A page for a wide view: the map across the page, the legend in columns below it."""
     left, right, _, top, bottom = _MARGINS_IN
@@ -198,7 +199,7 @@ def row_page(
     ncols = max(1, int((map_w + 0.2) // (panel_in + 0.2)))
     rows = [cells[i : i + ncols] for i in range(0, len(cells), ncols)]
     ih = min(panel_in * inset_aspect, 1.9)
-    heights = [max(ih if c == "inset" else fu.legend_height_in([c]) for c in row) for row in rows]
+    heights = [max(ih if c == "inset" else lg.legend_height_in([c]) for c in row) for row in rows]
     legend_h = sum(heights) + 0.2 * len(rows)
     height = top + map_h + 0.3 + legend_h + bottom
     fig = Figure(figsize=(width_in, height))
@@ -228,7 +229,7 @@ def row_page(
     return page
 
 
-def draw_legend(page: Page, sections: Sequence[fu.LegendSection]) -> None:
+def draw_legend(page: Page, sections: Sequence[lg.LegendSection]) -> None:
     """Draw the legend of a page made by :func:`new_page`: in the panel beside the map, or,
     below a wide map, each section in its own column (the sections given to ``new_page``).
     A page drawn into a caller's Axes has no panel: its legend is the caller's."""
@@ -236,11 +237,11 @@ def draw_legend(page: Page, sections: Sequence[fu.LegendSection]) -> None:
     if panel is None:
         return
     if not page.legend_row:
-        fu.build_legend(panel, sections)
+        lg.build_legend(panel, sections)
         return
     cells = panel.geofront_cells  # type: ignore[attr-defined]
     for sub, sec in cells:
-        fu.build_legend(sub, [sec])
+        lg.build_legend(sub, [sec])
 
 
 Z_FRAME = 10.0
@@ -252,7 +253,7 @@ def page_for(
     ax: Axes | None = None,
     width_in: float,
     inset: bool,
-    sections: Sequence[fu.LegendSection] = (),
+    sections: Sequence[lg.LegendSection] = (),
     **layout: float,
 ) -> Page:
     """A new page for ``view`` (:func:`new_page`, with ``layout`` options), or, given
@@ -301,7 +302,7 @@ def finish_page(
     title: str,
     subtitle: str | None,
     credits: Sequence[str],
-    sections: Sequence[fu.LegendSection] = (),
+    sections: Sequence[lg.LegendSection] = (),
     inset_context: gpd.GeoDataFrame | None = None,
 ) -> None:
     """The last touches of every map page: legend, locator inset (``inset_context``: the

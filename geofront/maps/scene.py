@@ -28,6 +28,7 @@ from geofront.io import VECTOR_EXTENSIONS
 from geofront.maps import furniture as fu
 from geofront.maps import labels as lb
 from geofront.maps import layers as ly
+from geofront.maps import legend as lg
 from geofront.maps import points as pn
 from geofront.maps import style
 from geofront.maps.page import Page, renderer_of
@@ -385,19 +386,19 @@ def clear_airports(ax: Axes, airports: Any, capitals: Any, *, clearance_pt: floa
     return airports
 
 
-def capitals_section(capitals: gpd.GeoDataFrame | None, drawn: Capitals) -> fu.LegendSection:
+def capitals_section(capitals: gpd.GeoDataFrame | None, drawn: Capitals) -> lg.LegendSection:
     """The legend of the capitals drawn: their siege statuses, or plain markers."""
     if capitals is not None and "status" in capitals.columns:
-        return fu.siege_section(drawn.statuses)
+        return lg.siege_section(drawn.statuses)
     return plain_capital_section()
 
 
-def plain_capital_section() -> fu.LegendSection:
+def plain_capital_section() -> lg.LegendSection:
     """Legend of capitals drawn without a siege status."""
-    return fu.LegendSection(
+    return lg.LegendSection(
         "Places",
         (
-            fu.LegendEntry(
+            lg.LegendEntry(
                 "Provincial capital",
                 "marker",
                 {
@@ -480,9 +481,9 @@ def class_counts(districts: pd.DataFrame, *, graded: bool, assumed: bool) -> dic
 
 def control_section(
     districts: pd.DataFrame, *, graded: bool, zoomed: bool, show_counts: bool = True
-) -> fu.LegendSection:
+) -> lg.LegendSection:
     """The legend of the district classes drawn, with counts."""
-    section = fu.status_section(
+    section = lg.status_section(
         counts=class_counts(districts, graded=graded, assumed=False),
         assumed=class_counts(districts, graded=graded, assumed=True),
         graded=graded,
@@ -492,28 +493,28 @@ def control_section(
     notes = tuple(n + (" in selection" if zoomed else "") for n in section.notes)
     if graded:
         notes += ("Zones after Kalyvas (2006): full or", "dominant control, parity")
-    return fu.LegendSection(section.title, section.entries, notes)
+    return lg.LegendSection(section.title, section.entries, notes)
 
 
 def boundary_section(
     *, zoomed: bool, international: bool = True, roads: bool = False, airports: bool = False
-) -> fu.LegendSection:
+) -> lg.LegendSection:
     """Lines and context symbols of the base: borders (and roads, airports when drawn)."""
     # a user's boundaries may cover part of a country: their edge is no border
     outer = "International border" if international else "Edge of the boundaries"
     entries = [
-        fu.LegendEntry(outer, "line", {"color": style.COUNTRY_EDGE, "linewidth": 1.1}),
-        fu.LegendEntry("Province border", "line", {"color": style.PROVINCE_EDGE, "linewidth": 0.7}),
+        lg.LegendEntry(outer, "line", {"color": style.COUNTRY_EDGE, "linewidth": 1.1}),
+        lg.LegendEntry("Province border", "line", {"color": style.PROVINCE_EDGE, "linewidth": 0.7}),
     ]
     if zoomed:
         entries.insert(
-            0, fu.LegendEntry("Selected province", "line", {"color": style.TEXT, "linewidth": 1.6})
+            0, lg.LegendEntry("Selected province", "line", {"color": style.TEXT, "linewidth": 1.6})
         )
     if roads:
-        entries.append(fu.LegendEntry("Main road", "line", dict(style.ROAD_STYLE)))
+        entries.append(lg.LegendEntry("Main road", "line", dict(style.ROAD_STYLE)))
     if airports:
-        entries.append(fu.LegendEntry("Airport", "marker", dict(style.AIRPORT_STYLE)))
-    return fu.LegendSection("Boundaries and places", tuple(entries))
+        entries.append(lg.LegendEntry("Airport", "marker", dict(style.AIRPORT_STYLE)))
+    return lg.LegendSection("Boundaries and places", tuple(entries))
 
 
 # --- names -------------------------------------------------------------------------------
@@ -597,7 +598,7 @@ def finish_map(
     drawn: Drawn,
     specs: Sequence[lb.LabelSpec],
     markers: Sequence[Any],
-    sections: Sequence[fu.LegendSection],
+    sections: Sequence[lg.LegendSection],
     title: str,
     subtitle: str | None,
     credits: Sequence[str],

@@ -26,6 +26,7 @@ from geofront.errors import InputError
 from geofront.maps import furniture as fu
 from geofront.maps import labels as lb
 from geofront.maps import layers as ly
+from geofront.maps import legend as lg
 from geofront.maps import points as pn
 from geofront.maps import scene as sc
 from geofront.maps import style
@@ -59,13 +60,13 @@ HOSTILE_SECTOR_STYLE: Final[dict[str, Any]] = {"color": "#3f007d", "linewidth": 
 
 def _rings_section(
     secs: gpd.GeoDataFrame, *, hostile: bool, counts: bool, corridor: bool
-) -> fu.LegendSection:
+) -> lg.LegendSection:
     entries = [
-        fu.LegendEntry("Ring and sector edges", "line", {"color": "#4d4d4d", "linewidth": 0.6})
+        lg.LegendEntry("Ring and sector edges", "line", {"color": "#4d4d4d", "linewidth": 0.6})
     ]
     if hostile:
         entries.append(
-            fu.LegendEntry(
+            lg.LegendEntry(
                 "Hostile sectors (significant hostile\nfighting, or mostly hostile-held)",
                 "line",
                 dict(HOSTILE_SECTOR_STYLE),
@@ -73,14 +74,14 @@ def _rings_section(
         )
     if corridor:
         entries.append(
-            fu.LegendEntry("Open corridor (no hostile sector)", "line", dict(CORRIDOR_STYLE))
+            lg.LegendEntry("Open corridor (no hostile sector)", "line", dict(CORRIDOR_STYLE))
         )
     notes: tuple[str, ...] = ()
     if counts:
         notes = ("Numbers: hostile events in the sector", "in the window")
     radii = sorted({float(r) for r in pd.to_numeric(secs["outer_m"])})
     notes += ("Rings: " + ", ".join(f"{r / 1000:g}" for r in radii) + " km from the city",)
-    return fu.LegendSection("Rings and sectors", tuple(entries), notes)
+    return lg.LegendSection("Rings and sectors", tuple(entries), notes)
 
 
 def siege_map(
@@ -228,7 +229,7 @@ def siege_map(
 
     def sections_for(
         classes_in_view: pd.DataFrame | None, pop_drawn: bool, border: bool
-    ) -> list[fu.LegendSection]:
+    ) -> list[lg.LegendSection]:
         return _siege_sections(
             status=status,
             secs=secs,
@@ -664,7 +665,7 @@ def _siege_sections(
     note: str | None = None,
     crowded: int = 0,
     border: bool = False,
-) -> list[fu.LegendSection]:
+) -> list[lg.LegendSection]:
     sections = []
     if status is not None:
         sections.append(_siege_notes(status))
@@ -677,7 +678,7 @@ def _siege_sections(
                 events, color_by="event_type", marker_by=None if dense else "initiator", dense=dense
             )
             if note and ev:
-                ev[0] = fu.LegendSection(ev[0].title, ev[0].entries, tuple(note.split("\n")))
+                ev[0] = lg.LegendSection(ev[0].title, ev[0].entries, tuple(note.split("\n")))
             sections.extend(ev)
         stamp, days = window
         if days is not None and stamp is not None:
@@ -696,11 +697,11 @@ def _siege_sections(
                 notes += ("one dot per event",)
         else:
             notes = (f"None within {radius_m / 1000:.0f} km" + (f", {text}" if text else ""),)
-        sections.append(fu.LegendSection("Events shown", notes=notes))
+        sections.append(lg.LegendSection("Events shown", notes=notes))
     if control:
         if districts is not None:
             sections.append(
-                fu.status_section(
+                lg.status_section(
                     counts=sc.class_counts(districts, graded=False, assumed=False),
                     assumed=sc.class_counts(districts, graded=False, assumed=True),
                     title="District control",
@@ -708,13 +709,13 @@ def _siege_sections(
                 )
             )
         else:
-            sections.append(fu.status_section(include_no_data=False, title="District control"))
+            sections.append(lg.status_section(include_no_data=False, title="District control"))
     if population:
         sections.append(
-            fu.LegendSection(
+            lg.LegendSection(
                 population,
                 (
-                    fu.LegendEntry(
+                    lg.LegendEntry(
                         f"Densely populated (at least {DENSE_PEOPLE_PER_CELL:,.0f}\npeople per 1 km cell)",
                         "line",
                         {"color": "#252525", "linewidth": 0.8, "linestyle": (0, (1.0, 1.2))},
@@ -724,10 +725,10 @@ def _siege_sections(
         )
     if border:
         sections.append(
-            fu.LegendSection(
+            lg.LegendSection(
                 "Boundaries",
                 (
-                    fu.LegendEntry(
+                    lg.LegendEntry(
                         "International border",
                         "line",
                         {"color": style.COUNTRY_EDGE, "linewidth": 1.2},
@@ -809,7 +810,7 @@ def _ring_labels(ax: Axes, secs: gpd.GeoDataFrame) -> None:
         )
 
 
-def _siege_notes(status: Mapping[str, Any] | pd.Series) -> fu.LegendSection:
+def _siege_notes(status: Mapping[str, Any] | pd.Series) -> lg.LegendSection:
     st = str(status.get("status", "unknown"))
     notes = []
     ei = status.get("encirclement_index")
@@ -826,7 +827,7 @@ def _siege_notes(status: Mapping[str, Any] | pd.Series) -> fu.LegendSection:
     near = status.get("nearest_hostile_m")
     if near is not None and pd.notna(near):
         notes.append(f"Nearest hostile event: {float(near) / 1000:.1f} km")
-    entry = fu.LegendEntry(
+    entry = lg.LegendEntry(
         f"Status: {st}",
         "marker",
         {
@@ -836,7 +837,7 @@ def _siege_notes(status: Mapping[str, Any] | pd.Series) -> fu.LegendSection:
             "markersize": 8,
         },
     )
-    return fu.LegendSection("Siege assessment", (entry,), tuple(notes))
+    return lg.LegendSection("Siege assessment", (entry,), tuple(notes))
 
 
 def _corridors_text(text: str) -> str:

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from geofront import __version__
 from geofront.errors import InputError, SchemaError
 from geofront.maps import furniture as fu
+from geofront.maps import legend as lg
 from geofront.maps import style
 from geofront.schema import CONTROL_STATUSES, UNKNOWN
 
@@ -203,7 +204,7 @@ def timeline_figure(
         panel = fig.add_axes((0.77, 0.16, 0.21, 0.7))
         panel.set_axis_off()
         drawn = {s: int(((wide[s] - pale[s]) > 0).any()) for s in order}
-        legend = fu.status_section(
+        legend = lg.status_section(
             counts=drawn,
             assumed={s: int((pale[s] > 0).any()) for s in order},
             show_counts=False,
@@ -214,12 +215,12 @@ def timeline_figure(
             )
             lo, hi = float(unknown.min()), float(unknown.max())
             span = f"{lo:,.0f}" if lo == hi else f"{lo:,.0f}–{hi:,.0f}"
-            legend = fu.LegendSection(
+            legend = lg.LegendSection(
                 legend.title,
                 tuple(e for e in legend.entries if e.label != style.STATUS_LABELS[UNKNOWN]),
                 ("Not stacked: unknown (no evidence),", f"{span} {unit}"),
             )
-        fu.build_legend(panel, [legend])
+        lg.build_legend(panel, [legend])
         start, end = wide.index.min(), wide.index.max()
         fu.add_title_block(
             fig,
