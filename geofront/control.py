@@ -115,7 +115,7 @@ import pandas as pd
 from geofront import control_model as M
 from geofront.assessments import AssessmentsRead
 from geofront.boundaries import AdminBoundaries
-from geofront.control_table import (  # noqa: F401  (read_control, zones: public here too)
+from geofront.control_table import (
     BASELINES,
     as_dates,
     as_day,

@@ -197,6 +197,7 @@ def _synthetic_files(tmp_path):
     return ["--boundaries", str(bpath), "--district-id", "district_id"], epath, cpath
 
 
+@pytest.mark.slow
 def test_user_country_maps_credit_only_what_is_drawn(tmp_path):
     import matplotlib.image as mpimg
 
@@ -286,6 +287,7 @@ def test_control_map_credits_the_assessments_source(tmp_path, figures):
     assert "Long War Journal" in credit and "news reports of 2-7 July 2021" in credit
 
 
+@pytest.mark.slow
 def test_control_file_keeps_its_date_credits_and_capitals(tmp_path, figures):
     from geofront.maps import furniture as fu
 

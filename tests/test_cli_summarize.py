@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from geofront.cli.main import cli
@@ -44,6 +45,7 @@ def test_per_province_and_period_to_a_file(tmp_path):
     assert badakhshan["events"].sum() == 1
 
 
+@pytest.mark.slow
 def test_parquet_holds_the_same_table(tmp_path):
     a, b = tmp_path / "t.csv", tmp_path / "t.parquet"
     assert run("-q", "summarize", "seed-events", "-o", str(a)).exit_code == 0

@@ -73,6 +73,7 @@ def test_districts_coloured_by_class(comparison, afghanistan):
     assert subtitle.startswith("Data as of 7 July 2021 · agreement 42.9 % of 7 districts")
 
 
+@pytest.mark.slow
 def test_same_bytes_and_bad_date(comparison, afghanistan, tmp_path):
     paths = [tmp_path / "a.png", tmp_path / "b.png"]
     for p in paths:

@@ -46,7 +46,7 @@ def _same_joined(got: pd.DataFrame, want: pd.DataFrame) -> None:
     assert src and got[src].astype(str).equals(want[src].astype(str))
 
 
-@pytest.mark.parametrize("batch_rows", [297, 1000])
+@pytest.mark.parametrize("batch_rows", [297, pytest.param(1000, marks=pytest.mark.slow)])
 def test_stream_join_matches_whole_file_join(dirty, in_memory, afghanistan, tmp_path, batch_rows):
     read, result, rejects = in_memory
     out, rej = tmp_path / "j.parquet", tmp_path / "r.parquet"
@@ -136,7 +136,14 @@ def test_parts_of_one_export_read_as_one_file(tmp_path, afghanistan):
     assert run_glob.counts == run_whole.counts
 
 
-@pytest.mark.parametrize("ext", ["csv", "gpkg", "geojson"])
+@pytest.mark.parametrize(
+    "ext",
+    [
+        "csv",
+        pytest.param("gpkg", marks=pytest.mark.slow),
+        pytest.param("geojson", marks=pytest.mark.slow),
+    ],
+)
 def test_other_outputs_hold_the_same_rows(dirty, in_memory, afghanistan, tmp_path, ext):
     _, result, _ = in_memory
     out = tmp_path / f"j.{ext}"

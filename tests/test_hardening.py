@@ -500,6 +500,7 @@ def test_ragged_rows_are_rejected_with_their_line(wd: World, tmp_path: Path) -> 
     assert r.loc["3", "src_event_id_cnty"] == "WLD0003"  # the fields as far as they go
 
 
+@pytest.mark.slow
 def test_a_huge_field_is_read(tmp_path: Path) -> None:
     rows = acled_rows()
     rows[4]["notes"] = "x" * (17 * 2**20)

@@ -1,31 +1,45 @@
 """Imports run one way: every module imports on its own, in a fresh interpreter.
 
-A module imported first in a fresh interpreter exposes any import cycle it is part of
-(a second import finds the half-built module in ``sys.modules``). Starting ~100
-interpreters takes minutes, so the fast test imports every module once (which loads the
-third-party libraries they need), removes geofront's own modules from ``sys.modules``,
-then forks one child per geofront module: the child is as fresh as a new interpreter
-for geofront's own imports. The slow test starts a real interpreter per module.
+Three checks, cheapest first. The quick one reads every module's top-level imports (not
+those under ``TYPE_CHECKING`` or inside functions) and requires the graph of geofront's
+modules to have no cycle: imports run one way. The slow ones import: a module imported
+first in a fresh interpreter exposes any import cycle it is part of (a second import
+finds the half-built module in ``sys.modules``). One forks a child per module from a
+process that has loaded the third-party libraries but none of geofront's modules; the
+other starts a new interpreter per module (minutes).
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import geofront
 
+ROOT = Path(geofront.__file__).resolve().parent
+
+
+def _source(name: str) -> Path:
+    """The source file of module ``name`` (found on disk: nothing is imported)."""
+    rel = Path(*name.split(".")[1:])
+    package = ROOT / rel / "__init__.py"
+    return package if package.is_file() else (ROOT / rel).with_suffix(".py")
+
 
 def _modules() -> list[str]:
-    found = ["geofront"]
-    for info in pkgutil.walk_packages(geofront.__path__, "geofront."):
-        found.append(info.name)
-    return sorted(found)
+    """Every module of the package, from the files (importing them could hide a cycle)."""
+    names = []
+    for path in ROOT.rglob("*.py"):
+        parts = ["geofront", *path.relative_to(ROOT).with_suffix("").parts]
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        names.append(".".join(parts))
+    return sorted(names)
 
 
 MODULES = _modules()
@@ -38,6 +52,52 @@ def test_the_list_holds_every_package_and_command():
     assert len(MODULES) > 60
 
 
+def _top_level_imports(name: str) -> set[str]:
+    """The geofront modules ``name`` imports when it is imported (top level only)."""
+    import ast
+
+    tree = ast.parse(_source(name).read_text(encoding="utf-8"))
+    found: set[str] = set()
+    known = set(MODULES)
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        for st in node.body if isinstance(node, ast.Try) else [node]:
+            if isinstance(st, ast.Import):
+                found |= {a.name for a in st.names if a.name in known}
+            elif isinstance(st, ast.ImportFrom) and st.module and st.level == 0:
+                subs = [f"{st.module}.{a.name}" for a in st.names]
+                found |= {m for m in subs if m in known}
+                if st.module in known and any(m not in known for m in subs):
+                    found.add(st.module)  # a name defined in the package or module itself
+    found.discard(name)
+    return found
+
+
+def test_imports_run_one_way():
+    graph = {name: _top_level_imports(name) for name in MODULES}
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(name: str) -> None:
+        path.append(name)
+        for dep in sorted(graph[name]):
+            assert dep not in path, "import cycle: " + " -> ".join(path[path.index(dep) :] + [dep])
+            if dep not in done:
+                visit(dep)
+        path.pop()
+        done.add(name)
+
+    for name in MODULES:
+        if name not in done:
+            visit(name)
+    # commands never import the group that registers them
+    for name in MODULES:
+        if name.startswith("geofront.cli.") and name != "geofront.cli.main":
+            assert "geofront.cli.main" not in graph[name], name
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_every_module_imports_first_in_a_fresh_process():
     code = f"""

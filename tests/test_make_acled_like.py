@@ -18,6 +18,9 @@ import make_acled_like as gen
 from geofront import join_events, read_boundaries, read_events
 from geofront.events import ACLED_COLUMNS
 
+#: The benchmark generator (benchmarks/make_acled_like.py): the slow tier.
+pytestmark = pytest.mark.slow
+
 ROWS = 4000
 SEED = 7
 

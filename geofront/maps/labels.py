@@ -18,17 +18,26 @@ import numpy as np
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
 from geofront.maps import style
-from geofront.maps.page import renderer_of
 from geofront.maps.style import Z
 
 log = logging.getLogger(__name__)
 
 
 # --- anchors ----------------------------------------------------------------------------
+
+
+def renderer_of(fig: Figure | SubFigure) -> Any:
+    """The renderer that measures text on ``fig`` (its canvas's, else an Agg one)."""
+    get = getattr(fig.canvas, "get_renderer", None)
+    if get is not None:
+        return get()
+    root = fig.figure if isinstance(fig, SubFigure) else fig
+    return root._get_renderer()  # type: ignore[attr-defined]
 
 
 def label_point(geom: Any) -> Any:

@@ -22,7 +22,7 @@ from typing import Any
 import geopandas as gpd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure, SubFigure
+from matplotlib.figure import Figure
 from pyproj import CRS
 
 from geofront import __version__
@@ -32,6 +32,7 @@ from geofront.io import atomic_path
 from geofront.maps import furniture as fu
 from geofront.maps import legend as lg
 from geofront.maps import style
+from geofront.maps.labels import renderer_of
 from geofront.maps.view import BBox, describe_crs
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "draw_legend",
     "finish_page",
     "page_for",
+    "renderer_of",
     "save_figure",
 ]
 
@@ -284,15 +286,6 @@ def axes_page(ax: Axes, view: BBox) -> Page:
         sp.set_linewidth(0.8)
         sp.set_zorder(Z_FRAME)
     return Page(fig, ax, None, None, view, box.x0 * fw, box.y0 * fh, fw, w_in)
-
-
-def renderer_of(fig: Figure | SubFigure) -> Any:
-    """The renderer that measures text on ``fig`` (its canvas's, else an Agg one)."""
-    get = getattr(fig.canvas, "get_renderer", None)
-    if get is not None:
-        return get()
-    root = fig.figure if isinstance(fig, SubFigure) else fig
-    return root._get_renderer()  # type: ignore[attr-defined]
 
 
 def finish_page(
