@@ -9,6 +9,7 @@ always consistent: every district lies in exactly one province.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +102,7 @@ def read_boundaries(
     AdminBoundaries
     """
     if path is None:
-        return _bundled()
+        return _bundled_copy()
     src = Path(path)
     raw = read_vector(
         src,
@@ -140,6 +141,14 @@ def read_boundaries(
     return AdminBoundaries(districts, provinces, src.name)
 
 
+def _bundled_copy() -> AdminBoundaries:
+    """The bundled boundaries, read and checked once per process; every call gets its own
+    frames (copies: a caller that changes them changes nothing for the next one)."""
+    b = _bundled()
+    return AdminBoundaries(b.districts.copy(), b.provinces.copy(), b.name)
+
+
+@functools.lru_cache(maxsize=1)
 def _bundled() -> AdminBoundaries:
     d = read_vector(datasets.get_path("afg-districts"), what="bundled districts")
     p = read_vector(datasets.get_path("afg-provinces"), what="bundled provinces")

@@ -229,11 +229,11 @@ def cell_index(
     """
     arr = np.asarray(geoms, dtype=object)
     key = _key(arr, crs, cells)
-    arr = shapely.from_wkb(shapely.to_wkb(arr))  # own copies: preparing them is our business
     with _LOCK:
         hit = _LOADED.get(key)
     if hit is not None:
         return hit
+    arr = shapely.from_wkb(shapely.to_wkb(arr))  # own copies: preparing them is our business
     index = _load(key, arr) if cache else None
     if index is None:
         index = _build(arr, cells, key)

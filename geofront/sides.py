@@ -119,7 +119,25 @@ def read_side_mapping(
 
 
 def _read_rules(path: Path) -> pd.DataFrame:
+    """The checked rules of one file (remembered per file version; a copy each call)."""
     src = check_input_file(path, "side mapping")
+    try:
+        st = src.stat()
+        key = (str(src.resolve()), st.st_size, st.st_mtime_ns)
+    except OSError:
+        return _parse_rules(src)
+    if key not in _RULES:
+        if len(_RULES) >= 16:
+            _RULES.clear()
+        _RULES[key] = _parse_rules(src)
+    return _RULES[key].copy()
+
+
+#: (file, size, mtime) -> its checked rules: a file is parsed once per version.
+_RULES: dict[tuple[str, int, int], pd.DataFrame] = {}
+
+
+def _parse_rules(src: Path) -> pd.DataFrame:
     csv_header(src, what="side mapping")
     try:
         raw = pd.read_csv(src, dtype=str, keep_default_na=False, encoding="utf-8")

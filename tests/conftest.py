@@ -16,12 +16,16 @@ from geofront.boundaries import AdminBoundaries, read_boundaries
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory):
-    """Index caches go to a temporary folder, never the user's cache directory."""
+def _private_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Index caches go to pytest's own cache folder (kept from one run to the next: an
+    index is keyed by a hash of its polygons, so a kept one is never stale), else to a
+    temporary folder; never to the user's cache directory."""
     from geofront.cellindex import CACHE_ENV
 
+    cache = getattr(request.config, "cache", None)
+    folder = cache.mkdir("geofront-cellindex") if cache is not None else None
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
+        mp.setenv(CACHE_ENV, str(folder or tmp_path_factory.mktemp("cache")))
         yield
 
 
