@@ -100,12 +100,15 @@ class CellIndex:
     key: str
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
-    def covering(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def covering(
+        self, x: np.ndarray, y: np.ndarray, *, cells: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Return, per point, the first covering polygon (-1 if none) and a border flag.
 
         "First" is the smallest position; the flag says several polygons cover the
         point (it lies on a shared edge, or where polygons overlap). A point on an edge
-        is covered (closed polygons), as with ``shapely.intersects``.
+        is covered (closed polygons), as with ``shapely.intersects``. ``cells``: the
+        points' :meth:`cells`, when the caller has them already.
         """
         x = np.asarray(x, dtype="float64")
         y = np.asarray(y, dtype="float64")
@@ -114,8 +117,13 @@ class CellIndex:
         border = np.zeros(n, dtype=bool)
         for s in range(0, n, _CHUNK):
             e = min(s + _CHUNK, n)
-            unit[s:e], border[s:e] = self._covering_chunk(x[s:e], y[s:e])
+            c = None if cells is None else cells[s:e]
+            unit[s:e], border[s:e] = self._covering_chunk(x[s:e], y[s:e], c)
         return unit, border
+
+    def cells(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Flat cell number of each point, -1 off the grid (or not finite)."""
+        return self._cells(np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64"))
 
     def _cells(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Flat cell number of each point, -1 off the grid (or not finite)."""
@@ -132,8 +140,10 @@ class CellIndex:
         cell[~ok] = -1
         return cell
 
-    def _covering_chunk(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        cell = self._cells(x, y)
+    def _covering_chunk(
+        self, x: np.ndarray, y: np.ndarray, cells: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        cell = self._cells(x, y) if cells is None else cells.copy()
         off = cell < 0
         cell[off] = 0
         code = self.codes[cell]
@@ -165,17 +175,19 @@ class CellIndex:
         border[hits > 1] = True
         return unit, border
 
-    def maybe_near(self, x: np.ndarray, y: np.ndarray, distance: float) -> np.ndarray:
+    def maybe_near(
+        self, x: np.ndarray, y: np.ndarray, distance: float, *, cells: np.ndarray | None = None
+    ) -> np.ndarray:
         """Whether each point may lie within ``distance`` (CRS units) of some polygon.
 
         False is certain (the point is farther from every polygon); True means "test
-        it". Meant for points outside every polygon.
+        it". Meant for points outside every polygon. ``cells`` as in :meth:`covering`.
         """
         x = np.asarray(x, dtype="float64")
         y = np.asarray(y, dtype="float64")
         if not np.isfinite(distance):
             return np.ones(len(x), dtype=bool)
-        cell = self._cells(x, y)
+        cell = self._cells(x, y) if cells is None else cells
         limit = distance / self.cell + 1
         on = cell >= 0
         near = np.zeros(len(x), dtype=bool)

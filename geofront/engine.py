@@ -210,7 +210,7 @@ def _join_batch(
             "source_row": c.column("source_row").take(pa.array(out)),
             "event_id": c.column("event_id").take(pa.array(out)),
             "reason": pa.array([OUTSIDE_BOUNDARIES] * len(out), pa.large_string()),
-            "detail": a.detail.cast(pa.large_string()),
+            "detail": a.detail.dictionary_decode().cast(pa.large_string()),
         }
     )
     if "source_file" in c.column_names:

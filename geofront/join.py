@@ -227,7 +227,7 @@ class Assignment:
     no_province: np.ndarray
     no_district: np.ndarray
     rejected: np.ndarray
-    detail: pa.Array
+    detail: pa.DictionaryArray
 
     def counts(self) -> dict[str, int]:
         """``events``, ``joined``, one entry per join method, ``rejected`` and reasons."""
@@ -293,14 +293,14 @@ class Joiner:
         for start, stop in _chunks(n, progress=progress, desc="join"):
             lo, la = lon[start:stop], lat[start:stop]
             x, y = _to_crs(lo, la, self.crs)
-            u, border = self.index.covering(x, y)
+            cells = self.index.cells(x, y)
+            u, border = self.index.covering(x, y, cells=cells)
             unit[start:stop] = u
             method[start:stop] = np.where(border, _BORDER, _WITHIN)
             outside = np.flatnonzero(u < 0)
             if len(outside) and self.snap_distance_m > 0:
-                near_parts.append(
-                    start + outside[self.index.maybe_near(x[outside], y[outside], margin)]
-                )
+                near = self.index.maybe_near(x[outside], y[outside], margin, cells=cells[outside])
+                near_parts.append(start + outside[near])
         if near_parts:  # the few points near a district, measured all at once
             near = np.concatenate(near_parts)
             near_unit, nearest_m = _nearest(
@@ -362,7 +362,9 @@ class Joiner:
         labels = pa.array(
             [base, base + "; looks like latitude and longitude are swapped"], pa.large_string()
         )
-        return labels.take(pa.array(swapped.astype(np.int64)))
+        # two sentences for millions of rows: dictionary-encoded, decoded where a table
+        # of rejects is built
+        return pa.DictionaryArray.from_arrays(pa.array(swapped.astype(np.int8)), labels)
 
     def _margin(self) -> float:
         """The snap distance in CRS units, rounded up (inf when it cannot be bounded)."""
@@ -536,7 +538,7 @@ def _outside_rejects(events: pd.DataFrame, a: Assignment) -> pd.DataFrame:
                 pa.array([OUTSIDE_BOUNDARIES]).take(pa.array(np.zeros(len(ev), np.int64))),
                 dtype=text,
             ),
-            "detail": pd.array(a.detail, dtype=text),
+            "detail": pd.array(a.detail.dictionary_decode(), dtype=text),
         },
         index=ev.index,
     )

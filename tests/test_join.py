@@ -254,7 +254,7 @@ def test_skipping_far_points_changes_no_answer(afghanistan, monkeypatch, crs):
     lat = pick[:, 1] + rng.normal(0, 0.03, len(pick))
     flags = {"region": np.zeros(len(lon), bool), "country": np.zeros(len(lon), bool)}
     fast = Joiner(b).assign(lon, lat, **flags)
-    monkeypatch.setattr(CellIndex, "maybe_near", lambda self, x, y, d: np.ones(len(x), bool))
+    monkeypatch.setattr(CellIndex, "maybe_near", lambda self, x, y, d, **kw: np.ones(len(x), bool))
     slow = Joiner(b).assign(lon, lat, **flags)
     assert (fast.unit == slow.unit).all() and (fast.method == slow.method).all()
     assert (fast.snap_m == slow.snap_m).all()
