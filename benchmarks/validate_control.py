@@ -367,8 +367,9 @@ def report_sieges(
     truth = truth.assign(date=pd.to_datetime(truth["date"]))
     print(
         "\nsieges (34 capitals): 'under assault' (ours) vs fighting at the gates (truth)\n"
-        "date        ours  truth  both  false alarms  missed | fallen ours truth"
+        "date        ours  truth  both  false alarms  missed | fallen ours truth  both"
     )
+    false_fallen: list[str] = []
     false_alarms = 0
     examples: list[str] = []
     t0 = time.perf_counter()
@@ -388,16 +389,23 @@ def report_sieges(
         missed = truth_gates & ~ours_assault
         false_alarms += int(wrong.sum())
         examples += [f"{c} ({key})" for c in st["city"].to_numpy()[wrong]][:3]
-        ours_fallen = int((st["status"] == "fallen").sum())
+        ours_fall = (st["status"] == "fallen").to_numpy()
+        truth_fall = fallen.reindex(ids).fillna(False).to_numpy(dtype=bool)
+        false_fallen += [f"{c} ({key})" for c in st["city"].to_numpy()[ours_fall & ~truth_fall]]
         print(
             f"{key}  {ours_assault.sum():4d}  {truth_gates.sum():5d}  {both.sum():4d}  "
-            f"{wrong.sum():12d}  {missed.sum():6d} |        {ours_fallen:4d} {int(fallen.sum()):5d}"
+            f"{wrong.sum():12d}  {missed.sum():6d} |        {ours_fall.sum():4d} "
+            f"{truth_fall.sum():5d} {(ours_fall & truth_fall).sum():5d}"
         )
     print(f"(siege_status on {len(SIEGE_DATES)} dates in {time.perf_counter() - t0:.1f} s)")
     print(
         f"  under assault only where the truth has fighting at the gates: "
         f"{false_alarms} false alarm(s)   target 0   {verdict(false_alarms == 0)}"
         + (f"   (e.g. {', '.join(examples[:3])})" if examples else "")
+    )
+    print(
+        f"  fallen where the truth's city still stands: {len(false_fallen)} city-date(s)"
+        + (f"   ({', '.join(false_fallen[:6])})" if false_fallen else "")
     )
 
 

@@ -18,12 +18,12 @@ format, latitude, longitude, date, event_id, layer (options of
 snap_distance_m · ``[control]`` as_of, window_days, baseline, baseline_date and every
 threshold of :class:`geofront.control.ControlRules` by its field name (takeover_ratio,
 dominance_share, min_dominance_events, dominance_factor, min_fighting_events,
-fighting_factor, reference_quantile, rate_days, score_half_life_days, plus the lists
+fighting_factor, reference_quantile, rate_days, warm_up_days, score_half_life_days, plus the lists
 initiative_event_types and fighting_event_types) · ``[timeline]`` start, end, every_days ·
 ``[siege]`` window_days, radii_m, sectors, focus (a city name) and the status
 thresholds of :class:`geofront.siege.SiegeThresholds` by their field names: core_events,
 assault_factor, sector_events, sector_factor, encirclement_index, arc_deg,
-threatened_events, threatened_factor, held_share, rate_days (``besieged_index`` and
+threatened_events, threatened_factor, significance, held_share, rate_days (``besieged_index`` and
 ``besieged_arc``, the names of earlier versions, are still read) · ``[exposure]``
 event_radius_m, frontline_distance_m · ``[maps]`` dpi, focus_province, small_multiples
 (list of dates; default: up to four days with evidence in the focus province, see
@@ -61,6 +61,7 @@ _SIEGE_KEYS = (
     "arc_deg",
     "threatened_events",
     "threatened_factor",
+    "significance",
     "held_share",
     "rate_days",
 )
@@ -314,6 +315,8 @@ def _siege_thresholds(get: _Getter) -> SiegeThresholds:
         values[name] = (
             get.integer("siege", key, base, minimum=1, maximum=_MAX_COUNT)
             if isinstance(base, int)
+            else get.number("siege", key, base, minimum=0.0, maximum=0.5)
+            if name == "significance"
             else get.number("siege", key, base, minimum=1e-9)
         )
     return SiegeThresholds(**values)

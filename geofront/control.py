@@ -245,6 +245,12 @@ class ControlRules:
         Which district is "typical": the quantile over districts of their fighting rate.
     rate_days : int
         Days over which the reference rate is measured (trailing, up to the day judged).
+    warm_up_days : int
+        Days of events before a window that dominance and sustained fighting need: until
+        the data hold that much history a district's own norm is unknown, and a city that
+        always fights would be judged against the typical district alone and flip on
+        noise. Before then only assessments, the baseline, transfers, sole presence and
+        collapse decide (a warning says from when the rules apply). 0: from the first day.
     score_half_life_days : float
         Half-life of the recency weights of the score.
     full_zone_score : float
@@ -275,6 +281,7 @@ class ControlRules:
     fighting_factor: float = 4.0
     reference_quantile: float = 0.5
     rate_days: int = 365
+    warm_up_days: int = 14
     score_half_life_days: float = 15.0
     full_zone_score: float = 0.6
     min_sole_events: int = 3
@@ -295,6 +302,9 @@ class ControlRules:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
                 problems.append(f"{name}={v!r}: give a whole number >= 1")
+        v = self.warm_up_days
+        if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 0:
+            problems.append(f"warm_up_days={v!r}: give a whole number >= 0")
         for name, lo, hi in (
             ("takeover_ratio", 1.0, 1e6),
             ("dominance_share", 0.5, 1.0),
@@ -329,6 +339,7 @@ THRESHOLD_FIELDS = (
     "fighting_factor",
     "reference_quantile",
     "rate_days",
+    "warm_up_days",
     "min_sole_events",
     "collapse_ratio",
     "collapse_events",

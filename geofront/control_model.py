@@ -445,6 +445,24 @@ def run(
     bg_days = np.clip(bg_hi - np.maximum(bg_lo, first - day0), 0, None).astype(float)
     own = (fc[:, bg_hi] - fc[:, bg_lo]) / np.maximum(bg_days, 1.0)[None, :]
     expected = np.maximum(reference[None, :], own) * w
+    # warm-up: the density-aware rules need a norm, `warm_up_days` of data before the
+    # window; on the first days of an export a city that always fights would otherwise
+    # be judged against the typical district alone and flip on noise
+    history = np.clip(t_idx - w + 1 - (first - day0), 0, None)
+    warm = (history >= r.warm_up_days)[None, :]
+    rules_from = int(first) + w - 1 + int(r.warm_up_days)
+    if ev.first_day is not None and r.warm_up_days > 0 and first_day < rules_from:
+        start = np.datetime64(int(first), "D")
+        log.info(
+            "the events start on %s: dominance and sustained fighting need %d days of "
+            "events before a %d-day window, so they judge from %s on; earlier dates rest on "
+            "assessments, the baseline, transfers and sole presence (export events from "
+            "earlier, or set warm_up_days / --warm-up-days 0)",
+            start,
+            int(r.warm_up_days),
+            w,
+            np.datetime64(rules_from, "D"),
+        )
     threshold = np.maximum(r.min_fighting_events, np.ceil(r.fighting_factor * expected - 1e-9))
     dom_min = np.maximum(r.min_dominance_events, np.ceil(r.dominance_factor * expected - 1e-9))
 
@@ -458,7 +476,7 @@ def run(
     # (events with no initiator on record count in the total, for neither side)
     ig, ii = win[K_INIT_GOV], win[K_INIT_INS]
     total = ig + ii + win[K_NO_INIT]
-    enough = total >= dom_min
+    enough = (total >= dom_min) & warm
     dom_gov = enough & (ig >= r.dominance_share * total)
     dom_ins = enough & (ii >= r.dominance_share * total) & ~dom_gov
     # (b') sole presence: one side in at least `min_sole_events` armed events of the
@@ -474,7 +492,7 @@ def run(
     sole_ins |= gov_gone & (win[K_GOV_ANY] == 0)
     sole_gov |= ins_gone & (win[K_INS_ANY] == 0)
     # (d) sustained fighting, both sides in it, nobody dominating: contested
-    fighting = (win[K_FIGHT] >= threshold) & (win[K_GOV_IN] > 0) & (win[K_INS_IN] > 0)
+    fighting = (win[K_FIGHT] >= threshold) & (win[K_GOV_IN] > 0) & (win[K_INS_IN] > 0) & warm
 
     def decide(mask: np.ndarray, code: np.ndarray | int, rule_code: int) -> None:
         m = mask & open_day & ~has_dec

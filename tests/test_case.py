@@ -181,7 +181,7 @@ def test_any_country_case_runs(tmp_path):
         '[boundaries]\npath = "units.gpkg"\ndistrict_name = "NAME_2"\ndistrict_id = "ID_2"\n'
         'province_id = "province_id"\n'
         '[events]\nlatitude = "Y"\nlongitude = "X"\ndate = "when"\nevent_id = "uid"\n'
-        '[control]\nas_of = "2021-07-07"\nfighting_factor = 0\n[siege]\nfocus = "Capital"\n'
+        '[control]\nas_of = "2021-07-07"\nfighting_factor = 0\nwarm_up_days = 0\n[siege]\nfocus = "Capital"\n'
         '[maps]\nfocus_province = "North"\n'
     )
     case = read_case(tmp_path / "case.toml")
@@ -192,8 +192,10 @@ def test_any_country_case_runs(tmp_path):
     control = pd.read_csv(out / "tables/control_2021-07-07.csv", dtype=str).set_index("district_id")
     # 101: taken on 2 July; 202: four clashes within 30 days, two started by each side
     # (nobody dominates): contested. In a 4-district world where two districts fight, the
-    # "typical" district fights too, so the case sets fighting_factor = 0 (the floor, 3)
+    # "typical" district fights too, so the case sets fighting_factor = 0 (the floor, 3);
+    # its six days of events hold no history for a norm, so it judges from the first day
     assert case.control_rules.fighting_factor == 0
+    assert case.control_rules.warm_up_days == 0
     assert control.loc["101", "status"] == "insurgent"
     assert control.loc["202", "status"] == "contested"
     assert control.loc["102", "status"] == "unknown"

@@ -69,9 +69,15 @@ def test_control_window_option(runner, tmp_path):
         "2",
         "3",
     ]
-    # ...with a floor of 2 they contest Qala-I- Naw on the 6th (both sides fought, and 2
-    # initiated clashes are below the 3 dominance needs)
+    # ...with a floor of 2 they would contest Qala-I- Naw on the 6th (both sides fought,
+    # and 2 initiated clashes are below the 3 dominance needs), but the seed events start
+    # on 2 July: no history for a norm, so sustained fighting waits for the warm-up...
     res = runner.invoke(cli, [*args, "--min-events", "2"])
+    assert res.exit_code == 0, res.output
+    c = pd.read_csv(out, dtype=str).set_index("district_id")
+    assert c.loc["1901", "status"] == "unknown"
+    # ...unless the rules judge from the first day
+    res = runner.invoke(cli, [*args, "--min-events", "2", "--warm-up-days", "0"])
     assert res.exit_code == 0, res.output
     c = pd.read_csv(out, dtype=str).set_index("district_id")
     assert c.loc["1901", ["status", "rule"]].tolist() == ["contested", "sustained_fighting"]

@@ -8,6 +8,8 @@ whatever the other districts do, so every count below can be checked by eye; and
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -35,7 +37,9 @@ from geofront.schema import CONTROL_COLUMNS, CONTROL_STATUSES, CONTROL_ZONES
 # Centres of the four 20 km districts (km from the origin).
 CENTRE = {"101": (10, 30), "102": (30, 30), "201": (10, 10), "202": (30, 10)}
 GOV_ACTOR = "Military Forces of Afghanistan (2004-2021)"
-FLOORS = ControlRules(fighting_factor=0, dominance_factor=0)
+#: Rules of fixed floors that judge from the first day (most tests have a few days of
+#: events and no history before the window; the warm-up has its own test).
+FLOORS = ControlRules(fighting_factor=0, dominance_factor=0, warm_up_days=0)
 
 
 def joined(rows: list[dict]) -> pd.DataFrame:
@@ -164,9 +168,34 @@ def test_dominance_two_thirds_of_initiated_fighting(world):
     assert c.loc["101", ["status", "rule"]].tolist() == ["unknown", RULE_NONE]
     assert (c["fighting_threshold"] == 3).all() and (c["dominance_minimum"] == 3).all()
     # a stricter share: 2 of 3 is no longer dominance, and 3 clashes is sustained fighting
-    rules = ControlRules(fighting_factor=0, dominance_factor=0, dominance_share=0.75)
+    rules = ControlRules(
+        fighting_factor=0, dominance_factor=0, dominance_share=0.75, warm_up_days=0
+    )
     strict = control_from_events(ev, world, as_of=day(5), rules=rules)
     assert strict.loc["201", ["status", "rule"]].tolist() == ["contested", RULE_FIGHTING]
+
+
+def test_dominance_and_fighting_wait_for_a_norm(world, caplog):
+    # the events start on 1 June (a clash in 102); five clashes the insurgents start in 101
+    # end on the day judged. A 14-day window ending on day t starts on t - 13, so it has
+    # t - 13 - 1 days of events before it: 14 (the default warm-up) from 28 June on
+    floors = ControlRules(fighting_factor=0, dominance_factor=0)
+    assert floors.warm_up_days == 14
+
+    def judged(last: int, rules: ControlRules) -> list[str]:
+        rows = [{"d": "102", "date": day(1), **GOV_CLASH}]
+        rows += [{"d": "101", "date": day(k), **INS_CLASH} for k in range(last - 4, last + 1)]
+        c = control_from_events(joined(rows), world, as_of=day(last), rules=rules)
+        return c.loc["101", ["status", "rule"]].tolist()
+
+    with caplog.at_level("INFO", logger="geofront.control_model"):
+        assert judged(27, floors) == ["unknown", RULE_NONE]
+    assert "so they judge from 2021-06-28 on" in caplog.text
+    assert judged(28, floors) == ["insurgent", RULE_DOMINANCE]
+    # warm_up_days=0 judges from the first day
+    assert judged(27, replace(floors, warm_up_days=0)) == ["insurgent", RULE_DOMINANCE]
+    with pytest.raises(InputError, match="warm_up_days=-1"):
+        ControlRules(warm_up_days=-1)
 
 
 def test_persistence_and_contest_ends_with_the_fighting(world):
@@ -212,7 +241,7 @@ def test_sustained_fighting_threshold_follows_the_countrys_density(world):
     own = [
         {"d": "101", "date": day(k), **(GOV_CLASH if k % 2 else INS_CLASH)} for k in range(1, 11)
     ]
-    rules = ControlRules(fighting_factor=2.0, dominance_factor=1.0)
+    rules = ControlRules(fighting_factor=2.0, dominance_factor=1.0, warm_up_days=0)
     alone = control_from_events(joined(own), world, as_of=day(10), rules=rules, window_days=30)
     # the median district has no fighting: the floors apply and 101 is contested
     assert alone.loc["101", ["status", "fighting_threshold"]].tolist() == ["contested", 3]
@@ -224,7 +253,7 @@ def test_sustained_fighting_threshold_follows_the_countrys_density(world):
     assert (c["fighting_threshold"] == 60).all() and (c["dominance_minimum"] == 30).all()
     assert (c["status"] == "unknown").all()
     # with a factor of 0.3 the bar is ceil(9.0) = 9 events: all four are contested
-    low = ControlRules(fighting_factor=0.3, dominance_factor=1.0)
+    low = ControlRules(fighting_factor=0.3, dominance_factor=1.0, warm_up_days=0)
     c = control_from_events(joined(busy), world, as_of=day(10), rules=low, window_days=30)
     assert (c["fighting_threshold"] == 9).all() and (c["status"] == "contested").all()
 
@@ -256,6 +285,7 @@ def test_remote_violence_and_ucdp_are_no_initiative(world):
     literal = ControlRules(
         fighting_factor=0,
         dominance_factor=0,
+        warm_up_days=0,
         initiative_event_types=("Battles", "Explosions/Remote violence"),
     )
     c = control_from_events(ev, world, as_of=day(5), rules=literal)
@@ -418,7 +448,7 @@ def test_input_not_mutated_and_no_events(world):
 
 def test_wgs84_boundaries_and_evidence_cap(world_wgs84):
     ev = joined([{"d": "101", "date": day(k), **INS_CLASH} for k in range(1, 26)])
-    rules = ControlRules(max_evidence=3, fighting_factor=0, dominance_factor=0)
+    rules = ControlRules(max_evidence=3, fighting_factor=0, dominance_factor=0, warm_up_days=0)
     c = control_from_events(ev, world_wgs84, as_of="2021-06-30", rules=rules, window_days=30)
     assert c.crs == world_wgs84.districts.crs
     assert c.loc["101", ["status", "rule"]].tolist() == ["insurgent", RULE_DOMINANCE]

@@ -143,6 +143,60 @@ def test_a_citys_own_history_raises_the_bar():
     assert got["status"] == "under assault"
 
 
+def test_poisson_bar_worked_by_hand():
+    from geofront.siege._ladder import poisson_bar
+
+    # P(X >= 6 | 1) = 0.00059 <= 0.001 < P(X >= 5 | 1) = 0.0037; P(X >= 17 | 7) = 0.00096
+    # <= 0.001 < P(X >= 16 | 7) = 0.0024; nothing expected: one event is already unusual
+    got = poisson_bar(np.array([1.0, 7.0, 0.0]), 0.001)
+    assert got.tolist() == [6, 17, 1]
+    assert poisson_bar(np.array([1.0, 7.0]), 0.0).tolist() == [0, 0]
+
+
+def test_chance_alone_does_not_make_an_assault():
+    # the history of test_a_citys_own_history_raises_the_bar: 7 clashes per window. With
+    # a factor of 1 the factor bar is 7, but a Poisson background of 7 reaches 16 with
+    # probability 0.0024 > 0.001: the bar is 17 (significance 0.001, the default)
+    past = [{"bearing": 45, "dist": 2000, "date": pd.Timestamp("2021-03-27")} for _ in range(46)]
+    lenient = SiegeThresholds(assault_factor=1.0)
+    for n, expected in ((16, False), (17, True)):
+        core = [{"bearing": 90, "dist": 3000}] * n
+        got = capital(
+            siege_status(
+                world_cities(), events([*past, *core]), control(), as_of=AS_OF, thresholds=lenient
+            )
+        )
+        assert got["core_threshold"] == 17
+        assert (got["status"] == "under assault") is expected
+    # significance 0 leaves the floor and the factor: 7
+    plain = SiegeThresholds(assault_factor=1.0, significance=0.0)
+    core = [{"bearing": 90, "dist": 3000}] * 7
+    got = capital(
+        siege_status(
+            world_cities(), events([*past, *core]), control(), as_of=AS_OF, thresholds=plain
+        )
+    )
+    assert got["core_threshold"] == 7 and got["status"] == "under assault"
+
+
+def test_a_city_does_not_fall_on_initiative_alone():
+    # the city's district is insurgent by dominance (insurgents initiate most clashes) but
+    # the core is still fought over: under assault, not fallen
+    core = [{"bearing": b, "dist": 2000} for b in (0, 90, 180)]
+    ctrl = control({"201": "insurgent"})
+    ctrl.loc["201", "rule"] = "dominance"
+    got = capital(siege_status(world_cities(), events(core), ctrl, as_of=AS_OF))
+    assert got["status"] == "under assault" and got["holder"] == "insurgent"
+    assert "does not fall on initiative alone" in got["reason"]
+    # a quiet core: the hold stands and the city has fallen
+    quiet = events([{"bearing": 0, "dist": 30000}])
+    assert capital(siege_status(world_cities(), quiet, ctrl, as_of=AS_OF))["status"] == "fallen"
+    # a takeover is a fall whatever the fighting
+    ctrl.loc["201", "rule"] = "territory_transfer"
+    got = capital(siege_status(world_cities(), events(core), ctrl, as_of=AS_OF))
+    assert got["status"] == "fallen"
+
+
 def test_district_held_by_hostile_side_is_fallen():
     ev = events([{"bearing": 45, "dist": 2000}])
     got = capital(siege_status(world_cities(), ev, control({"201": "insurgent"}), as_of=AS_OF))

@@ -347,6 +347,13 @@ _RULE_OPTIONS: tuple[tuple[str, tuple[str, ...], Any, str], ...] = (
         "Days (trailing) over which the typical fighting rate is measured.",
     ),
     (
+        "warm_up_days",
+        _flags("warm_up_days"),
+        click.IntRange(min=0),
+        "Days of events before a window that dominance and sustained fighting need (a "
+        "district's norm); 0: judge from the first day.",
+    ),
+    (
         "min_sole_events",
         _flags("min_sole_events"),
         click.IntRange(min=1),
@@ -447,6 +454,13 @@ _SIEGE_OPTIONS: tuple[tuple[str, tuple[str, ...], Any, str], ...] = (
         click.IntRange(min=1),
         "Floor of the hostile ground-fighting events beyond the core that make a city "
         "'threatened'.",
+    ),
+    (
+        "significance",
+        _flags("significance"),
+        click.FloatRange(min=0.0, max=0.5),
+        "Largest chance that a count called significant is the city's own background "
+        "fighting (Poisson; 0: floors and factors only).",
     ),
 )
 

@@ -31,10 +31,12 @@ from joined events and a control table (:data:`geofront.schema.CONTROL_COLUMNS`)
 * **density-aware thresholds.** A city's *background* is its hostile fighting per ring
   and sector over the ``rate_days`` before the window (only days with data count; the
   window itself is not background). A count is *significant* when it reaches
-  ``max(floor, ceil(factor x background per window))``: ``core_events`` /
+  ``max(floor, ceil(factor x background per window), k)``: ``core_events`` /
   ``assault_factor`` in the core, ``sector_events`` / ``sector_factor`` per sector,
-  ``threatened_events`` / ``threatened_factor`` beyond the core. On sparse data the floors
-  apply; in a city that always sees fighting (Kabul) only a surge counts, so a high
+  ``threatened_events`` / ``threatened_factor`` beyond the core, and ``k`` the smallest
+  count a Poisson process at the background rate reaches with probability at most
+  ``significance`` (0.001), so that a noisy background of one or two events a window does
+  not cross a factor-based bar by chance. On sparse data the floors apply; in a city that always sees fighting (Kabul) only a surge counts, so a high
   national event rate never puts every capital under assault. The thresholds are written
   per city (``core_threshold``, ``sector_threshold``, ``threatened_threshold``).
 * **sectors.** For each ring x sector: hostile and friendly event counts, and the share of
@@ -52,7 +54,10 @@ from joined events and a control table (:data:`geofront.schema.CONTROL_COLUMNS`)
 * **status ladder**, first match wins (:data:`geofront.schema.SIEGE_STATUSES`, most
   severe first):
 
-  1. ``fallen``: the city's district is held by the hostile side;
+  1. ``fallen``: the city's district is held by the hostile side, unless that hold rests
+     on initiative alone (control rule ``dominance``) while the core is still fought over:
+     attackers initiate most of the fighting of an assault, so such a city is ``under
+     assault`` (a takeover, an assessment, sole presence or a collapse makes it fallen);
   2. ``under assault``: significant hostile fighting in the core (ring 0);
   3. ``besieged``: ``encirclement_index >= thresholds.encirclement_index`` or
      ``max_hostile_arc_deg >= thresholds.arc_deg``;

@@ -45,6 +45,11 @@ class SiegeThresholds:
         ``threatened``.
     threatened_factor : float
         Threatened threshold relative to the background beyond the core per window.
+    significance : float
+        Largest probability that a count called significant is the city's background
+        alone: every threshold is also at least the smallest count a Poisson process at
+        the background rate reaches with at most this probability (0.001: one false
+        alarm in a thousand city-windows; 0 leaves only floor and factor).
     rate_days : int
         Days before the window whose events make the background.
     fighting_event_types : tuple of str
@@ -62,6 +67,7 @@ class SiegeThresholds:
     arc_deg: float = 270.0
     threatened_events: int = 3
     threatened_factor: float = 3.0
+    significance: float = 0.001
     rate_days: int = 365
     fighting_event_types: tuple[str, ...] = ("Battles", "State-based conflict")
     encirclement_ring: int = 1
@@ -80,6 +86,25 @@ class CityThresholds:
     threatened: int
 
 
+def poisson_bar(expected: np.ndarray, significance: float) -> np.ndarray:
+    """Smallest count ``k`` with ``P(X >= k) <= significance`` for ``X ~ Poisson(expected)``.
+
+    Element-wise; 0 where ``significance`` is 0 (no such bar). With an expected count of 0
+    the bar is 1.
+    """
+    e = np.asarray(expected, dtype=float)
+    if significance <= 0 or e.size == 0:
+        return np.zeros(e.shape)
+    from scipy.special import pdtrc  # P(X > k) of a Poisson variable
+
+    top = float(e.max())
+    ks = np.arange(1, int(np.ceil(top + 12 * np.sqrt(top) + 30)) + 1, dtype=float)
+    tail = pdtrc(ks[:, None] - 1, e.reshape(1, -1))  # P(X >= k) per k, per expectation
+    ok = tail <= significance
+    first = np.where(ok.any(axis=0), ok.argmax(axis=0), len(ks) - 1)
+    return ks[first].reshape(e.shape)
+
+
 def thresholds_for(
     t: SiegeThresholds, fr: RingFrame, background: np.ndarray, span_days: float, window: int
 ) -> CityThresholds:
@@ -87,7 +112,10 @@ def thresholds_for(
     per_window = background * (window / span_days) if span_days > 0 else background * 0.0
 
     def bar(floor: int, factor: float, expected: float | np.ndarray) -> np.ndarray:
-        return np.maximum(floor, np.ceil(factor * np.asarray(expected) - 1e-9)).astype(np.int64)
+        e = np.asarray(expected, dtype=float)
+        by_factor = np.maximum(floor, np.ceil(factor * e - 1e-9))
+        out: np.ndarray = np.maximum(by_factor, poisson_bar(e, t.significance))
+        return out.astype(np.int64)
 
     core = per_window[fr.ring_of == 0].sum()
     outer = per_window[fr.ring_of >= 1].sum()
@@ -131,7 +159,10 @@ def ladder(
     held_outer = (fr.ring_of >= 1) & (held_share >= t.held_share)
     e_ids: list[str] | np.ndarray
     d_ids: list[str]
-    if holder == hostile_side:
+    # a hold that rests on initiative alone ("dominance") does not take a city whose core
+    # is still fought over: attackers initiate most of the fighting of an assault
+    fought_over = holder_rule == "dominance" and core.sum() >= bars.core
+    if holder == hostile_side and not fought_over:
         e_ids = [e for e in control_evidence.split(";") if e]
         d_ids = [str(district_id)]
         return (
@@ -145,7 +176,13 @@ def ladder(
             UNDER_ASSAULT,
             f"{int(core.sum())} hostile ground-fighting event(s) within {fr.radii[0]:g} m of "
             f"the city in the {window_days} days to {day.date()} (significant from "
-            f"{bars.core})",
+            f"{bars.core})"
+            + (
+                f"; the {hostile_side} side dominates the fighting in the city's district, "
+                "but a city does not fall on initiative alone"
+                if fought_over
+                else ""
+            ),
             join_ids(win.ids[ev.pos[core]]),
             "",
         )
