@@ -783,10 +783,15 @@ def _spoil(rng: np.random.Generator, out: pd.DataFrame, share: float) -> dict[st
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--seed", type=int, default=2021)
-    ap.add_argument("--defects", type=float, default=0.03)
-    ap.add_argument("-o", "--output", type=Path, required=True)
+    ap.add_argument("--rows", type=int, default=100_000, help="rows of the export (default 100000)")
+    ap.add_argument("--seed", type=int, default=2021, help="random seed (default 2021)")
+    ap.add_argument(
+        "--defects",
+        type=float,
+        default=0.03,
+        help="share of rows spoiled with realistic defects (default 0.03)",
+    )
+    ap.add_argument("-o", "--output", type=Path, required=True, help="the export (.csv)")
     ap.add_argument(
         "--truth",
         type=Path,

@@ -16,7 +16,7 @@ figures beside the targets of issue 9:
 
 Try other rules without editing code (values are parsed by the type of the default):
 
-    python benchmarks/validate_control.py --rule min_armed_events=10 --control window_days=14 \\
+    python benchmarks/validate_control.py --rule min_fighting_events=10 --control window_days=14 \\
         --siege core_events=3 --siege-option window_days=7 --out /tmp/validation
 
 ``--rule`` sets a field of ``ControlRules``, ``--control`` a keyword of
@@ -130,13 +130,34 @@ def verdict(ok: bool) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=200_000)
-    ap.add_argument("--seed", type=int, default=2021)
-    ap.add_argument("--defects", type=float, default=0.03)
-    ap.add_argument("--rule", action="append", default=[], metavar="NAME=VALUE")
-    ap.add_argument("--control", action="append", default=[], metavar="NAME=VALUE")
-    ap.add_argument("--siege", action="append", default=[], metavar="NAME=VALUE")
-    ap.add_argument("--siege-option", action="append", default=[], metavar="NAME=VALUE")
+    ap.add_argument("--rows", type=int, default=200_000, help="rows of the export (default 200000)")
+    ap.add_argument("--seed", type=int, default=2021, help="random seed (default 2021)")
+    ap.add_argument(
+        "--defects",
+        type=float,
+        default=0.03,
+        help="share of rows spoiled with realistic defects (default 0.03)",
+    )
+    ap.add_argument(
+        "--rule", action="append", default=[], metavar="NAME=VALUE", help="a ControlRules field"
+    )
+    ap.add_argument(
+        "--control",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a keyword of control_history (baseline, baseline_date, window_days)",
+    )
+    ap.add_argument(
+        "--siege", action="append", default=[], metavar="NAME=VALUE", help="a SiegeThresholds field"
+    )
+    ap.add_argument(
+        "--siege-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a keyword of siege_status",
+    )
     ap.add_argument("--out", type=Path, default=None, help="keep the files in this folder")
     ap.add_argument(
         "--baseline-map",

@@ -50,7 +50,10 @@ from geofront.validate import check_frame
 @click.argument("city")
 @siege_events_option
 @date_option(
-    "--as-of", "as_of", default=None, help="Judge the siege as of this day (default: --sieges')."
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Judge the siege as of this day (default: the as_of of the --sieges table).",
 )
 @siege_window_option
 @control_window_for_siege_option

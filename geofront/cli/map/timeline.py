@@ -61,6 +61,9 @@ from geofront.validate import check_frame
     type=click.Choice(["districts", "area_km2", "people"]),
     default="districts",
     show_default=True,
+    help="What to chart per status: districts, area (km², equal-area) or people. For now "
+    "area_km2 and people need a --timeline table written by `geofront timeline` (people "
+    "with its --population).",
 )
 @figure_options
 @assessment_options
