@@ -88,6 +88,15 @@ def run_rules(
             baseline_day = last_day
         if baseline_day > last_day:
             log.info("the baseline date is after %s: no baseline applies yet", last.date())
+    latest = max([int(ev.ev_day.max())] if len(ev.ev_day) else [], default=None)
+    if latest is not None and last_day - latest > window:
+        log.warning(
+            "%s is %d days after the last event (%s): every status there only persists "
+            "from evidence up to then (see last_evidence)",
+            last.date(),
+            last_day - latest,
+            np.datetime64(latest, "D"),
+        )
     return M.run(
         ev,
         first_day=int(M.to_days([first])[0]),

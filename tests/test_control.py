@@ -198,6 +198,17 @@ def test_dominance_and_fighting_wait_for_a_norm(world, caplog):
         ControlRules(warm_up_days=-1)
 
 
+def test_a_date_long_after_the_evidence_is_said_to_persist(world, caplog):
+    ev = joined([{"d": "101", "date": day(k), **INS_CLASH} for k in range(1, 6)])
+    with caplog.at_level("WARNING", logger="geofront.control_table"):
+        control_from_events(ev, world, as_of=day(19), rules=FLOORS)  # 14 days: the window
+    assert caplog.text == ""
+    with caplog.at_level("WARNING", logger="geofront.control_table"):
+        c = control_from_events(ev, world, as_of="2021-07-20", rules=FLOORS)
+    assert "2021-07-20 is 45 days after the last event (2021-06-05)" in caplog.text
+    assert c.loc["101", "last_evidence"] == pd.Timestamp(day(5))
+
+
 def test_persistence_and_contest_ends_with_the_fighting(world):
     ev = joined(
         [
