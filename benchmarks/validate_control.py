@@ -47,6 +47,7 @@ import make_acled_like as gen
 from geofront import (
     ControlRules,
     SiegeThresholds,
+    assess_sieges,
     compare_control,
     control_from_events,
     join_events,
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     siege_kw = parse_overrides(args.siege, threshold_defaults(), "--siege")
     siege_opt = parse_overrides(
         args.siege_option,
-        keyword_defaults(siege_status, ("as_of", "thresholds", "progress")),
+        keyword_defaults(assess_sieges, ("as_of", "thresholds", "progress")),
         "--siege-option",
     )
     rules = ControlRules(**rules_kw)

@@ -477,8 +477,9 @@ def run(
     ig, ii = win[K_INIT_GOV], win[K_INIT_INS]
     total = ig + ii + win[K_NO_INIT]
     enough = (total >= dom_min) & warm
-    dom_gov = enough & (ig >= r.dominance_share * total)
-    dom_ins = enough & (ii >= r.dominance_share * total) & ~dom_gov
+    dom_gov = enough & (ig >= r.dominance_share * total) & _beyond_chance(ig, total, r)
+    dom_ins = enough & (ii >= r.dominance_share * total) & _beyond_chance(ii, total, r)
+    dom_ins &= ~dom_gov
     # (b') sole presence: one side in at least `min_sole_events` armed events of the
     # window, the other in none
     sole_gov = (win[K_GOV_ANY] >= r.min_sole_events) & (win[K_INS_ANY] == 0)
@@ -578,6 +579,22 @@ def _collapse(
     gov_gone = np.where(busy, reg_g, nat_g)[groups]
     ins_gone = np.where(busy, reg_i, nat_i)[groups]
     return gov_gone, ins_gone
+
+
+def _beyond_chance(k: np.ndarray, n: np.ndarray, r: ControlRules) -> np.ndarray:
+    """Where ``k`` of ``n`` events started by one side is more than a coin would give:
+    ``P(X >= k) <= r.dominance_significance`` for ``X ~ Binomial(n, 1/2)`` (all True when
+    the significance is 0). On few events only a near-unanimous side dominates (5 of 5 at
+    0.05), on many the share rule governs."""
+    if r.dominance_significance <= 0:
+        return np.ones(k.shape, dtype=bool)
+    from scipy.special import bdtrc  # P(X > k) of a binomial variable
+
+    out = np.zeros(k.shape, dtype=bool)
+    some = (k > 0) & (n > 0)
+    kk, nn = k[some].astype(np.int64), n[some].astype(np.int64)
+    out[some] = bdtrc(kk - 1, nn, 0.5) <= r.dominance_significance
+    return out
 
 
 def _reference(per_day: np.ndarray, q: float) -> np.ndarray:

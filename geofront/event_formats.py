@@ -210,10 +210,17 @@ def choose_fields(
     missing = [k for k in needed if f.get(k) is None]
     if missing:
         looked = "; ".join(f"the {k} column (looked for {', '.join(GUESS[k])})" for k in missing)
-        hint = ", ".join(f"{k}=..." for k in missing)
+        cli = {"latitude": "--lat-col", "longitude": "--lon-col", "date": "--date-col"}
+        hint = (
+            "geofront join FILE "
+            + " ".join(f"{cli[k]} COLUMN" for k in missing)
+            + ", then use the joined table it writes ("
+            + ", ".join(f"{k}=..." for k in missing)
+            + " in Python)"
+        )
         raise SchemaError(
             f"events file {src}: cannot find {looked}; columns are: {_columns_text(raw)}; "
-            f"name them with {hint}"
+            f"name them: {hint}"
         )
     return f
 

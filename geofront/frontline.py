@@ -221,7 +221,10 @@ class ShiftResult:
         parts = [
             f"{s} {net[s]:+,.0f} km2" for s in (GOVERNMENT, CONTESTED, INSURGENT) if moved[s] > 0
         ]
-        return f"{len(self.changes)} district(s) changed status" + (
+        c = self.changes
+        n_new = int((c["from_status"] == UNKNOWN).sum()) if len(c) else 0
+        first_known = f" ({n_new} of them first known: unknown before)" if n_new else ""
+        return f"{len(c)} district(s) changed status{first_known}" + (
             ": " + ", ".join(parts) if parts else ""
         )
 

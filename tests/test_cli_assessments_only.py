@@ -174,7 +174,7 @@ def test_frontline_from_assessments_alone(tmp_path):
     s = pd.read_csv(shift).set_index(["measure", "item"])
     assert s.loc[("districts", "insurgent"), "before"] == 0
     assert s.loc[("districts", "insurgent"), "after"] == 6
-    assert "since 2021-07-06: 7 district(s) changed status" in res.stderr
+    assert "since 2021-07-06: 7 district(s) changed status (7 of them first known" in res.stderr
 
 
 @pytest.mark.parametrize(

@@ -79,7 +79,7 @@ def test_frontline_from_csv_with_shift(controls, tmp_path):
     gained = s.xs("area_km2")["gained"].sum()
     assert gained == pytest.approx(ch["area_km2"].astype(float).sum())
     assert s.loc[("length_km", "contested-insurgent"), "before"] == 0
-    assert "8 district(s) changed status" in res.stderr
+    assert "8 district(s) changed status (8 of them first known: unknown before)" in res.stderr
 
 
 def test_frontline_errors_and_quiet(controls, tmp_path):

@@ -37,9 +37,12 @@ from geofront.schema import CONTROL_COLUMNS, CONTROL_STATUSES, CONTROL_ZONES
 # Centres of the four 20 km districts (km from the origin).
 CENTRE = {"101": (10, 30), "102": (30, 30), "201": (10, 10), "202": (30, 10)}
 GOV_ACTOR = "Military Forces of Afghanistan (2004-2021)"
-#: Rules of fixed floors that judge from the first day (most tests have a few days of
-#: events and no history before the window; the warm-up has its own test).
-FLOORS = ControlRules(fighting_factor=0, dominance_factor=0, warm_up_days=0)
+#: Rules of fixed floors that judge from the first day and let 2 of 3 events dominate
+#: (most tests have a few days of events and no history before the window; the warm-up
+#: and the chance test of dominance have their own tests).
+FLOORS = ControlRules(
+    fighting_factor=0, dominance_factor=0, warm_up_days=0, dominance_significance=0
+)
 
 
 def joined(rows: list[dict]) -> pd.DataFrame:
@@ -198,6 +201,28 @@ def test_dominance_and_fighting_wait_for_a_norm(world, caplog):
         ControlRules(warm_up_days=-1)
 
 
+def test_dominance_must_be_more_than_a_coin_toss(world):
+    # k of n clashes started by the insurgents in 101 (the rest by the government), floors
+    # of 3 and no warm-up: only the binomial test (default 0.05) stands in the way.
+    # P(X >= 4 | 4, 1/2) = 1/16 = 0.0625 > 0.05: 4 of 4 is chance; 5 of 5 = 1/32 is not.
+    # P(X >= 8 | 10) = 56/1024 = 0.055 > 0.05 although 8/10 > 2/3; 9 of 10: 0.011.
+    rules = ControlRules(fighting_factor=0, dominance_factor=0, warm_up_days=0)
+    assert rules.dominance_significance == 0.05
+
+    def held(k: int, n: int, r: ControlRules = rules) -> str:
+        rows = [{"d": "101", "date": day(1 + i), **INS_CLASH} for i in range(k)]
+        rows += [{"d": "101", "date": day(1 + i), **GOV_CLASH} for i in range(k, n)]
+        c = control_from_events(joined(rows), world, as_of=day(n), rules=r)
+        return c.loc["101", "rule"]
+
+    assert held(4, 4) != RULE_DOMINANCE and held(5, 5) == RULE_DOMINANCE
+    assert held(8, 10) != RULE_DOMINANCE and held(9, 10) == RULE_DOMINANCE
+    # with the test off, the share rule alone: 2 of 3 dominates
+    assert held(2, 3, replace(rules, dominance_significance=0)) == RULE_DOMINANCE
+    with pytest.raises(InputError, match="dominance_significance=0.7"):
+        ControlRules(dominance_significance=0.7)
+
+
 def test_a_date_long_after_the_evidence_is_said_to_persist(world, caplog):
     ev = joined([{"d": "101", "date": day(k), **INS_CLASH} for k in range(1, 6)])
     with caplog.at_level("WARNING", logger="geofront.control_table"):
@@ -297,6 +322,7 @@ def test_remote_violence_and_ucdp_are_no_initiative(world):
         fighting_factor=0,
         dominance_factor=0,
         warm_up_days=0,
+        dominance_significance=0,
         initiative_event_types=("Battles", "Explosions/Remote violence"),
     )
     c = control_from_events(ev, world, as_of=day(5), rules=literal)

@@ -295,6 +295,9 @@ def test_generic_csv_with_custom_column_names(tmp_path: Path) -> None:
         read_events(p)
     msg = str(err.value)
     assert "cannot find the latitude column" in msg and "Y_coord" in msg and "\n" not in msg
+    # the fix named for both callers: the command-line options and the Python keywords
+    assert "geofront join FILE --lat-col COLUMN --lon-col COLUMN" in msg
+    assert "latitude=..., longitude=..." in msg
     r = read_events(
         p,
         latitude="Y_coord",

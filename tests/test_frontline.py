@@ -115,7 +115,10 @@ def test_shift_between_two_dates(world):
     assert ln.loc["government-insurgent", "length_before_km"] == 0
     assert ln.loc["government-insurgent", "length_after_km"] == pytest.approx(EDGE_KM, rel=1e-4)
     assert ln.loc["contested-insurgent", "change_km"] == pytest.approx(EDGE_KM, rel=1e-4)
-    assert s.summary().startswith("2 district(s) changed status: government +400 km2")
+    # both were unknown before: said, so that a first assessment does not read as a shift
+    assert s.summary().startswith(
+        "2 district(s) changed status (2 of them first known: unknown before): government +400 km2"
+    )
 
 
 def test_bad_control_tables(world):

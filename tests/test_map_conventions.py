@@ -512,3 +512,6 @@ def test_people_rounded_to_whole_people():
     assert out["population"].tolist()[0] == 89996 and pd.isna(out["population"].iloc[1])
     assert out["share"].tolist() == [0.123457, 1.0]
     assert t["population"].iloc[0] == 89996.237  # input untouched
+    # the timeline's people and the part of them only the baseline assumes, alike
+    tl = round_people(pd.DataFrame({"people": [10.6], "assumed_people": [30291233.53]}))
+    assert tl.iloc[0].tolist() == [11, 30291234] and str(tl["assumed_people"].dtype) == "Int64"

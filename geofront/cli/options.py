@@ -323,6 +323,13 @@ _RULE_OPTIONS: tuple[tuple[str, tuple[str, ...], Any, str], ...] = (
         "Dominance minimum relative to a typical district's fighting per window (density).",
     ),
     (
+        "dominance_significance",
+        _flags("dominance_significance"),
+        click.FloatRange(0.0, 0.5),
+        "A side dominates only if its initiated events are more than a coin would give "
+        "(binomial tail probability at most this; 0: off).",
+    ),
+    (
         "min_fighting_events",
         _flags("min_fighting_events", "--min-events"),
         click.IntRange(min=1),

@@ -169,7 +169,7 @@ def _unit_metres(crs: CRS) -> float:
 
 
 #: Columns of people counts (rounded to whole people in written tables).
-PEOPLE_COLUMNS = ("population", "population_assumed", "people")
+PEOPLE_COLUMNS = ("population", "population_assumed", "people", "assumed_people")
 
 
 def round_people(frame: pd.DataFrame) -> pd.DataFrame:
