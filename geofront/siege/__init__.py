@@ -55,9 +55,11 @@ from joined events and a control table (:data:`geofront.schema.CONTROL_COLUMNS`)
   severe first):
 
   1. ``fallen``: the city's district is held by the hostile side, unless that hold rests
-     on initiative alone (control rule ``dominance``) while the core is still fought over:
-     attackers initiate most of the fighting of an assault, so such a city is ``under
-     assault`` (a takeover, an assessment, sole presence or a collapse makes it fallen);
+     on initiative alone (control rule ``dominance``): attackers initiate most of the
+     fighting of an assault and the district is more than the city, so such a city is
+     judged on the rest of the ladder (a takeover, an assessment, sole presence or a
+     collapse makes it fallen) and its reason says the hostile side dominates its
+     district;
   2. ``under assault``: significant hostile fighting in the core (ring 0);
   3. ``besieged``: ``encirclement_index >= thresholds.encirclement_index`` or
      ``max_hostile_arc_deg >= thresholds.arc_deg``;

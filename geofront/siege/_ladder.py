@@ -148,6 +148,48 @@ def ladder(
 ) -> tuple[str, str, str, str]:
     """Status, reason, evidence events and evidence districts of one city."""
     t = thresholds
+    # a hold that rests on initiative alone ("dominance") does not take a city: attackers
+    # initiate most of the fighting of an assault, and the district is more than the city
+    # (the fall of a provincial capital is a reported takeover, an assessment or the end
+    # of the defence); the city is judged on the rest of the ladder, and the reason says so
+    if holder == hostile_side and holder_rule != "dominance":
+        return (
+            FALLEN,
+            f"the city's district {district_id} is held by the {hostile_side} side",
+            join_ids([e for e in control_evidence.split(";") if e]),
+            join_ids([str(district_id)]),
+        )
+    status, reason, e_out, d_out = _below_fallen(
+        t=t, bars=bars, fr=fr, names=names, ev=ev, win=win, sector_hostile=sector_hostile,
+        held_share=held_share, hostile_districts=hostile_districts, holder=holder,
+        holder_rule=holder_rule, defender=defender, window_days=window_days, day=day,
+    )  # fmt: skip
+    if holder == hostile_side:
+        reason += (
+            f"; the {hostile_side} side dominates the fighting in the city's district "
+            f"{district_id}, but a city does not fall on initiative alone"
+        )
+    return status, reason, e_out, d_out
+
+
+def _below_fallen(
+    *,
+    t: SiegeThresholds,
+    bars: CityThresholds,
+    fr: RingFrame,
+    names: tuple[str, ...],
+    ev: CityEvents,
+    win: EventWindow,
+    sector_hostile: np.ndarray,
+    held_share: np.ndarray,
+    hostile_districts: list[list[str]],
+    holder: str,
+    holder_rule: str,
+    defender: str,
+    window_days: int,
+    day: pd.Timestamp,
+) -> tuple[str, str, str, str]:
+    """The ladder below ``fallen``: under assault, besieged, threatened, secure, no evidence."""
     er = t.encirclement_ring
     ring_mask = fr.ring_of == er
     flags = sector_hostile[ring_mask]
@@ -159,30 +201,12 @@ def ladder(
     held_outer = (fr.ring_of >= 1) & (held_share >= t.held_share)
     e_ids: list[str] | np.ndarray
     d_ids: list[str]
-    # a hold that rests on initiative alone ("dominance") does not take a city whose core
-    # is still fought over: attackers initiate most of the fighting of an assault
-    fought_over = holder_rule == "dominance" and core.sum() >= bars.core
-    if holder == hostile_side and not fought_over:
-        e_ids = [e for e in control_evidence.split(";") if e]
-        d_ids = [str(district_id)]
-        return (
-            FALLEN,
-            f"the city's district {district_id} is held by the {hostile_side} side",
-            join_ids(e_ids),
-            join_ids(d_ids),
-        )
     if core.sum() >= bars.core:
         return (
             UNDER_ASSAULT,
             f"{int(core.sum())} hostile ground-fighting event(s) within {fr.radii[0]:g} m of "
             f"the city in the {window_days} days to {day.date()} (significant from "
-            f"{bars.core})"
-            + (
-                f"; the {hostile_side} side dominates the fighting in the city's district, "
-                "but a city does not fall on initiative alone"
-                if fought_over
-                else ""
-            ),
+            f"{bars.core})",
             join_ids(win.ids[ev.pos[core]]),
             "",
         )
