@@ -167,6 +167,26 @@ def test_timeline_from_events(tmp_path):
     assert "timeline (3 dates)" in result.stderr  # 1, 4 and 7 July
 
 
+def test_timeline_of_people_and_area_from_events(tmp_path):
+    args = ["map", "timeline", "--events", "seed-events", "--assessments", "seed-assessments",
+            "--start", "2021-07-06", "--end", "2021-07-07", "--every", "1d", "--dpi", "30"]  # fmt: skip
+    for measure in ("people", "area_km2"):
+        out = tmp_path / f"{measure}.png"
+        result = run(*args, "--measure", measure, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        assert out.exists() and "timeline (2 dates)" in result.stderr
+    # own boundaries have no bundled raster: say what to give, in one line
+    bopts, epath, _ = _synthetic_files(tmp_path)
+    own = run("map", "timeline", "--events", str(epath), "--start", "2021-07-01",
+              "--end", "2021-07-02", "--measure", "people", *bopts, "-o", str(tmp_path / "x.png"))  # fmt: skip
+    assert own.exit_code == 2 and "--population RASTER" in own.stderr
+    assert "Traceback" not in own.output
+    # a --timeline table brings its own people
+    tl = run(*args[:2], "--timeline", str(tmp_path / "t.csv"), "--population", "afg-population",
+             "-o", str(tmp_path / "y.png"))  # fmt: skip
+    assert tl.exit_code == 2 and "--population counts people with --events" in tl.stderr
+
+
 def _synthetic_files(tmp_path):
     import sys
     from pathlib import Path

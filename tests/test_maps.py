@@ -949,9 +949,18 @@ def test_timeline_steps_and_shades_the_time_after_the_last_evidence():
     shade = [p for p in ax.patches if p.get_gid() == "timeline:after-evidence"]
     assert len(shade) == 1
     x0, x1 = shade[0].get_x(), shade[0].get_x() + shade[0].get_width()
-    assert (x0, x1) == pytest.approx(
-        (mdates.date2num(pd.Timestamp("2021-07-07")), mdates.date2num(dates[-1]))
-    )
+    # the last date's state is drawn for one more step, the median spacing of the dates
+    # (6 and 24 days: 15), so the chart runs to 15 August and the shade with it
+    end = mdates.date2num(pd.Timestamp("2021-08-15"))
+    assert (x0, x1) == pytest.approx((mdates.date2num(pd.Timestamp("2021-07-07")), end))
+    ins = next(c for c in ax.collections if c.get_gid() == "timeline:insurgent")
+    xy = ins.get_paths()[0].vertices
+    assert xy[:, 0].max() == pytest.approx(end)
+    # over the last step, the insurgents' 2 districts sit on the government's 1 and the
+    # contested 1: from 2 to 4
+    last = xy[xy[:, 0] > mdates.date2num(dates[-1]) + 1]
+    assert set(np.round(last[:, 1], 6)) <= {2.0, 4.0} and len(last) > 0
+    assert ax.get_xlim()[1] == pytest.approx(end)
     label = next(t for t in ax.texts if t.get_gid() == "timeline:after-evidence-label")
     assert label.get_text().startswith("No evidence after 7 Jul")
     # evidence up to the end: nothing shaded

@@ -106,7 +106,15 @@ def timeline_figure(
             ax = fig.add_axes((0.08, 0.22, 0.66, 0.6))
             ax2 = None
         x = wide.index.to_numpy()
-        # a status holds from its date until the next one: steps, not ramps
+        # a status holds from its date until the next one: steps, not ramps; the last date
+        # holds for one more step (the usual spacing), so that its state is drawn too
+        step = np.median(np.diff(x)) if len(x) > 1 else np.timedelta64(1, "D")
+        x_end = x[-1] + step
+        xs = np.append(x, x_end)
+
+        def held(values: np.ndarray) -> np.ndarray:
+            return np.append(values, values[-1])
+
         lower = np.zeros(len(x))
         for s in order:
             found = (wide[s] - pale[s]).to_numpy(dtype=float)
@@ -118,9 +126,9 @@ def timeline_figure(
                     continue  # nothing of it: nothing drawn, nothing in the legend
                 upper = lower + part
                 poly = ax.fill_between(
-                    x,
-                    lower,
-                    upper,
+                    xs,
+                    held(lower),
+                    held(upper),
                     step="post",
                     facecolor=colour,
                     edgecolor="white",
@@ -128,14 +136,14 @@ def timeline_figure(
                 )
                 poly.set_gid(gid)
                 lower = upper
-        ax.set_xlim(x.min(), x.max()) if len(x) > 1 else None
+        ax.set_xlim(x.min(), x_end)
         evidence_end = _evidence_end(timeline)
         if evidence_end is not None and len(x) > 1 and evidence_end < x.max():
             # after the last evidence the statuses are only carried forward: say so
             for a in (ax, ax2) if ax2 is not None else (ax,):
                 a.axvspan(
                     float(mdates.date2num(evidence_end)),
-                    float(mdates.date2num(x.max())),
+                    float(mdates.date2num(x_end)),
                     facecolor="#f2f2f2",
                     edgecolor="#bdbdbd",
                     hatch="////",
@@ -145,7 +153,7 @@ def timeline_figure(
                     gid="timeline:after-evidence",
                 )
             ax.text(
-                (mdates.date2num(evidence_end) + mdates.date2num(x.max())) / 2,
+                (mdates.date2num(evidence_end) + mdates.date2num(x_end)) / 2,
                 float(lower.max()) * 0.5,
                 f"No evidence after {evidence_end.day} {evidence_end:%b}:\nlast states carried forward",
                 ha="center",
@@ -169,8 +177,8 @@ def timeline_figure(
                 "date"
             )
             ax2.step(
-                fl["date"],
-                fl["length_km"],
+                np.append(fl["date"].to_numpy(), x_end),
+                held(fl["length_km"].to_numpy(dtype=float)),
                 where="post",
                 color=style.FRONTLINE_STYLES["government-insurgent"]["color"],
                 linewidth=1.4,
@@ -224,7 +232,10 @@ def timeline_figure(
         start, end = wide.index.min(), wide.index.max()
         fu.add_title_block(
             fig,
-            title or "Districts by control status",
+            title
+            or {"area_km2": "Area by control status", "people": "People by control status"}.get(
+                measure, "Districts by control status"
+            ),
             fu.window_text(pd.DataFrame({"date": [start, end]}), None, None) or None,
             x_in=0.3,
             top_in=0.15,
@@ -248,7 +259,8 @@ def _evidence_end(timeline: pd.DataFrame) -> pd.Timestamp | None:
 
 
 def _date_axis(ax: Axes, dates: np.ndarray) -> None:
-    """Day-month tick labels (``May``, ``15 May``), the year under the first one only."""
+    """Day-month tick labels (``May``, ``15 May``), the year under the first one only; no
+    label after the last date (the axis runs one step further, where its state holds)."""
     from matplotlib.dates import DAILY, AutoDateLocator, DayLocator, num2date
     from matplotlib.ticker import FuncFormatter
 
@@ -260,7 +272,11 @@ def _date_axis(ax: Axes, dates: np.ndarray) -> None:
         loc.intervald[DAILY] = [1, 7, 14]  # days 1, 7 or 14 apart, never odd steps
         ax.xaxis.set_major_locator(loc)
 
+    last = float(mdates.date2num(pd.Timestamp(dates.max()))) if len(dates) else np.inf
+
     def label(value: float, pos: int | None) -> str:
+        if value > last + 1e-6:
+            return ""
         d = num2date(value)
         # a month alone only on an axis of months; daily ticks say "1 Jul", not "Jul"
         text = f"{d:%b}" if d.day == 1 and span_days > 31 else f"{d.day} {d:%b}"

@@ -27,6 +27,7 @@ from geofront.cli.options import (
     control_window_option,
     date_option,
     every_option,
+    input_name,
     input_path,
     load_boundaries_from_options,
 )
@@ -61,9 +62,17 @@ from geofront.validate import check_frame
     type=click.Choice(["districts", "area_km2", "people"]),
     default="districts",
     show_default=True,
-    help="What to chart per status: districts, area (km², equal-area) or people. For now "
-    "area_km2 and people need a --timeline table written by `geofront timeline` (people "
-    "with its --population).",
+    help="What to chart per status: districts, area (km², equal-area) or people (from "
+    "--population, or the people column of a --timeline table).",
+)
+@click.option(
+    "--population",
+    type=input_name,
+    default=None,
+    metavar="RASTER",
+    help="People-per-cell raster (path or bundled name, e.g. afg-population) for "
+    "--measure people with --events/--assessments. Default: afg-population with the "
+    "bundled boundaries.",
 )
 @figure_options
 @assessment_options
@@ -79,6 +88,7 @@ def command(
     every_days: int,
     window_days: int,
     measure: str,
+    population: str | None,
     output: Path,
     dpi: float,
     title: str | None,
@@ -105,10 +115,12 @@ def command(
     lengths = None
     sources: list[str] = ["boundaries"]
     if timeline_path is not None:
+        if population is not None:
+            raise click.UsageError("--population counts people with --events/--assessments")
         table = _read_table(timeline_path, measure)
     else:
         table, lengths, sources = _timeline_from_events(
-            ctx, events, start, end, every_days, window_days, kwargs
+            ctx, events, start, end, every_days, window_days, kwargs, measure, population
         )
     fig, _ = timeline_figure(
         table,
@@ -175,12 +187,14 @@ def _timeline_from_events(
     every_days: int,
     window_days: int,
     kwargs: dict[str, Any],
+    measure: str = "districts",
+    population: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     from geofront.cli.timeline import timeline_dates
     from geofront.control import control_series
     from geofront.credits import events_credit
     from geofront.frontline import frontline_lines
-    from geofront.maps.view import drawn_credits
+    from geofront.maps.view import drawn_credits, is_bundled
     from geofront.schema import CONTROL_STATUSES
 
     days = timeline_dates(None, start, end, every_days)
@@ -204,10 +218,26 @@ def _timeline_from_events(
         lines = frontline_lines(control, by="class")
         front = lines[lines["frontline_class"] == "government-insurgent"]["length_km"].sum()
         lengths.append((day, float(front)))
+    table = pd.DataFrame(rows, columns=["date", "status", "districts"])
+    people_credit: list[str] = []
+    if measure != "districts":
+        from geofront.control import timeline_from_history
+
+        if measure == "people" and population is None:
+            if not is_bundled(boundaries):
+                raise click.UsageError(
+                    "--measure people needs --population RASTER with your own boundaries"
+                )
+            population = "afg-population"
+        people = population if measure == "people" else None
+        table = timeline_from_history(series.history(), boundaries, population=people)
+        if people is not None:
+            people_credit = drawn_credits(["population"], population=datasets.resolve(people))
     return (
-        pd.DataFrame(rows, columns=["date", "status", "districts"]),
+        table,
         pd.DataFrame(lengths, columns=["date", "length_km"]),
         drawn_credits(["boundaries"], boundaries=boundaries)
+        + people_credit
         + events_credit(joined)
         + assessments_credit_lines(assessments),
     )
