@@ -84,10 +84,11 @@ over. Both figures are written per district (``fighting_threshold``,
 
 *Defaults and how they were chosen.* A 14-day window (``window_days``), a fighting
 threshold of 4 and a dominance minimum of 3.5 times the expected fighting (at least 3
-events), two thirds for dominance, twice the transfers for a takeover, 3 events for sole
-presence, a collapse below half a side's usual share (0.3 before: it showed the August
-2021 collapse five weeks late, 0.5 two, with no change before it). They were chosen on the seeded
-synthetic war of ``benchmarks/make_acled_like.py``, whose ground truth is known, with
+events), two thirds for dominance and more than a coin toss (binomial, 0.05), 14 days of
+history before the density rules judge, twice the transfers for a takeover, 3 events for
+sole presence, a collapse below half a side's usual share (0.3 before: it showed the
+August 2021 collapse five weeks late, 0.5 two, with no change before it). They were
+chosen on the seeded synthetic war of ``benchmarks/make_acled_like.py``, whose ground truth is known, with
 ``benchmarks/validate_control.py`` (figures in the README), and they follow the logic
 above, not the generator: the generator's own parameters were set before the rules.
 
