@@ -81,7 +81,7 @@ def test_nothing_written_still_makes_a_table(tmp_path):
     assert out.read_text().startswith("event_id,date,notes")
 
 
-def test_errors_leave_nothing_and_refuse_bad_targets(tmp_path):
+def test_failed_writes_leave_nothing_and_refuse_bad_targets(tmp_path):
     out = tmp_path / "x.parquet"
     out.write_bytes(b"old")
     with pytest.raises(RuntimeError), BatchWriter(out, geometry=True) as w:

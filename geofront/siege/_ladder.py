@@ -159,37 +159,13 @@ def ladder(
             join_ids([e for e in control_evidence.split(";") if e]),
             join_ids([str(district_id)]),
         )
-    status, reason, e_out, d_out = _below_fallen(
-        t=t, bars=bars, fr=fr, names=names, ev=ev, win=win, sector_hostile=sector_hostile,
-        held_share=held_share, hostile_districts=hostile_districts, holder=holder,
-        holder_rule=holder_rule, defender=defender, window_days=window_days, day=day,
-    )  # fmt: skip
-    if holder == hostile_side:
-        reason += (
-            f"; the {hostile_side} side dominates the fighting in the city's district "
-            f"{district_id}, but a city does not fall on initiative alone"
-        )
-    return status, reason, e_out, d_out
-
-
-def _below_fallen(
-    *,
-    t: SiegeThresholds,
-    bars: CityThresholds,
-    fr: RingFrame,
-    names: tuple[str, ...],
-    ev: CityEvents,
-    win: EventWindow,
-    sector_hostile: np.ndarray,
-    held_share: np.ndarray,
-    hostile_districts: list[list[str]],
-    holder: str,
-    holder_rule: str,
-    defender: str,
-    window_days: int,
-    day: pd.Timestamp,
-) -> tuple[str, str, str, str]:
-    """The ladder below ``fallen``: under assault, besieged, threatened, secure, no evidence."""
+    # ...and says so whatever the status below
+    note = (
+        f"; the {hostile_side} side dominates the fighting in the city's district "
+        f"{district_id}, but a city does not fall on initiative alone"
+        if holder == hostile_side
+        else ""
+    )
     er = t.encirclement_ring
     ring_mask = fr.ring_of == er
     flags = sector_hostile[ring_mask]
@@ -206,7 +182,7 @@ def _below_fallen(
             UNDER_ASSAULT,
             f"{int(core.sum())} hostile ground-fighting event(s) within {fr.radii[0]:g} m of "
             f"the city in the {window_days} days to {day.date()} (significant from "
-            f"{bars.core})",
+            f"{bars.core}){note}",
             join_ids(win.ids[ev.pos[core]]),
             "",
         )
@@ -217,7 +193,7 @@ def _below_fallen(
         return (
             BESIEGED,
             f"{int(flags.sum())} of {fr.sectors} {names[er]} sectors hostile "
-            f"(index {index:.2f}), longest hostile arc {arc:g} deg",
+            f"(index {index:.2f}), longest hostile arc {arc:g} deg{note}",
             join_ids(e_ids),
             join_ids(d_ids),
         )
@@ -227,7 +203,7 @@ def _below_fallen(
             THREATENED,
             f"{int(outer.sum())} hostile ground-fighting event(s) (significant from "
             f"{bars.threatened}) and {int(held_outer.sum())} hostile-held sector(s) between "
-            f"{fr.radii[0]:g} and {fr.radii[-1]:g} m",
+            f"{fr.radii[0]:g} and {fr.radii[-1]:g} m{note}",
             join_ids(win.ids[ev.pos[outer]]),
             join_ids(d_ids),
         )
@@ -240,7 +216,8 @@ def _below_fallen(
             NO_EVIDENCE,
             f"no sign of the {defender} side within {fr.radii[er]:g} m in the {window_days} "
             f"days to {day.date()} and the city's district is {holder}"
-            + (" by the baseline assumption" if holder_rule == "baseline" else ""),
+            + (" by the baseline assumption" if holder_rule == "baseline" else "")
+            + note,
             "",
             "",
         )
@@ -251,7 +228,8 @@ def _below_fallen(
             f"{int(near.sum())} event(s) involving the {defender} side within {fr.radii[er]:g} m"
             if near.any()
             else f"the city's district held by the {defender} side ({holder_rule})"
-        ),
+        )
+        + note,
         join_ids(win.ids[ev.pos[near]]),
         "",
     )
